@@ -1,0 +1,9 @@
+//! The innozone domain: the 一区多园 registry (units, dated membership, enterprises),
+//! accounts with their scope, the audit trail's shape, and the parsing of tabular
+//! records for import. Plain Rust: no I/O, no web types, no storage.
+
+pub mod accounts;
+pub mod registry;
+pub mod table;
+
+pub use time::Date;
