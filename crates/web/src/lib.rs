@@ -1,1 +1,26 @@
+//! The web layer of innozone: server-rendered pages (askama + htmx) and the JSON API.
+//! Handlers parse the request, find the user and their scope, call the use cases of
+//! `innozone-app`, and render. Nothing here decides what the domain decides.
 
+mod assets;
+mod auth;
+mod error;
+mod language;
+mod routes;
+mod state;
+mod views;
+
+use std::future::Future;
+
+pub use routes::openapi::ApiDoc;
+pub use state::AppState;
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}

@@ -201,6 +201,9 @@ pub struct Enterprise {
     #[serde(flatten)]
     pub details: EnterpriseDraft,
     pub park: Option<UnitId>,
+    /// Since when the enterprise is in `park`.
+    pub park_since: Option<Date>,
+    /// Tiers with a recognition valid today.
     pub tiers: Vec<Tier>,
 }
 

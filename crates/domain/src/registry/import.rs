@@ -3,7 +3,7 @@
 //! problem in a file is collected with its position, so that the user can mend them all
 //! at once; a plan is only made when there are none, and it is applied all or nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use time::{Date, Month};
@@ -201,7 +201,9 @@ impl RowReader<'_> {
     fn code_text(&mut self, key: &'static str, required: bool) -> Option<String> {
         if let Some((column, Cell::Number(n))) = self.cell(key) {
             if n.abs() >= 1e15 {
-                let value = format!("{n:.0}");
+                // The shortest form that reads back as `n` is what Excel shows and stores
+                // (15 digits); `{n:.0}` would print the binary value, 914403001922038016.
+                let value = n.to_string();
                 self.report(key, Some(column), ImportProblem::CodeStoredAsNumber { value });
                 return None;
             }
@@ -628,7 +630,6 @@ pub fn plan_enterprise_import(
     let tree = hierarchy.as_of(today);
     let col_of = |key: &str| table.headers.iter().position(|h| ENTERPRISE_COLUMNS.iter().find(|c| c.key == key).is_some_and(|c| c.matches(h))).map(|i| i + 1);
     let mut plan = EnterpriseImportPlan::default();
-    let mut reported_scope: HashSet<usize> = HashSet::new();
     for row in rows {
         let Some(park) = hierarchy.unit_by_code(row.park.as_str()) else {
             issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::UnknownUnitCode { code: row.park.to_string() }));
@@ -638,17 +639,20 @@ pub fn plan_enterprise_import(
             issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::Enterprise(EnterpriseError::CannotHostEnterprises { kind: park.kind })));
             continue;
         }
-        if !principal.may_place_enterprise_in(park.id, &tree) {
-            issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::OutsideScope { code: park.code.to_string() }));
-            continue;
-        }
         let existing = stored.get(&row.draft.credit_code).cloned();
         if let Some(e) = &existing {
             let current_park = e.location.as_ref().map(|l| l.park);
-            if !principal.may_write_enterprise(e.id, current_park, &tree) && reported_scope.insert(row.row) {
+            if !principal.may_write_enterprise(e.id, current_park, &tree) {
                 issues.push(issue(table, row.row, col_of("credit_code"), Some("credit_code"), ImportProblem::OutsideScope { code: e.draft.credit_code.to_string() }));
                 continue;
             }
+        }
+        // Placing or moving an enterprise needs the right to the target park; editing one
+        // where it stays (an enterprise filer correcting its own record) does not.
+        let stays = existing.as_ref().and_then(|e| e.location.as_ref()).is_some_and(|l| l.park == park.id);
+        if !stays && !principal.may_place_enterprise_in(park.id, &tree) {
+            issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::OutsideScope { code: park.code.to_string() }));
+            continue;
         }
         let date = row.located_since.unwrap_or(today);
         let new_location = match existing.as_ref().and_then(|e| e.location.as_ref()) {

@@ -1,0 +1,214 @@
+//! Log-in with lock-out, and the management of accounts.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use innozone_domain::accounts::{Binding, Password, Principal, Role, Username};
+use innozone_domain::registry::Tree;
+use innozone_store::{Actor, NewUser, Store, StoreError, UserRecord, UserUpdate};
+
+use crate::AppError;
+
+/// After this many failed log-ins in a row the account is locked for `LOCK_SECONDS`.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+
+/// Hashes on a blocking thread: argon2 takes tens of milliseconds on purpose.
+pub async fn hash_password(password: &Password) -> Result<String, AppError> {
+    let secret = password.expose().to_string();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).map_err(|_| AppError::Hashing)
+    })
+    .await
+    .map_err(|_| AppError::Hashing)?
+}
+
+pub async fn verify_password(hash: &str, candidate: &str) -> bool {
+    let hash = hash.to_string();
+    let candidate = candidate.to_string();
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A hash to verify against when the user does not exist, so that an unknown name takes
+/// as long as a wrong password and does not reveal which accounts exist.
+async fn dummy_hash() -> &'static str {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async { hash_password(&generate_password()).await.unwrap_or_default() })
+        .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("wrong user name or password")]
+    BadCredentials,
+    #[error("the account is locked until {until}")]
+    Locked { until: i64 },
+    #[error("the account is disabled")]
+    Disabled,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now: i64) -> Result<UserRecord, LoginError> {
+    let user = match Username::parse(username) {
+        Ok(name) => store.user_by_username(&name).await?,
+        Err(_) => None,
+    };
+    let Some(user) = user else {
+        verify_password(dummy_hash().await, password).await;
+        return Err(LoginError::BadCredentials);
+    };
+    if let Some(until) = user.locked_until {
+        if until > now {
+            return Err(LoginError::Locked { until });
+        }
+    }
+    if !verify_password(&user.password_hash, password).await {
+        let failures = user.failed_logins + 1;
+        let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);
+        store.record_login_failure(user.id, lock).await?;
+        return Err(match lock {
+            Some(until) => LoginError::Locked { until },
+            None => LoginError::BadCredentials,
+        });
+    }
+    if !user.active {
+        return Err(LoginError::Disabled);
+    }
+    store.record_login_success(user.id).await?;
+    Ok(user)
+}
+
+pub fn principal_of(user: &UserRecord) -> Principal {
+    Principal { user_id: user.id, username: user.username.to_string(), role: user.role, binding: user.binding }
+}
+
+pub fn actor_of(principal: &Principal) -> Actor {
+    Actor::user(principal.user_id, &principal.username)
+}
+
+/// The park of the enterprise a filer binding points to, for scope decisions.
+async fn binding_park(store: &dyn Store, binding: Binding) -> Result<Option<innozone_domain::registry::UnitId>, AppError> {
+    Ok(match binding {
+        Binding::Enterprise(id) => {
+            let e = store.enterprise(id).await?.ok_or(AppError::NotFound { entity: "enterprise", key: id.to_string() })?;
+            e.park
+        }
+        _ => None,
+    })
+}
+
+async fn check_binding_exists(store: &dyn Store, binding: Binding, tree: &Tree) -> Result<(), AppError> {
+    match binding {
+        Binding::Unit(u) => {
+            let known = tree.path(u).len() > 1 || tree.roots.contains(&u) || tree.detached.contains(&u);
+            if !known {
+                return Err(AppError::NotFound { entity: "unit", key: u.to_string() });
+            }
+        }
+        Binding::Enterprise(e) => {
+            store.enterprise(e).await?.ok_or(AppError::NotFound { entity: "enterprise", key: e.to_string() })?;
+        }
+        Binding::Everything => {}
+    }
+    Ok(())
+}
+
+pub struct NewAccount {
+    pub username: Username,
+    pub display_name: String,
+    pub role: Role,
+    pub binding: Binding,
+    pub password: Password,
+    pub must_change_password: bool,
+}
+
+/// Creates an account if `by` may assign that role and node.
+pub async fn create_account(store: &dyn Store, by: &Principal, tree: &Tree, account: NewAccount) -> Result<UserRecord, AppError> {
+    account.binding.check_for(account.role)?;
+    check_binding_exists(store, account.binding, tree).await?;
+    let park = binding_park(store, account.binding).await?;
+    if !by.may_assign(account.role, account.binding, park, tree) {
+        return Err(AppError::Forbidden);
+    }
+    let password_hash = hash_password(&account.password).await?;
+    let user = NewUser {
+        username: account.username,
+        display_name: account.display_name,
+        role: account.role,
+        binding: account.binding,
+        password_hash,
+        must_change_password: account.must_change_password,
+    };
+    Ok(store.create_user(&user, &actor_of(by)).await?)
+}
+
+/// Whether `by` may see and change the account `user` (its current role and node).
+pub async fn may_manage(store: &dyn Store, by: &Principal, tree: &Tree, user: &UserRecord) -> Result<bool, AppError> {
+    if !by.may_manage_users() {
+        return Ok(false);
+    }
+    let park = binding_park(store, user.binding).await.unwrap_or(None);
+    Ok(by.may_assign(user.role, user.binding, park, tree))
+}
+
+pub async fn update_account(store: &dyn Store, by: &Principal, tree: &Tree, id: i64, update: UserUpdate) -> Result<UserRecord, AppError> {
+    let user = store.user(id).await?.ok_or(AppError::NotFound { entity: "user", key: id.to_string() })?;
+    if !may_manage(store, by, tree, &user).await? {
+        return Err(AppError::Forbidden);
+    }
+    update.binding.check_for(update.role)?;
+    check_binding_exists(store, update.binding, tree).await?;
+    let park = binding_park(store, update.binding).await?;
+    if !by.may_assign(update.role, update.binding, park, tree) {
+        return Err(AppError::Forbidden);
+    }
+    let updated = store.update_user(id, &update, &actor_of(by)).await?;
+    if !updated.active || updated.binding != user.binding || updated.role != user.role {
+        // A changed role or node must not keep sessions made under the old one.
+        store.delete_user_sessions(id).await?;
+    }
+    Ok(updated)
+}
+
+/// Sets a new password for `id`: by the user themself (after checking the current one)
+/// or by someone who manages the account (then it must be changed at next log-in).
+pub async fn set_password(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+    id: i64,
+    current: Option<&str>,
+    new: &Password,
+) -> Result<(), AppError> {
+    let user = store.user(id).await?.ok_or(AppError::NotFound { entity: "user", key: id.to_string() })?;
+    let own = by.user_id == id;
+    if own {
+        let Some(current) = current else { return Err(AppError::Forbidden) };
+        if !verify_password(&user.password_hash, current).await {
+            return Err(AppError::Forbidden);
+        }
+    } else if !may_manage(store, by, tree, &user).await? {
+        return Err(AppError::Forbidden);
+    }
+    let hash = hash_password(new).await?;
+    store.set_password(id, &hash, !own, &actor_of(by)).await?;
+    Ok(())
+}
+
+/// A random password for the first administrator and for resets: 16 characters from an
+/// alphabet without look-alikes.
+pub fn generate_password() -> Password {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let mut s: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    // Guarantee two character classes whatever the draw.
+    s.replace_range(0..2, "a7");
+    Password::parse(&s).expect("meets the policy")
+}

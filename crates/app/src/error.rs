@@ -1,0 +1,25 @@
+use innozone_domain::accounts::{BindingError, CredentialError};
+use innozone_domain::registry::import::ImportIssue;
+use innozone_store::StoreError;
+
+/// Why a use case did not happen. Mapped to HTTP statuses and to user messages in one
+/// place each (the web crate's `error` module, the i18n crate's `Localize`).
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not allowed")]
+    Forbidden,
+    #[error("{entity} '{key}' does not exist")]
+    NotFound { entity: &'static str, key: String },
+    #[error("the file has {} problem(s)", .0.len())]
+    Import(Vec<ImportIssue>),
+    #[error("the file cannot be read: {0}")]
+    File(String),
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    #[error(transparent)]
+    Binding(#[from] BindingError),
+    #[error("the store refused: {0}")]
+    Store(#[from] StoreError),
+    #[error("password hashing failed")]
+    Hashing,
+}

@@ -1,0 +1,11 @@
+//! The use cases of innozone. Each function here loads what the domain needs from the
+//! store, lets the domain decide, and writes the result back through the store. The web
+//! layer and the CLI only parse, call these and render.
+
+pub mod accounts;
+pub mod clock;
+pub mod error;
+pub mod example;
+pub mod registry;
+
+pub use error::AppError;

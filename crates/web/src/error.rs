@@ -1,0 +1,256 @@
+//! Errors of the web layer, and the one place where they become HTTP statuses and
+//! messages in the user's language. A handler returns `Err(WebError)`; the response
+//! carries the error as an extension and `render_errors` turns it into a page, an htmx
+//! fragment or JSON, knowing the request's language and path.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use innozone_app::AppError;
+use innozone_app::accounts::LoginError;
+use innozone_domain::registry::import::ImportIssue;
+use innozone_i18n::{Lang, Localize, issue_location};
+use innozone_store::StoreError;
+use serde::Serialize;
+
+use crate::language::language_of;
+
+#[derive(Debug, Clone)]
+pub enum WebError {
+    /// No valid session: pages send the user to the log-in page, the API answers 401.
+    Unauthenticated,
+    Forbidden,
+    /// The CSRF token of a form or htmx request does not match the session's.
+    Csrf,
+    NotFound,
+    /// A request the user can mend, with its message already localised by the handler's
+    /// caller through `Problem`.
+    BadRequest(Problem),
+    /// An upload or a form with located problems.
+    Import(Arc<Vec<ImportIssue>>),
+    Login(Arc<LoginError>),
+    Unavailable(String),
+    Internal(String),
+}
+
+/// A message chosen by key, localised when the response is rendered.
+#[derive(Debug, Clone)]
+pub enum Problem {
+    Key(&'static str, Vec<(&'static str, String)>),
+    App(Arc<AppError>),
+}
+
+impl Problem {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Problem::Key(key, args) => lang.t_with(key, args),
+            Problem::App(e) => app_message(e, lang),
+        }
+    }
+}
+
+pub fn app_message(e: &AppError, lang: Lang) -> String {
+    match e {
+        AppError::Forbidden => lang.t("error.forbidden"),
+        AppError::NotFound { entity, key } => {
+            lang.t_with("error.not_found_entity", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
+        }
+        AppError::Import(issues) => lang.t_with("error.import", &[("count", issues.len().to_string())]),
+        AppError::File(reason) => lang.t_with("error.file", &[("reason", reason.clone())]),
+        AppError::Credential(c) => c.localize(lang),
+        AppError::Binding(b) => b.localize(lang),
+        AppError::Store(s) => store_message(s, lang),
+        AppError::Hashing => lang.t("error.internal"),
+    }
+}
+
+fn store_message(e: &StoreError, lang: Lang) -> String {
+    match e {
+        StoreError::NotFound { entity, key } => {
+            lang.t_with("error.not_found_entity", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
+        }
+        StoreError::Duplicate { entity, key } => {
+            lang.t_with("error.duplicate", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
+        }
+        StoreError::Unavailable(_) | StoreError::Migration(_) | StoreError::Backend(_) | StoreError::Corrupt(_) => {
+            lang.t("error.unavailable")
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => WebError::NotFound,
+            StoreError::Duplicate { .. } => WebError::BadRequest(Problem::App(Arc::new(AppError::Store(e)))),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                WebError::Unavailable(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::NotFound { .. } => WebError::NotFound,
+            AppError::Import(issues) => WebError::Import(Arc::new(issues)),
+            AppError::Store(s) => WebError::from(s),
+            AppError::Hashing => WebError::Internal("password hashing".into()),
+            other => WebError::BadRequest(Problem::App(Arc::new(other))),
+        }
+    }
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) | WebError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Login(e) => match e.as_ref() {
+                LoginError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                LoginError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::UNAUTHORIZED,
+            },
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::Unauthenticated => "unauthenticated",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::NotFound => "not_found",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Import(_) => "invalid_input",
+            WebError::Login(e) => match e.as_ref() {
+                LoginError::Locked { .. } => "locked",
+                LoginError::Disabled => "disabled",
+                LoginError::Store(_) => "unavailable",
+                LoginError::BadCredentials => "bad_credentials",
+            },
+            WebError::Unavailable(_) => "unavailable",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            WebError::Unauthenticated => lang.t("error.unauthenticated"),
+            WebError::Forbidden => lang.t("error.forbidden"),
+            WebError::Csrf => lang.t("error.csrf"),
+            WebError::NotFound => lang.t("error.not_found"),
+            WebError::BadRequest(p) => p.localize(lang),
+            WebError::Import(issues) => lang.t_with("error.import", &[("count", issues.len().to_string())]),
+            WebError::Login(e) => login_message(e, lang),
+            WebError::Unavailable(_) => lang.t("error.unavailable"),
+            WebError::Internal(_) => lang.t("error.internal"),
+        }
+    }
+}
+
+pub fn login_message(e: &LoginError, lang: Lang) -> String {
+    match e {
+        LoginError::BadCredentials => lang.t("login.bad_credentials"),
+        LoginError::Locked { until } => {
+            lang.t_with("login.locked", &[("until", innozone_app::clock::format_unix(*until))])
+        }
+        LoginError::Disabled => lang.t("login.disabled"),
+        LoginError::Store(_) => lang.t("error.unavailable"),
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+#[derive(Serialize)]
+pub struct IssueJson {
+    pub sheet: Option<String>,
+    pub row: usize,
+    pub column: Option<String>,
+    pub field: Option<&'static str>,
+    pub location: String,
+    pub message: String,
+}
+
+pub fn issues_json(issues: &[ImportIssue], lang: Lang) -> Vec<IssueJson> {
+    issues
+        .iter()
+        .map(|i| IssueJson {
+            sheet: i.position.sheet.clone(),
+            row: i.position.row,
+            column: i.position.column.map(innozone_domain::table::column_letter),
+            field: i.field,
+            location: issue_location(i, lang),
+            message: i.problem.localize(lang),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    issues: Vec<IssueJson>,
+}
+
+/// Renders an error left by a handler in the request's language.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let lang = language_of(&parts);
+    let is_api = parts.uri.path().starts_with("/api/");
+    let is_htmx = parts.headers.contains_key("hx-request");
+    let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let Some(error) = response.extensions_mut().remove::<WebError>() else { return response };
+    let status = error.status();
+    if is_api {
+        let issues = match &error {
+            WebError::Import(issues) => issues_json(issues, lang),
+            _ => Vec::new(),
+        };
+        return (status, Json(ErrorJson { error: error.code(), message: error.message(lang), issues })).into_response();
+    }
+    if matches!(error, WebError::Unauthenticated) {
+        let target = format!("/login?next={}", urlencode(&path_and_query));
+        if is_htmx {
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            r.headers_mut().insert("HX-Redirect", HeaderValue::from_str(&target).unwrap_or(HeaderValue::from_static("/login")));
+            return r;
+        }
+        return Redirect::to(&target).into_response();
+    }
+    let message = error.message(lang);
+    let issues = match &error {
+        WebError::Import(issues) => issues_json(issues, lang),
+        _ => Vec::new(),
+    };
+    let body = if is_htmx {
+        crate::views::error_fragment(lang, &message, &issues)
+    } else {
+        crate::views::error_page(lang, status, &message, &issues)
+    };
+    let mut r = (status, Html(body)).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
