@@ -1,0 +1,46 @@
+//! Prints how long each scale takes to generate and a few enterprises of the built-in
+//! example. Run with `cargo run --release -p innozone-example --example timing`.
+
+use std::time::Instant;
+
+use innozone_example::{Scale, generate};
+
+fn main() {
+    for scale in [Scale::Builtin, Scale::Province, Scale::National] {
+        let start = Instant::now();
+        let data = generate(scale, &|_| {});
+        let elapsed = start.elapsed();
+        let parks = data.units.iter().filter(|u| u.kind.is_park()).count();
+        println!(
+            "{scale:?}: {} units ({parks} parks), {} memberships, {} enterprises in {:.2?}",
+            data.units.len(),
+            data.memberships.len(),
+            data.enterprises.len(),
+            elapsed
+        );
+    }
+    let data = generate(Scale::Builtin, &|_| {});
+    for e in data.enterprises.iter().step_by(997).take(8) {
+        let d = &e.draft;
+        println!(
+            "  {} {} {} {:?} {:?} {} {} @{} {}",
+            d.credit_code,
+            d.name,
+            d.industry,
+            d.size_class,
+            d.registration_type,
+            d.contact_name.as_deref().unwrap_or(""),
+            d.contact_phone.as_deref().unwrap_or(""),
+            e.locations
+                .iter()
+                .map(|l| format!("{}({})", l.park, l.from))
+                .collect::<Vec<_>>()
+                .join("→"),
+            e.recognitions
+                .iter()
+                .map(|r| r.certificate_no.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
+}
