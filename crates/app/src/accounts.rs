@@ -89,6 +89,10 @@ pub fn principal_of(user: &UserRecord) -> Principal {
 }
 
 pub fn actor_of(principal: &Principal) -> Actor {
+    if principal.user_id == 0 {
+        // The operator of the command line has no account to refer to.
+        return Actor { user_id: None, name: principal.username.clone() };
+    }
     Actor::user(principal.user_id, &principal.username)
 }
 
@@ -211,4 +215,10 @@ pub fn generate_password() -> Password {
     // Guarantee two character classes whatever the draw.
     s.replace_range(0..2, "a7");
     Password::parse(&s).expect("meets the policy")
+}
+
+/// The command-line operator: whoever can run the CLI against the database is its
+/// administrator. Has no account (user id 0) and is recorded as `cli` in the audit log.
+pub fn operator_principal() -> Principal {
+    Principal { user_id: 0, username: "cli".to_string(), role: Role::Administrator, binding: Binding::Everything }
 }

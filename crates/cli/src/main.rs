@@ -1,1 +1,127 @@
-fn main() {}
+//! `innozone`: the command line of the platform. It parses, calls the use cases of
+//! `innozone-app` over the chosen store, and reports in the user's language with exit
+//! codes a script can rely on (see `ExitCode`).
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// The default store: a SQLite file in the data folder next to where the command runs.
+pub const DEFAULT_DATABASE: &str = "data/innozone.sqlite";
+
+#[derive(Parser)]
+#[command(name = "innozone", version, about = "高新区统计监测与评价平台 — innozone: statistics, monitoring and evaluation for high-tech zones (一区多园)")]
+pub struct Cli {
+    /// A SQLite file path or a postgres:// URL.
+    #[arg(long, global = true, env = "INNOZONE_DATABASE", default_value = DEFAULT_DATABASE)]
+    pub database: String,
+    /// Language of messages: zh-CN (default) or en.
+    #[arg(long, global = true, env = "INNOZONE_LANG", default_value = "zh-CN")]
+    pub lang: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Start the web server. A new, empty store gets the built-in example and an
+    /// administrator whose one-time password is printed.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Do not load the built-in example into an empty store.
+        #[arg(long)]
+        no_example: bool,
+        /// Mark cookies Secure (when served behind HTTPS).
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// Import units or enterprises from an xlsx or CSV file, all or nothing.
+    Import {
+        what: Registry,
+        file: PathBuf,
+        /// Only check the file and list every problem; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export units or enterprises to an xlsx or CSV file (by the file's extension).
+    Export { what: Registry, file: PathBuf },
+    /// Write the xlsx import template for units or enterprises.
+    Template { what: Registry, file: PathBuf },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Load an example data set into an empty store: the built-in example from the seed
+    /// documents, or a generated province or national data set for benchmarks.
+    Example {
+        #[arg(long, value_enum, default_value = "builtin")]
+        scale: ExampleScale,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Registry {
+    Units,
+    Enterprises,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExampleScale {
+    Builtin,
+    Province,
+    National,
+}
+
+#[derive(Subcommand)]
+pub enum UserAction {
+    /// Create an account. The password is generated and printed once unless given on
+    /// standard input with --password-stdin.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the user name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Code of the unit the account is bound to.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Credit code of the enterprise an enterprise filer is bound to.
+        #[arg(long)]
+        enterprise: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Set a new generated password (to be changed at next log-in) and unlock.
+    Passwd { username: String },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = innozone_i18n::Lang::parse(&cli.lang).unwrap_or_default();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("INNOZONE_LOG").unwrap_or_else(|_| "warn,innozone=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match commands::run(cli, lang).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            output::report_failure(&failure, lang);
+            failure.exit_code()
+        }
+    }
+}
