@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use innozone_domain::Date;
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::registry::import::{
-    ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows, parse_unit_rows, plan_enterprise_import,
+    ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows_partial, parse_unit_rows_partial, plan_enterprise_import,
     plan_unit_import,
 };
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId};
@@ -172,10 +172,10 @@ pub async fn import_units(store: &dyn Store, principal: &Principal, table: &Tabl
     if !principal.may_import() {
         return Err(AppError::Forbidden);
     }
-    let rows = parse_unit_rows(table).map_err(AppError::Import)?;
-    let count = rows.len();
+    let (rows, parse_issues) = parse_unit_rows_partial(table);
+    let count = rows.len() + parse_issues.len();
     let hierarchy = store.hierarchy().await?;
-    let plan = plan_unit_import(table, rows, &hierarchy, principal, today).map_err(AppError::Import)?;
+    let plan = all_issues(parse_issues, plan_unit_import(table, rows, &hierarchy, principal, today))?;
     let summary = if dry_run {
         let created = plan.created() as u64;
         let updated = plan.updated() as u64;
@@ -200,12 +200,12 @@ pub async fn save_enterprise_form(store: &dyn Store, principal: &Principal, tabl
 }
 
 async fn enterprise_table(store: &dyn Store, principal: &Principal, table: &Table, dry_run: bool, today: Date) -> Result<ImportReport, AppError> {
-    let rows = parse_enterprise_rows(table).map_err(AppError::Import)?;
-    let count = rows.len();
+    let (rows, parse_issues) = parse_enterprise_rows_partial(table);
+    let count = rows.len() + parse_issues.len();
     let codes: Vec<_> = rows.iter().map(|r| r.draft.credit_code.clone()).collect();
     let stored = store.stored_enterprises(&codes).await?;
     let hierarchy = store.hierarchy().await?;
-    let plan = plan_enterprise_import(table, rows, &stored, &hierarchy, principal, today).map_err(AppError::Import)?;
+    let plan = all_issues(parse_issues, plan_enterprise_import(table, rows, &stored, &hierarchy, principal, today))?;
     let summary = if dry_run {
         let created = plan.created() as u64;
         let updated = plan.updated() as u64;
@@ -215,6 +215,20 @@ async fn enterprise_table(store: &dyn Store, principal: &Principal, table: &Tabl
         store.apply_enterprise_plan(&plan, &actor_of(principal)).await?
     };
     Ok(ImportReport { dry_run, rows: count, summary })
+}
+
+/// Joins the problems of parsing with those of planning the rows that parsed, so that a
+/// bad file gets every problem listed at once, in file order.
+fn all_issues<P>(mut issues: Vec<ImportIssue>, planned: Result<P, Vec<ImportIssue>>) -> Result<P, AppError> {
+    match planned {
+        Ok(plan) if issues.is_empty() => Ok(plan),
+        Ok(_) => Err(AppError::Import(issues)),
+        Err(more) => {
+            issues.extend(more);
+            issues.sort_by_key(|i| (i.position.row, i.position.column));
+            Err(AppError::Import(issues))
+        }
+    }
 }
 
 /// Builds a one-row table from form fields, so that a form goes through exactly the

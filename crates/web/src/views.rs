@@ -140,6 +140,31 @@ pub fn error_fragment(lang: Lang, message: &str, issues: &[IssueJson]) -> String
     ErrorFragment { chrome: Chrome::new(lang, None, ""), message, issues }.render().unwrap_or_else(|_| message.to_string())
 }
 
+#[derive(Template)]
+#[template(path = "form_result.html")]
+struct FormProblems<'a> {
+    chrome: Chrome,
+    message: String,
+    issues: &'a [IssueJson],
+}
+
+/// The answer to a form whose fields have problems: the list, located by field, with 422.
+pub fn form_problems(lang: Lang, user: &CurrentUser, issues: &[innozone_domain::registry::import::ImportIssue]) -> Result<axum::response::Response, crate::error::WebError> {
+    use axum::response::IntoResponse;
+    let issues = crate::error::issues_json(issues, lang);
+    let page = FormProblems { chrome: Chrome::new(lang, Some(user), ""), message: lang.t("form.fix_problems"), issues: &issues };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// Tells htmx to load `target`: the answer to a form that saved.
+pub fn redirect_htmx(target: &str) -> Result<axum::response::Response, crate::error::WebError> {
+    use axum::response::IntoResponse;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    let value = axum::http::HeaderValue::from_str(target).map_err(|e| crate::error::WebError::Internal(e.to_string()))?;
+    r.headers_mut().insert("HX-Redirect", value);
+    Ok(r)
+}
+
 /// Renders a template or reports why not.
 pub fn render(t: &impl Template) -> Result<axum::response::Html<String>, crate::error::WebError> {
     t.render().map(axum::response::Html).map_err(|e| crate::error::WebError::Internal(e.to_string()))

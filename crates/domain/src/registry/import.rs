@@ -335,11 +335,18 @@ fn check_rows(table: &Table, issues: &mut Vec<ImportIssue>) {
 }
 
 pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> {
+    let (rows, issues) = parse_unit_rows_partial(table);
+    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+}
+
+/// The rows that parse, and the problems of the others. When a column is missing no row
+/// is parsed: every row would repeat the same problem.
+pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>) {
     let mut issues = Vec::new();
     let columns = ColumnMap::build(table, &UNIT_COLUMNS, &mut issues);
     check_rows(table, &mut issues);
     if !issues.is_empty() {
-        return Err(issues);
+        return (Vec::new(), issues);
     }
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -395,15 +402,22 @@ pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> 
         }
         rows.push(UnitRow { row: row.number, draft, parent, member_since });
     }
-    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+    (rows, issues)
 }
 
 pub fn parse_enterprise_rows(table: &Table) -> Result<Vec<EnterpriseRow>, Vec<ImportIssue>> {
+    let (rows, issues) = parse_enterprise_rows_partial(table);
+    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+}
+
+/// The rows that parse, and the problems of the others. When a column is missing no row
+/// is parsed: every row would repeat the same problem.
+pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<ImportIssue>) {
     let mut issues = Vec::new();
     let columns = ColumnMap::build(table, &ENTERPRISE_COLUMNS, &mut issues);
     check_rows(table, &mut issues);
     if !issues.is_empty() {
-        return Err(issues);
+        return (Vec::new(), issues);
     }
     let mut rows = Vec::new();
     let mut seen: HashMap<CreditCode, usize> = HashMap::new();
@@ -463,7 +477,7 @@ pub fn parse_enterprise_rows(table: &Table) -> Result<Vec<EnterpriseRow>, Vec<Im
         }
         rows.push(EnterpriseRow { row: row.number, draft, park, located_since });
     }
-    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+    (rows, issues)
 }
 
 /// A unit to create or update.

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_domain::accounts::Password;
@@ -14,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
 use crate::language::Language;
 use crate::state::AppState;
-use crate::views::{Chrome, render};
+use crate::views::{Chrome, redirect_htmx, render};
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -42,11 +41,7 @@ pub async fn change_password(State(state): State<AppState>, user: CurrentUser, F
     let new = Password::parse(&f.new).map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
     let tree = state.hierarchy().await?.as_of(today());
     match innozone_app::accounts::set_password(state.store(), &user.principal, &tree, user.user.id, Some(&f.current), &new).await {
-        Ok(()) => {
-            let mut r = StatusCode::NO_CONTENT.into_response();
-            r.headers_mut().insert("HX-Redirect", HeaderValue::from_static("/"));
-            Ok(r)
-        }
+        Ok(()) => redirect_htmx("/"),
         Err(innozone_app::AppError::Forbidden) => Err(WebError::BadRequest(Problem::Key("account.wrong_current", vec![]))),
         Err(e) => Err(e.into()),
     }

@@ -5,19 +5,19 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{EnterpriseDetail, enterprise_detail, form_table, save_enterprise_form, search_enterprises};
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, HighTechField, RegistrationType, SizeClass, Tier, Unit, UnitId};
-use innozone_store::EnterpriseQuery;
+use innozone_store::{AuditQuery, EnterpriseQuery};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::error::{IssueJson, WebError, issues_json};
+use crate::error::WebError;
 use crate::language::Language;
 use crate::state::AppState;
-use crate::views::{Chrome, grouped, render};
+use crate::views::{Chrome, form_problems, grouped, redirect_htmx, render};
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -159,6 +159,8 @@ struct EnterprisePage {
     fields: Vec<HighTechField>,
     registration_types: Vec<RegistrationType>,
     parks: Vec<Unit>,
+    /// The enterprise's revisions: every write kept with who, when, before and after.
+    entries: Vec<super::audit::EntryView>,
 }
 
 impl EnterprisePage {
@@ -203,7 +205,10 @@ pub async fn page(State(state): State<AppState>, Language(lang): Language, user:
         Vec::new()
     };
     parks.sort_by(|a, b| a.code.cmp(&b.code));
+    let history = AuditQuery { entity: Some("enterprise".into()), entity_key: Some(d.enterprise.credit_code.to_string()), limit: 20, ..Default::default() };
+    let entries = super::audit::entry_views(state.store().audit(&history).await?.0);
     let page = EnterprisePage {
+        entries,
         chrome: Chrome::new(lang, Some(&user), "enterprises"),
         d,
         sizes: SizeClass::ALL.to_vec(),
@@ -227,14 +232,6 @@ pub struct EnterpriseForm {
     contact_phone: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "form_result.html")]
-struct FormResult {
-    chrome: Chrome,
-    message: String,
-    issues: Vec<IssueJson>,
-}
-
 /// Saves the enterprise form through the same parsing and checks as an import. The park
 /// is kept unless the form moves the enterprise.
 pub async fn update(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<EnterpriseForm>) -> Result<Response, WebError> {
@@ -252,15 +249,8 @@ pub async fn update(State(state): State<AppState>, Language(lang): Language, use
         ("contact_phone", f.contact_phone.unwrap_or_default()),
     ];
     match save_enterprise_form(state.store(), &user.principal, &form_table(&fields), today()).await {
-        Ok(_) => {
-            let mut r = StatusCode::NO_CONTENT.into_response();
-            r.headers_mut().insert("HX-Redirect", HeaderValue::from_str(&format!("/enterprises/{id}")).map_err(|e| WebError::Internal(e.to_string()))?);
-            Ok(r)
-        }
-        Err(innozone_app::AppError::Import(issues)) => {
-            let page = FormResult { chrome: Chrome::new(lang, Some(&user), ""), message: lang.t("form.fix_problems"), issues: issues_json(&issues, lang) };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
-        }
+        Ok(_) => redirect_htmx(&format!("/enterprises/{id}")),
+        Err(innozone_app::AppError::Import(issues)) => form_problems(lang, &user, &issues),
         Err(e) => Err(e.into()),
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{ChildSummary, UnitOverview, form_table, import_units, subtree_figures, unit_overview};
@@ -17,10 +16,10 @@ use innozone_store::{EnterpriseQuery, UnitFigures};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::error::{WebError, issues_json};
+use crate::error::WebError;
 use crate::language::Language;
 use crate::state::AppState;
-use crate::views::{Chrome, grouped, render};
+use crate::views::{Chrome, form_problems, grouped, redirect_htmx, render};
 
 pub struct TreeRow {
     pub depth: usize,
@@ -180,14 +179,6 @@ pub struct UnitForm {
     member_since: Option<String>,
 }
 
-#[derive(Template)]
-#[template(path = "form_result.html")]
-struct FormResult {
-    chrome: Chrome,
-    message: String,
-    issues: Vec<crate::error::IssueJson>,
-}
-
 fn unit_fields(code: &str, f: UnitForm, parent: Option<&str>) -> Vec<(&'static str, String)> {
     let mut fields = vec![
         ("code", code.to_string()),
@@ -211,15 +202,8 @@ fn unit_fields(code: &str, f: UnitForm, parent: Option<&str>) -> Vec<(&'static s
 async fn save_units(state: &AppState, lang: innozone_i18n::Lang, user: &CurrentUser, fields: Vec<(&'static str, String)>, target: String) -> Result<Response, WebError> {
     let table = form_table(&fields);
     match import_units(state.store(), &user.principal, &table, false, today()).await {
-        Ok(_) => {
-            let mut r = axum::http::StatusCode::NO_CONTENT.into_response();
-            r.headers_mut().insert("HX-Redirect", HeaderValue::from_str(&target).map_err(|e| WebError::Internal(e.to_string()))?);
-            Ok(r)
-        }
-        Err(innozone_app::AppError::Import(issues)) => {
-            let page = FormResult { chrome: Chrome::new(lang, Some(user), ""), message: lang.t("form.fix_problems"), issues: issues_json(&issues, lang) };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
-        }
+        Ok(_) => redirect_htmx(&target),
+        Err(innozone_app::AppError::Import(issues)) => form_problems(lang, user, &issues),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,132 @@
+//! The command line as a script sees it: exit codes, messages on standard error, and that
+//! a refused import changes nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use innozone_domain::registry::CreditCode;
+
+fn innozone(database: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_innozone"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env_remove("INNOZONE_LANG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Lines of an exported CSV, header included (the export starts with a UTF-8 BOM).
+fn exported_rows(database: &Path, dir: &Path, name: &str) -> Vec<String> {
+    let file = dir.join(name);
+    let o = innozone(database, &["export", "enterprises", file.to_str().unwrap()]);
+    assert!(o.status.success(), "export failed: {}", stderr(&o));
+    std::fs::read_to_string(file).unwrap().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn every_verb_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("help.sqlite");
+    for verb in ["serve", "import", "export", "template", "user", "example"] {
+        let o = innozone(&db, &[verb, "--help"]);
+        assert!(o.status.success(), "{verb} --help");
+        assert!(stdout(&o).contains("--database"), "{verb} --help names --database");
+    }
+    // A wrong verb is a usage error.
+    assert_eq!(innozone(&db, &["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_file_lists_every_problem_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bad.sqlite");
+    let o = innozone(&db, &["example"]);
+    assert!(o.status.success(), "example: {}", stderr(&o));
+    // A second load is refused: the store is not empty.
+    assert_eq!(innozone(&db, &["example"]).status.code(), Some(5));
+
+    let before = exported_rows(&db, dir.path(), "before.csv");
+    // The example holds the seed districts' 6,200 Lanbai enterprises (seed 001) and the
+    // Panzhihua ones, located today in their parks.
+    assert!(before.len() > 6_000, "{} rows exported", before.len());
+
+    // Huawei's published code with its last character changed: 914403001922038216 is
+    // right, so '7' is the wrong check character (worked by hand in the domain's tests).
+    let good = CreditCode::complete("91620100MA7ABCDE1").unwrap();
+    let csv = format!(
+        "统一社会信用代码 (credit_code),企业名称 (name),行业代码 (industry_code),规模 (size_class),登记注册类型 (registration_type),所在园区代码 (park_code)\n\
+         914403001922038217,甲科技有限公司,6511,规上,私营企业,LB-GX-YT\n\
+         {good},乙科技有限公司,6511,规下,私营企业,NO-SUCH-PARK\n\
+         {good},丙科技有限公司,99AB,规上,私营企业,LB-GX-YT\n"
+    );
+    let file = dir.path().join("bad.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = innozone(&db, &["import", "enterprises", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "invalid input: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("第 2 行 A 列（统一社会信用代码）"), "{err}");
+    assert!(err.contains("按前 17 位计算应为“6”，实际为“7”"), "{err}");
+    assert!(err.contains("第 3 行 F 列（所在园区代码）"), "{err}");
+    assert!(err.contains("没有代码为“NO-SUCH-PARK”的单位"), "{err}");
+    assert!(err.contains("第 4 行 A 列"), "duplicate code reported: {err}");
+    assert!(err.contains("第 4 行 C 列（行业代码）"), "{err}");
+
+    // English on request.
+    let o = Command::new(env!("CARGO_BIN_EXE_innozone"))
+        .args(["--database", db.to_str().unwrap(), "--lang", "en", "import", "enterprises", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("Row 2, column A (Credit code)"), "{}", stderr(&o));
+
+    assert_eq!(exported_rows(&db, dir.path(), "after.csv"), before, "nothing changed");
+}
+
+#[test]
+fn a_dry_run_checks_and_a_commit_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("good.sqlite");
+    assert!(innozone(&db, &["example"]).status.success());
+    let code = CreditCode::complete("91620100MA7XYWT01").unwrap();
+    let file = dir.path().join("good.csv");
+    std::fs::write(
+        &file,
+        format!("credit_code,name,industry_code,size_class,registration_type,park_code,located_since\n{code},兰州测试新材料有限公司,3240,规下,有限责任公司,LB-GX-HP,2024-05-01\n"),
+    )
+    .unwrap();
+    let before = exported_rows(&db, dir.path(), "before.csv");
+    let o = innozone(&db, &["import", "enterprises", file.to_str().unwrap(), "--dry-run"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("未写入任何数据"), "{}", stdout(&o));
+    assert_eq!(exported_rows(&db, dir.path(), "dry.csv"), before);
+
+    let o = innozone(&db, &["import", "enterprises", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = exported_rows(&db, dir.path(), "after.csv");
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(after.iter().any(|l| l.contains(code.as_str()) && l.contains("LB-GX-HP") && l.contains("2024-05-01")));
+}
+
+#[test]
+fn users_are_made_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("users.sqlite");
+    assert!(innozone(&db, &["example"]).status.success());
+    let o = innozone(&db, &["user", "add", "yt.staff", "--role", "park_staff", "--unit", "LB-GX-YT", "--name", "雁滩园区统计员"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("密码"), "the generated password is shown once");
+    let list = stdout(&innozone(&db, &["user", "list"]));
+    assert!(list.contains("yt.staff\t雁滩园区统计员\tpark_staff\tLB-GX-YT"), "{list}");
+    // A park staff account needs a unit; an unknown unit is not found.
+    assert_eq!(innozone(&db, &["user", "add", "nobody", "--role", "park_staff"]).status.code(), Some(3));
+    assert_eq!(innozone(&db, &["user", "add", "nobody", "--role", "park_staff", "--unit", "NOPE"]).status.code(), Some(5));
+    assert_eq!(innozone(&db, &["user", "add", "yt.staff", "--role", "leadership", "--unit", "LB"]).status.code(), Some(5));
+}
