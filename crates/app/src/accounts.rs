@@ -63,11 +63,10 @@ pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now
         verify_password(dummy_hash().await, password).await;
         return Err(LoginError::BadCredentials);
     };
-    if let Some(until) = user.locked_until {
-        if until > now {
+    if let Some(until) = user.locked_until
+        && until > now {
             return Err(LoginError::Locked { until });
         }
-    }
     if !verify_password(&user.password_hash, password).await {
         let failures = user.failed_logins + 1;
         let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);

@@ -18,11 +18,10 @@ use crate::output::{Failure, bar, spinner};
 use crate::{Cli, Command, ExampleScale, Registry, UserAction};
 
 async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
-    if !database.starts_with("postgres://") && !database.starts_with("postgresql://") {
-        if let Some(parent) = std::path::Path::new(database).parent().filter(|p| !p.as_os_str().is_empty()) {
+    if !database.starts_with("postgres://") && !database.starts_with("postgresql://")
+        && let Some(parent) = std::path::Path::new(database).parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| Failure::Io(lang.t_with("cli.cannot_create", &[("path", parent.display().to_string()), ("reason", e.to_string())])))?;
         }
-    }
     Ok(innozone_store_sql::connect(database).await?)
 }
 

@@ -185,11 +185,10 @@ impl EnterpriseDraft {
         if name.chars().count() > 120 {
             return Err(EnterpriseError::NameTooLong);
         }
-        if let Some(phone) = &self.contact_phone {
-            if !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')')) {
+        if let Some(phone) = &self.contact_phone
+            && !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')')) {
                 return Err(EnterpriseError::InvalidPhone { value: phone.clone() });
             }
-        }
         Ok(())
     }
 }

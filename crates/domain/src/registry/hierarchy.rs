@@ -98,11 +98,10 @@ impl Hierarchy {
         let child = self.units.get(&new.child).ok_or(HierarchyError::UnknownUnit { code: new.child.to_string() })?;
         let parent =
             self.units.get(&new.parent).ok_or(HierarchyError::UnknownUnit { code: new.parent.to_string() })?;
-        if let Some(until) = new.until {
-            if until <= new.from {
+        if let Some(until) = new.until
+            && until <= new.from {
                 return Err(HierarchyError::EmptyPeriod { from: new.from, until });
             }
-        }
         if new.child == new.parent {
             return Err(HierarchyError::Cycle {
                 child: child.code.clone(),
@@ -114,11 +113,10 @@ impl Hierarchy {
         // problem when both apply.
         let mut dates: BTreeSet<Date> = BTreeSet::from([new.from]);
         for m in &self.memberships {
-            if m.overlaps(new.from, new.until) {
-                if m.from > new.from {
+            if m.overlaps(new.from, new.until)
+                && m.from > new.from {
                     dates.insert(m.from);
                 }
-            }
         }
         for date in dates {
             let mut path = vec![child.code.clone(), parent.code.clone()];

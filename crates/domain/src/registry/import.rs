@@ -199,15 +199,14 @@ impl RowReader<'_> {
 
     /// Codes must come as text: a long number in a spreadsheet has lost its digits.
     fn code_text(&mut self, key: &'static str, required: bool) -> Option<String> {
-        if let Some((column, Cell::Number(n))) = self.cell(key) {
-            if n.abs() >= 1e15 {
+        if let Some((column, Cell::Number(n))) = self.cell(key)
+            && n.abs() >= 1e15 {
                 // The shortest form that reads back as `n` is what Excel shows and stores
                 // (15 digits); `{n:.0}` would print the binary value, 914403001922038016.
                 let value = n.to_string();
                 self.report(key, Some(column), ImportProblem::CodeStoredAsNumber { value });
                 return None;
             }
-        }
         if required { self.required_text(key) } else { self.optional_text(key) }
     }
 

@@ -40,6 +40,12 @@ impl UnitCode {
     }
 }
 
+impl std::borrow::Borrow<str> for UnitCode {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for UnitCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -214,16 +220,14 @@ impl UnitDraft {
         if self.name_zh.trim().is_empty() {
             return Err(UnitError::EmptyName);
         }
-        if let Some(area) = self.area_km2 {
-            if !area.is_finite() || area < 0.0 {
+        if let Some(area) = self.area_km2
+            && (!area.is_finite() || area < 0.0) {
                 return Err(UnitError::NegativeArea { value: area });
             }
-        }
-        if let Some(p) = self.population {
-            if p < 0 {
+        if let Some(p) = self.population
+            && p < 0 {
                 return Err(UnitError::NegativePopulation { value: p });
             }
-        }
         Ok(())
     }
 
@@ -288,11 +292,5 @@ mod tests {
         assert!(!UnitKind::SubPark.may_contain(UnitKind::SubPark));
         assert!(!UnitKind::Park.may_contain(UnitKind::Zone));
         assert!(!UnitKind::District.may_contain(UnitKind::District));
-    }
-}
-
-impl std::borrow::Borrow<str> for UnitCode {
-    fn borrow(&self) -> &str {
-        &self.0
     }
 }
