@@ -1,0 +1,33 @@
+//! The server backend: PostgreSQL, for installations that outgrow one file.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::error::{migrate_error, open_error};
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+sql_store! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+    backend: "postgres",
+    begin_write: "BEGIN",
+    // The wire protocol counts bind parameters in 16 bits.
+    max_binds: 65535,
+    // Without statistics on the freshly loaded tables the planner guesses a handful of
+    // rows and picks plans a thousand times slower; autovacuum would gather them only later.
+    analyze_after_load: Some("ANALYZE units, unit_memberships, enterprises, enterprise_locations, recognitions"),
+}
+
+/// Connects and migrates. The schema is the first of the connection's `search_path`.
+pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+        .map_err(open_error)?;
+    MIGRATIONS.run(&pool).await.map_err(migrate_error)?;
+    Ok(PostgresStore::new(pool, None))
+}

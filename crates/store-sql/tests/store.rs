@@ -1,0 +1,1591 @@
+//! The behaviour of the store, run on SQLite always and on PostgreSQL when
+//! INNOZONE_TEST_POSTGRES_URL is set: every test below is expanded once per backend
+//! (`sqlite::name`, `postgres::name`), each on a fresh database of its own.
+//!
+//! The expected figures are worked out by hand from the small registries built here.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
+
+use innozone_domain::Date;
+use innozone_domain::accounts::{Binding, Principal, Role, Username};
+use innozone_domain::registry::dataset::{
+    Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership,
+};
+use innozone_domain::registry::import::{
+    EnterpriseChange, EnterpriseImportPlan, MembershipChange, UnitChange, UnitImportPlan,
+    parse_enterprise_rows, parse_unit_rows, plan_enterprise_import, plan_unit_import,
+};
+use innozone_domain::registry::{
+    CreditCode, EnterpriseDraft, EnterpriseId, IndustryCode, Location, Membership, Recognition,
+    RegistrationType, SizeClass, SpatialRole, Tier, UnitCode, UnitDraft, UnitId, UnitKind,
+};
+use innozone_domain::table::{Cell, Row, Table};
+use innozone_store::{
+    Actor, AuditEntry, AuditQuery, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, Store,
+    StoreError, UnitFigures, UserUpdate,
+};
+use serde_json::json;
+use time::macros::date;
+
+type Db = Arc<dyn Store>;
+
+/// Expands each named async test function into one test per backend.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(innozone_store_sql::testing::fresh_sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(url) = innozone_store_sql::testing::postgres_url() else {
+                        eprintln!("{} is not set: PostgreSQL not tested", innozone_store_sql::testing::POSTGRES_URL_VAR);
+                        return;
+                    };
+                    super::$name(innozone_store_sql::testing::fresh_postgres(&url).await).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_new_store_is_empty_and_says_which_backend,
+    unit_plan_round_trips_through_the_hierarchy,
+    reapplying_an_unchanged_unit_plan_changes_nothing,
+    a_park_move_ends_the_old_membership,
+    a_failing_unit_plan_writes_nothing,
+    enterprise_plan_creates_updates_and_moves_with_audit,
+    a_failing_enterprise_plan_writes_nothing,
+    stored_enterprises_are_found_by_code,
+    search_filters_and_pages,
+    unit_figures_count_by_date,
+    load_dataset_reports_progress_and_refuses_a_second_load,
+    a_failing_load_writes_nothing,
+    users_roles_and_lock_out,
+    sessions_live_and_die,
+    audit_is_newest_first_and_filtered,
+    concurrent_writers_all_land,
+);
+
+// ---- helpers ----
+
+fn admin() -> Principal {
+    Principal {
+        user_id: 1,
+        username: "admin".into(),
+        role: Role::Administrator,
+        binding: Binding::Everything,
+    }
+}
+
+fn actor() -> Actor {
+    Actor::user(1, "admin")
+}
+
+fn code(s: &str) -> UnitCode {
+    UnitCode::parse(s).unwrap()
+}
+
+/// A valid credit code numbered `n` (Lanzhou division 620100).
+fn credit(n: u32) -> CreditCode {
+    CreditCode::complete(&format!("91620100MA{n:07}")).unwrap()
+}
+
+fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+    Table {
+        sheet: None,
+        header_row: 1,
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Row {
+                number: i + 2,
+                cells: r
+                    .iter()
+                    .map(|c| {
+                        if c.is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(c.to_string())
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+const UNIT_HEADERS: &[&str] = &[
+    "code",
+    "name_zh",
+    "kind",
+    "parent_code",
+    "member_since",
+    "area_km2",
+    "leading_industries",
+    "spatial_role",
+];
+
+/// Plans a unit import from rows of `UNIT_HEADERS` against what the store holds.
+async fn unit_plan(store: &Db, rows: &[&[&str]], today: Date) -> UnitImportPlan {
+    let t = table(UNIT_HEADERS, rows);
+    let parsed = parse_unit_rows(&t).expect("rows parse");
+    let hierarchy = store.hierarchy().await.unwrap();
+    plan_unit_import(&t, parsed, &hierarchy, &admin(), today).expect("plan is valid")
+}
+
+/// The Lanbai zone: district A from 2015, park P1 in A from 2015, park P2 in the zone
+/// from 2020.
+async fn lanbai(store: &Db) -> ImportSummary {
+    let plan = unit_plan(
+        store,
+        &[
+            &["LB", "兰白自创区", "zone", "", "", "", "", ""],
+            &[
+                "LB-A",
+                "兰州高新区",
+                "district",
+                "LB",
+                "2015-01-01",
+                "",
+                "",
+                "core",
+            ],
+            &[
+                "LB-P1",
+                "雁滩园区",
+                "park",
+                "LB-A",
+                "2015-01-01",
+                "12.5",
+                "总部经济、科技研发",
+                "radiation",
+            ],
+            &[
+                "LB-P2",
+                "榆中园区",
+                "park",
+                "LB",
+                "2020-01-01",
+                "",
+                "",
+                "co_built",
+            ],
+        ],
+        date!(2024 - 06 - 01),
+    )
+    .await;
+    store.apply_unit_plan(&plan, &actor()).await.unwrap()
+}
+
+async fn unit_id(store: &Db, code: &str) -> UnitId {
+    store
+        .hierarchy()
+        .await
+        .unwrap()
+        .unit_by_code(code)
+        .unwrap_or_else(|| panic!("{code} is stored"))
+        .id
+}
+
+const ENTERPRISE_HEADERS: &[&str] = &[
+    "credit_code",
+    "name",
+    "industry_code",
+    "size_class",
+    "registration_type",
+    "park_code",
+    "located_since",
+];
+
+async fn enterprise_plan(store: &Db, rows: &[&[&str]], today: Date) -> EnterpriseImportPlan {
+    let t = table(ENTERPRISE_HEADERS, rows);
+    let parsed = parse_enterprise_rows(&t).expect("rows parse");
+    let codes: Vec<CreditCode> = parsed.iter().map(|r| r.draft.credit_code.clone()).collect();
+    let stored = store.stored_enterprises(&codes).await.unwrap();
+    let hierarchy = store.hierarchy().await.unwrap();
+    plan_enterprise_import(&t, parsed, &stored, &hierarchy, &admin(), today).expect("plan is valid")
+}
+
+async fn audit_all(store: &Db) -> (Vec<AuditEntry>, i64) {
+    store
+        .audit(&AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap()
+}
+
+async fn audit_count(store: &Db) -> i64 {
+    audit_all(store).await.1
+}
+
+async fn enterprise_count(store: &Db) -> i64 {
+    store
+        .search_enterprises(&EnterpriseQuery::default())
+        .await
+        .unwrap()
+        .total
+}
+
+fn draft(n: u32, name: &str, industry: &str, size: SizeClass) -> EnterpriseDraft {
+    EnterpriseDraft {
+        credit_code: credit(n),
+        name: name.to_string(),
+        industry: IndustryCode::parse(industry).unwrap(),
+        high_tech_field: None,
+        size_class: size,
+        registration_type: RegistrationType::LimitedLiability,
+        contact_name: None,
+        contact_phone: None,
+    }
+}
+
+fn unit_draft(c: &str, kind: UnitKind) -> UnitDraft {
+    UnitDraft {
+        code: code(c),
+        name_zh: c.to_string(),
+        name_en: None,
+        kind,
+        area_km2: None,
+        population: None,
+        leading_industries: vec![],
+        spatial_role: None,
+    }
+}
+
+fn located(park: &str, from: Date, until: Option<Date>) -> DatasetLocation {
+    DatasetLocation {
+        park: code(park),
+        from,
+        until,
+    }
+}
+
+fn recognised(tier: Tier, no: &str, issued_on: Date, expires_on: Option<Date>) -> Recognition {
+    Recognition {
+        tier,
+        certificate_no: no.to_string(),
+        issued_on,
+        expires_on,
+    }
+}
+
+/// A zone Z with parks P1 and P2 (from 2015) and six enterprises, chosen so that every
+/// filter and count of the tests below has a different answer:
+///
+/// | # | name        | industry    | size  | locations                           | recognitions (tier: valid)           |
+/// |---|-------------|-------------|-------|-------------------------------------|--------------------------------------|
+/// | 1 | Alpha 材料  | 2710 C      | above | P1 2018-                            | HT 2020–2023, HT 2023–2026           |
+/// | 2 | Beta 软件   | 6511 I      | below | P1 2018-                            | tech SME 2024-01-01–2025-01-01       |
+/// | 3 | Gamma 电力  | 4411 D      | above | P2 2019-                            |                                      |
+/// | 4 | Delta 采矿  | 0610 B      | below | P1 2016–2022, P2 2022-              | HT 2021-06-01, no expiry             |
+/// | 5 | Epsilon 建筑| 4710 E      | above | P2 2017–2023 (left)                 |                                      |
+/// | 6 | alpha 服务  | 7310 M      | below | P1 2025- (not yet arrived)          |                                      |
+fn six_enterprises() -> Dataset {
+    let e = |draft, locations, recognitions| DatasetEnterprise {
+        draft,
+        locations,
+        recognitions,
+    };
+    Dataset {
+        units: vec![
+            unit_draft("Z", UnitKind::Zone),
+            unit_draft("P1", UnitKind::Park),
+            unit_draft("P2", UnitKind::Park),
+        ],
+        memberships: vec![
+            DatasetMembership {
+                child: code("P1"),
+                parent: code("Z"),
+                from: date!(2015 - 01 - 01),
+                until: None,
+            },
+            DatasetMembership {
+                child: code("P2"),
+                parent: code("Z"),
+                from: date!(2015 - 01 - 01),
+                until: None,
+            },
+        ],
+        enterprises: vec![
+            e(
+                draft(1, "Alpha 材料", "2710", SizeClass::AboveScale),
+                vec![located("P1", date!(2018 - 01 - 01), None)],
+                vec![
+                    recognised(
+                        Tier::HighTech,
+                        "HT-1",
+                        date!(2020 - 01 - 01),
+                        Some(date!(2023 - 01 - 01)),
+                    ),
+                    recognised(
+                        Tier::HighTech,
+                        "HT-2",
+                        date!(2023 - 01 - 01),
+                        Some(date!(2026 - 01 - 01)),
+                    ),
+                ],
+            ),
+            e(
+                draft(2, "Beta 软件", "6511", SizeClass::BelowScale),
+                vec![located("P1", date!(2018 - 01 - 01), None)],
+                vec![recognised(
+                    Tier::TechSme,
+                    "TS-1",
+                    date!(2024 - 01 - 01),
+                    Some(date!(2025 - 01 - 01)),
+                )],
+            ),
+            e(
+                draft(3, "Gamma 电力", "4411", SizeClass::AboveScale),
+                vec![located("P2", date!(2019 - 01 - 01), None)],
+                vec![],
+            ),
+            e(
+                draft(4, "Delta 采矿", "0610", SizeClass::BelowScale),
+                vec![
+                    located("P1", date!(2016 - 01 - 01), Some(date!(2022 - 01 - 01))),
+                    located("P2", date!(2022 - 01 - 01), None),
+                ],
+                vec![recognised(
+                    Tier::HighTech,
+                    "HT-3",
+                    date!(2021 - 06 - 01),
+                    None,
+                )],
+            ),
+            e(
+                draft(5, "Epsilon 建筑", "4710", SizeClass::AboveScale),
+                vec![located(
+                    "P2",
+                    date!(2017 - 01 - 01),
+                    Some(date!(2023 - 01 - 01)),
+                )],
+                vec![],
+            ),
+            e(
+                draft(6, "alpha 服务", "7310", SizeClass::BelowScale),
+                vec![located("P1", date!(2025 - 01 - 01), None)],
+                vec![],
+            ),
+        ],
+    }
+}
+
+async fn load_six(store: &Db) {
+    store
+        .load_dataset(&six_enterprises(), &Actor::system(), &|_| {})
+        .await
+        .unwrap();
+}
+
+const TODAY: Date = date!(2024 - 06 - 01);
+
+fn names(list: &innozone_store::EnterpriseList) -> Vec<&str> {
+    list.items.iter().map(|e| e.name.as_str()).collect()
+}
+
+// ---- registry: units ----
+
+async fn a_new_store_is_empty_and_says_which_backend(store: Db) {
+    assert!(store.is_empty().await.unwrap());
+    assert!(["sqlite", "postgres"].contains(&store.backend()));
+    assert_eq!(store.hierarchy().await.unwrap().units().count(), 0);
+    assert_eq!(audit_count(&store).await, 0);
+    lanbai(&store).await;
+    assert!(!store.is_empty().await.unwrap());
+}
+
+async fn unit_plan_round_trips_through_the_hierarchy(store: Db) {
+    let summary = lanbai(&store).await;
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 4,
+            updated: 0,
+            unchanged: 0,
+            moved: 0
+        }
+    );
+
+    let h = store.hierarchy().await.unwrap();
+    assert_eq!(h.units().count(), 4);
+    let p1 = h.unit_by_code("LB-P1").unwrap();
+    assert_eq!(p1.name_zh, "雁滩园区");
+    assert_eq!(p1.kind, UnitKind::Park);
+    assert_eq!(p1.area_km2, Some(12.5));
+    assert_eq!(
+        p1.leading_industries,
+        vec!["总部经济".to_string(), "科技研发".to_string()]
+    );
+    assert_eq!(p1.spatial_role, Some(SpatialRole::Radiation));
+    let zone = h.unit_by_code("LB").unwrap().id;
+    let district = h.unit_by_code("LB-A").unwrap().id;
+    let p2 = h.unit_by_code("LB-P2").unwrap().id;
+
+    assert_eq!(h.memberships().len(), 3);
+    assert_eq!(
+        h.memberships_of(p1.id),
+        vec![&Membership {
+            child: p1.id,
+            parent: district,
+            from: date!(2015 - 01 - 01),
+            until: None
+        }]
+    );
+    // P2 joins in 2020: before that it hangs loose.
+    let t2019 = h.as_of(date!(2019 - 12 - 31));
+    assert_eq!(t2019.children(zone), &[district]);
+    assert_eq!(t2019.detached, vec![p2]);
+    let t2020 = h.as_of(date!(2020 - 01 - 01));
+    assert_eq!(t2020.children(zone), &[district, p2]);
+    assert_eq!(t2020.path(p1.id), vec![zone, district, p1.id]);
+
+    // 4 creations and 3 memberships, each with its record afterwards.
+    let (entries, total) = audit_all(&store).await;
+    assert_eq!(total, 7);
+    let mut actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    actions.sort();
+    assert_eq!(
+        actions,
+        ["membership.add"; 3]
+            .iter()
+            .chain(["unit.create"; 4].iter())
+            .copied()
+            .collect::<Vec<_>>()
+    );
+    let created = entries
+        .iter()
+        .find(|e| e.action == "unit.create" && e.entity_key == "LB-P1")
+        .unwrap();
+    assert_eq!(created.actor_name, "admin");
+    assert_eq!(created.actor_id, Some(1));
+    assert_eq!(created.before, None);
+    assert_eq!(
+        created.after.as_ref().unwrap()["name_zh"],
+        json!("雁滩园区")
+    );
+    assert_eq!(created.after.as_ref().unwrap()["id"], json!(p1.id.0));
+}
+
+async fn reapplying_an_unchanged_unit_plan_changes_nothing(store: Db) {
+    lanbai(&store).await;
+    let before = audit_count(&store).await;
+    let summary = lanbai(&store).await;
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 0,
+            updated: 0,
+            unchanged: 4,
+            moved: 0
+        }
+    );
+    assert_eq!(audit_count(&store).await, before);
+    assert_eq!(store.hierarchy().await.unwrap().memberships().len(), 3);
+}
+
+async fn a_park_move_ends_the_old_membership(store: Db) {
+    lanbai(&store).await;
+    let zone = unit_id(&store, "LB").await;
+    let district = unit_id(&store, "LB-A").await;
+    // P1 leaves the district for the zone itself on 2022-07-01 and is renamed.
+    let plan = unit_plan(
+        &store,
+        &[&[
+            "LB-P1",
+            "雁滩高新园区",
+            "park",
+            "LB",
+            "2022-07-01",
+            "12.5",
+            "总部经济、科技研发",
+            "radiation",
+        ]],
+        date!(2024 - 06 - 01),
+    )
+    .await;
+    assert_eq!(plan.memberships[0].ends_previous, Some(code("LB-A")));
+    let summary = store.apply_unit_plan(&plan, &actor()).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 0,
+            updated: 1,
+            unchanged: 0,
+            moved: 1
+        }
+    );
+
+    let h = store.hierarchy().await.unwrap();
+    let p1 = h.unit_by_code("LB-P1").unwrap();
+    assert_eq!(p1.name_zh, "雁滩高新园区");
+    assert_eq!(
+        h.memberships_of(p1.id),
+        vec![
+            &Membership {
+                child: p1.id,
+                parent: district,
+                from: date!(2015 - 01 - 01),
+                until: Some(date!(2022 - 07 - 01))
+            },
+            &Membership {
+                child: p1.id,
+                parent: zone,
+                from: date!(2022 - 07 - 01),
+                until: None
+            },
+        ]
+    );
+    assert_eq!(h.as_of(date!(2022 - 06 - 30)).parent(p1.id), Some(district));
+    assert_eq!(h.as_of(date!(2022 - 07 - 01)).parent(p1.id), Some(zone));
+
+    let (entries, _) = store
+        .audit(&AuditQuery {
+            entity_key: Some("LB-P1".into()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let update = entries.iter().find(|e| e.action == "unit.update").unwrap();
+    assert_eq!(
+        update.before.as_ref().unwrap()["name_zh"],
+        json!("雁滩园区")
+    );
+    assert_eq!(
+        update.after.as_ref().unwrap()["name_zh"],
+        json!("雁滩高新园区")
+    );
+    let ended = entries
+        .iter()
+        .find(|e| e.action == "membership.end")
+        .unwrap();
+    assert_eq!(
+        ended.before.as_ref().unwrap()["until"],
+        serde_json::Value::Null
+    );
+    assert_eq!(ended.after.as_ref().unwrap()["parent"], json!(district.0));
+    assert_eq!(
+        ended.after.as_ref().unwrap()["until"],
+        serde_json::to_value(date!(2022 - 07 - 01)).unwrap()
+    );
+}
+
+async fn a_failing_unit_plan_writes_nothing(store: Db) {
+    lanbai(&store).await;
+    let units = store.hierarchy().await.unwrap().units().count();
+    let entries = audit_count(&store).await;
+
+    // A new unit, then a membership under a parent that does not exist: the unit must not
+    // survive the failure of the membership.
+    let plan = UnitImportPlan {
+        units: vec![UnitChange {
+            row: 2,
+            existing: None,
+            draft: unit_draft("LB-P3", UnitKind::Park),
+        }],
+        memberships: vec![MembershipChange {
+            row: 2,
+            child: code("LB-P3"),
+            parent: code("NOWHERE"),
+            from: date!(2024 - 01 - 01),
+            ends_previous: None,
+        }],
+    };
+    let err = store.apply_unit_plan(&plan, &actor()).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { entity: "unit", ref key } if key == "NOWHERE"),
+        "{err:?}"
+    );
+    assert_eq!(store.hierarchy().await.unwrap().units().count(), units);
+    assert!(
+        store
+            .hierarchy()
+            .await
+            .unwrap()
+            .unit_by_code("LB-P3")
+            .is_none()
+    );
+    assert_eq!(audit_count(&store).await, entries);
+
+    // A plan made before someone else created the same unit.
+    let stale = UnitImportPlan {
+        units: vec![
+            UnitChange {
+                row: 2,
+                existing: None,
+                draft: unit_draft("LB-P4", UnitKind::Park),
+            },
+            UnitChange {
+                row: 3,
+                existing: None,
+                draft: unit_draft("LB-P1", UnitKind::Park),
+            },
+        ],
+        memberships: vec![],
+    };
+    let err = store.apply_unit_plan(&stale, &actor()).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "unit", ref key } if key == "LB-P1"),
+        "{err:?}"
+    );
+    assert!(
+        store
+            .hierarchy()
+            .await
+            .unwrap()
+            .unit_by_code("LB-P4")
+            .is_none()
+    );
+    assert_eq!(audit_count(&store).await, entries);
+}
+
+// ---- registry: enterprises ----
+
+async fn enterprise_plan_creates_updates_and_moves_with_audit(store: Db) {
+    lanbai(&store).await;
+    let p1 = unit_id(&store, "LB-P1").await;
+    let p2 = unit_id(&store, "LB-P2").await;
+    let (a, b) = (credit(1), credit(2));
+    let plan = enterprise_plan(
+        &store,
+        &[
+            &[
+                a.as_str(),
+                "兰州甲科技有限公司",
+                "6511",
+                "规上",
+                "有限责任公司",
+                "LB-P1",
+                "2019-03-01",
+            ],
+            &[
+                b.as_str(),
+                "兰州乙制药有限公司",
+                "2710",
+                "规下",
+                "私营企业",
+                "LB-P1",
+                "2019-03-01",
+            ],
+        ],
+        TODAY,
+    )
+    .await;
+    let summary = store.apply_enterprise_plan(&plan, &actor()).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 2,
+            updated: 0,
+            unchanged: 0,
+            moved: 0
+        }
+    );
+    let first = store.enterprise_by_code(&a).await.unwrap().unwrap();
+    assert_eq!(first.name, "兰州甲科技有限公司");
+    assert_eq!(first.size_class, SizeClass::AboveScale);
+    assert_eq!(first.park, Some(p1));
+    assert_eq!(first.park_since, Some(date!(2019 - 03 - 01)));
+    assert_eq!(store.enterprise(first.id).await.unwrap().unwrap(), first);
+
+    // A is renamed where it is; B moves to P2 on 2023-05-01 unchanged otherwise.
+    let plan = enterprise_plan(
+        &store,
+        &[
+            &[
+                a.as_str(),
+                "兰州甲信息技术有限公司",
+                "6511",
+                "规上",
+                "有限责任公司",
+                "LB-P1",
+                "",
+            ],
+            &[
+                b.as_str(),
+                "兰州乙制药有限公司",
+                "2710",
+                "规下",
+                "私营企业",
+                "LB-P2",
+                "2023-05-01",
+            ],
+        ],
+        TODAY,
+    )
+    .await;
+    let summary = store.apply_enterprise_plan(&plan, &actor()).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 0,
+            updated: 1,
+            unchanged: 0,
+            moved: 1
+        }
+    );
+
+    let second = store.enterprise_by_code(&b).await.unwrap().unwrap();
+    assert_eq!(second.park, Some(p2));
+    assert_eq!(second.park_since, Some(date!(2023 - 05 - 01)));
+    assert_eq!(
+        store.enterprise_locations(second.id).await.unwrap(),
+        vec![
+            Location {
+                enterprise: second.id,
+                park: p1,
+                from: date!(2019 - 03 - 01),
+                until: Some(date!(2023 - 05 - 01))
+            },
+            Location {
+                enterprise: second.id,
+                park: p2,
+                from: date!(2023 - 05 - 01),
+                until: None
+            },
+        ]
+    );
+
+    let history = |key: &CreditCode| {
+        let store = store.clone();
+        let key = key.to_string();
+        async move {
+            store
+                .audit(&AuditQuery {
+                    entity_key: Some(key),
+                    limit: 10,
+                    ..AuditQuery::default()
+                })
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let of_a = history(&a).await;
+    let actions: Vec<&str> = of_a.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["enterprise.update", "enterprise.move", "enterprise.create"]
+    );
+    assert_eq!(
+        of_a[0].before.as_ref().unwrap()["name"],
+        json!("兰州甲科技有限公司")
+    );
+    assert_eq!(
+        of_a[0].after.as_ref().unwrap()["name"],
+        json!("兰州甲信息技术有限公司")
+    );
+    assert_eq!(of_a[0].after.as_ref().unwrap()["park"], json!(p1.0));
+    assert_eq!(
+        of_a[2].after.as_ref().unwrap()["credit_code"],
+        json!(a.as_str())
+    );
+
+    let of_b = history(&b).await;
+    let actions: Vec<&str> = of_b.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["enterprise.move", "enterprise.move", "enterprise.create"]
+    );
+    let moved = &of_b[0];
+    assert_eq!(moved.before.as_ref().unwrap()["park"], json!(p1.0));
+    assert_eq!(moved.after.as_ref().unwrap()["park"], json!(p2.0));
+    assert_eq!(of_b[1].before, None);
+
+    // Applying the same file again changes nothing and writes no audit entry.
+    let entries = audit_count(&store).await;
+    let plan = enterprise_plan(
+        &store,
+        &[&[
+            b.as_str(),
+            "兰州乙制药有限公司",
+            "2710",
+            "规下",
+            "私营企业",
+            "LB-P2",
+            "",
+        ]],
+        TODAY,
+    )
+    .await;
+    let summary = store.apply_enterprise_plan(&plan, &actor()).await.unwrap();
+    assert_eq!(
+        summary,
+        ImportSummary {
+            created: 0,
+            updated: 0,
+            unchanged: 1,
+            moved: 0
+        }
+    );
+    assert_eq!(audit_count(&store).await, entries);
+}
+
+async fn a_failing_enterprise_plan_writes_nothing(store: Db) {
+    lanbai(&store).await;
+    let p1 = unit_id(&store, "LB-P1").await;
+    let plan = enterprise_plan(
+        &store,
+        &[&[
+            credit(1).as_str(),
+            "兰州甲科技有限公司",
+            "6511",
+            "规上",
+            "有限责任公司",
+            "LB-P1",
+            "2019-03-01",
+        ]],
+        TODAY,
+    )
+    .await;
+    store.apply_enterprise_plan(&plan, &actor()).await.unwrap();
+    let entries = audit_count(&store).await;
+
+    let new = |n: u32, park: UnitId| EnterpriseChange {
+        row: 2,
+        existing: None,
+        draft: draft(n, "新企业", "6511", SizeClass::BelowScale),
+        new_location: Some((park, date!(2024 - 01 - 01))),
+    };
+    // The third change repeats the first one's credit code.
+    let duplicate = EnterpriseImportPlan {
+        enterprises: vec![new(7, p1), new(8, p1), new(7, p1)],
+    };
+    let err = store
+        .apply_enterprise_plan(&duplicate, &actor())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "enterprise", ref key } if *key == credit(7).to_string()),
+        "{err:?}"
+    );
+    assert_eq!(enterprise_count(&store).await, 1);
+    assert_eq!(store.enterprise_by_code(&credit(8)).await.unwrap(), None);
+    assert_eq!(audit_count(&store).await, entries);
+
+    // A park that does not exist breaks the foreign key after the enterprise row went in.
+    let dangling = EnterpriseImportPlan {
+        enterprises: vec![new(9, p1), new(10, UnitId(999_999))],
+    };
+    let err = store
+        .apply_enterprise_plan(&dangling, &actor())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert_eq!(enterprise_count(&store).await, 1);
+    assert_eq!(store.enterprise_by_code(&credit(9)).await.unwrap(), None);
+    assert_eq!(store.enterprise_by_code(&credit(10)).await.unwrap(), None);
+    assert_eq!(audit_count(&store).await, entries);
+}
+
+async fn stored_enterprises_are_found_by_code(store: Db) {
+    load_six(&store).await;
+    let p2 = unit_id(&store, "P2").await;
+    let found = store
+        .stored_enterprises(&[credit(4), credit(5), credit(99)])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    let delta = &found[&credit(4)];
+    assert_eq!(delta.draft.name, "Delta 采矿");
+    assert_eq!(
+        delta.location,
+        Some(Location {
+            enterprise: delta.id,
+            park: p2,
+            from: date!(2022 - 01 - 01),
+            until: None
+        })
+    );
+    // Epsilon has left: no open location.
+    assert_eq!(found[&credit(5)].location, None);
+    assert_eq!(
+        store.recognitions(delta.id).await.unwrap(),
+        vec![recognised(
+            Tier::HighTech,
+            "HT-3",
+            date!(2021 - 06 - 01),
+            None
+        )]
+    );
+    assert_eq!(store.enterprise(EnterpriseId(999_999)).await.unwrap(), None);
+    assert_eq!(store.enterprise_by_code(&credit(99)).await.unwrap(), None);
+    assert!(store.stored_enterprises(&[]).await.unwrap().is_empty());
+}
+
+async fn search_filters_and_pages(store: Db) {
+    load_six(&store).await;
+    let p1 = unit_id(&store, "P1").await;
+    let p2 = unit_id(&store, "P2").await;
+    let q = |f: &dyn Fn(&mut EnterpriseQuery)| {
+        let mut query = EnterpriseQuery {
+            today: Some(TODAY),
+            limit: 50,
+            ..EnterpriseQuery::default()
+        };
+        f(&mut query);
+        query
+    };
+    let search = |query: EnterpriseQuery| {
+        let store = store.clone();
+        async move { store.search_enterprises(&query).await.unwrap() }
+    };
+
+    // Everything, in byte order of the names (upper case before lower case).
+    let all = search(q(&|_| {})).await;
+    assert_eq!(all.total, 6);
+    assert_eq!(
+        names(&all),
+        [
+            "Alpha 材料",
+            "Beta 软件",
+            "Delta 采矿",
+            "Epsilon 建筑",
+            "Gamma 电力",
+            "alpha 服务"
+        ]
+    );
+    let parks: Vec<Option<UnitId>> = all.items.iter().map(|e| e.park).collect();
+    assert_eq!(parks, [Some(p1), Some(p1), Some(p2), None, Some(p2), None]);
+    let tiers: Vec<Vec<Tier>> = all.items.iter().map(|e| e.tiers.clone()).collect();
+    assert_eq!(
+        tiers,
+        [
+            vec![Tier::HighTech],
+            vec![Tier::TechSme],
+            vec![Tier::HighTech],
+            vec![],
+            vec![],
+            vec![]
+        ]
+    );
+
+    let page = search(q(&|q| {
+        q.offset = 2;
+        q.limit = 2;
+    }))
+    .await;
+    assert_eq!(
+        (page.total, names(&page)),
+        (6, vec!["Delta 采矿", "Epsilon 建筑"])
+    );
+    let past_the_end = search(q(&|q| q.offset = 6)).await;
+    assert_eq!((past_the_end.total, past_the_end.items.len()), (6, 0));
+    let count_only = search(q(&|q| q.limit = 0)).await;
+    assert_eq!((count_only.total, count_only.items.len()), (6, 0));
+
+    // Located in P1 today: Delta left it in 2022, "alpha 服务" arrives in 2025.
+    let in_p1 = search(q(&|q| q.units = Some(vec![p1]))).await;
+    assert_eq!(
+        (in_p1.total, names(&in_p1)),
+        (2, vec!["Alpha 材料", "Beta 软件"])
+    );
+    // Without a date, the open location counts, even one that starts later.
+    let open_in_p1 = search(q(&|q| {
+        q.units = Some(vec![p1]);
+        q.today = None;
+    }))
+    .await;
+    assert_eq!(open_in_p1.total, 3);
+    let in_both = search(q(&|q| q.units = Some(vec![p1, p2]))).await;
+    assert_eq!(in_both.total, 4);
+    // A long list of units (a zone of many parks) is read another way, to the same result.
+    let many: Vec<UnitId> = [p1]
+        .into_iter()
+        .chain((1_000_000..1_000_200).map(UnitId))
+        .collect();
+    let in_p1_of_many = search(q(&|q| q.units = Some(many.clone()))).await;
+    assert_eq!(in_p1_of_many, in_p1);
+    let second_of_many = search(q(&|q| {
+        q.units = Some(many.clone());
+        q.offset = 1;
+        q.size_class = Some(SizeClass::BelowScale);
+    }))
+    .await;
+    assert_eq!((second_of_many.total, second_of_many.items.len()), (1, 0));
+    assert_eq!(search(q(&|q| q.units = Some(vec![]))).await.total, 0);
+    // On 2020-06-01 Delta was in P1 and Epsilon in P2.
+    let in_2020 = search(q(&|q| {
+        q.units = Some(vec![p1]);
+        q.today = Some(date!(2020 - 06 - 01));
+    }))
+    .await;
+    assert_eq!(names(&in_2020), ["Alpha 材料", "Beta 软件", "Delta 采矿"]);
+    assert_eq!(in_2020.items[2].park, Some(p1));
+
+    // Text: name (ASCII case folded) or credit code.
+    let alpha = search(q(&|q| q.text = Some("ALPHA".into()))).await;
+    assert_eq!(names(&alpha), ["Alpha 材料", "alpha 服务"]);
+    assert_eq!(
+        names(&search(q(&|q| q.text = Some(" 材料 ".into()))).await),
+        ["Alpha 材料"]
+    );
+    let by_code = search(q(&|q| {
+        q.text = Some(credit(3).as_str()[8..].to_lowercase())
+    }))
+    .await;
+    assert_eq!(names(&by_code), ["Gamma 电力"]);
+    assert_eq!(search(q(&|q| q.text = Some("%".into()))).await.total, 0);
+    assert_eq!(search(q(&|q| q.text = Some("_".into()))).await.total, 0);
+
+    // Industry prefix, size class and tier.
+    assert_eq!(
+        names(&search(q(&|q| q.industry_prefix = Some("27".into()))).await),
+        ["Alpha 材料"]
+    );
+    assert_eq!(
+        names(&search(q(&|q| q.industry_prefix = Some("06".into()))).await),
+        ["Delta 采矿"]
+    );
+    assert_eq!(
+        names(&search(q(&|q| q.industry_prefix = Some("4".into()))).await),
+        ["Epsilon 建筑", "Gamma 电力"]
+    );
+    let above = search(q(&|q| q.size_class = Some(SizeClass::AboveScale))).await;
+    assert_eq!(names(&above), ["Alpha 材料", "Epsilon 建筑", "Gamma 电力"]);
+    let high_tech = search(q(&|q| q.tier = Some(Tier::HighTech))).await;
+    assert_eq!(names(&high_tech), ["Alpha 材料", "Delta 采矿"]);
+    // In 2021-01-01 Delta's certificate was not issued yet, and Alpha's first was valid.
+    let high_tech_2021 = search(q(&|q| {
+        q.tier = Some(Tier::HighTech);
+        q.today = Some(date!(2021 - 01 - 01));
+    }))
+    .await;
+    assert_eq!(names(&high_tech_2021), ["Alpha 材料"]);
+    let combined = search(q(&|q| {
+        q.units = Some(vec![p2]);
+        q.tier = Some(Tier::HighTech);
+    }))
+    .await;
+    assert_eq!(names(&combined), ["Delta 采矿"]);
+
+    // Only the given enterprises (a filer's own).
+    let ids: Vec<EnterpriseId> = all
+        .items
+        .iter()
+        .filter(|e| e.name.starts_with('B') || e.name.starts_with('G'))
+        .map(|e| e.id)
+        .collect();
+    let only = search(q(&|q| q.only = Some(ids.clone()))).await;
+    assert_eq!(names(&only), ["Beta 软件", "Gamma 电力"]);
+    assert_eq!(search(q(&|q| q.only = Some(vec![]))).await.total, 0);
+}
+
+async fn unit_figures_count_by_date(store: Db) {
+    load_six(&store).await;
+    let zone = unit_id(&store, "Z").await;
+    let p1 = unit_id(&store, "P1").await;
+    let p2 = unit_id(&store, "P2").await;
+    let figures = |enterprises, above_scale, high_tech, industrial| UnitFigures {
+        enterprises,
+        above_scale,
+        high_tech,
+        industrial,
+    };
+
+    let today = store.unit_figures(&[zone, p1, p2], TODAY).await.unwrap();
+    assert_eq!(
+        today,
+        HashMap::from([
+            // Nothing is located in the zone directly.
+            (zone, figures(0, 0, 0, 0)),
+            // Alpha (above, high-tech, 2710) and Beta (below, 6511).
+            (p1, figures(2, 1, 1, 1)),
+            // Gamma (above, 4411) and Delta (below, high-tech, 0610).
+            (p2, figures(2, 1, 1, 2)),
+        ])
+    );
+
+    let in_2020 = store
+        .unit_figures(&[p1, p2], date!(2020 - 06 - 01))
+        .await
+        .unwrap();
+    // P1: Alpha (HT 2020-2023 valid), Beta, Delta (HT only from 2021-06). P2: Gamma, Epsilon.
+    assert_eq!(in_2020[&p1], figures(3, 1, 1, 2));
+    assert_eq!(in_2020[&p2], figures(2, 2, 0, 1));
+    assert!(store.unit_figures(&[], TODAY).await.unwrap().is_empty());
+
+    // A long list of units is counted in one pass over the registry, to the same result.
+    let many: Vec<UnitId> = [zone, p1, p2]
+        .into_iter()
+        .chain((1_000_000..1_000_200).map(UnitId))
+        .collect();
+    let all = store.unit_figures(&many, TODAY).await.unwrap();
+    assert_eq!(all.len(), 203);
+    assert_eq!(
+        (all[&zone], all[&p1], all[&p2]),
+        (today[&zone], today[&p1], today[&p2])
+    );
+    assert_eq!(all[&UnitId(1_000_000)], UnitFigures::default());
+    let one_park_of_many: Vec<UnitId> = [p2]
+        .into_iter()
+        .chain((1_000_000..1_000_200).map(UnitId))
+        .collect();
+    let in_2020_of_many = store
+        .unit_figures(&one_park_of_many, date!(2020 - 06 - 01))
+        .await
+        .unwrap();
+    assert_eq!(in_2020_of_many[&p2], in_2020[&p2]);
+    assert!(!in_2020_of_many.contains_key(&p1));
+}
+
+async fn load_dataset_reports_progress_and_refuses_a_second_load(store: Db) {
+    // Enough enterprises for several statements on either backend.
+    let mut dataset = six_enterprises();
+    dataset.enterprises.truncate(1);
+    for n in 100..9_100u32 {
+        dataset.enterprises.push(DatasetEnterprise {
+            draft: draft(
+                n,
+                &format!("企业{n:05}"),
+                if n % 2 == 0 { "2710" } else { "6511" },
+                SizeClass::BelowScale,
+            ),
+            locations: vec![
+                located("P2", date!(2015 - 01 - 01), Some(date!(2020 - 01 - 01))),
+                located("P1", date!(2020 - 01 - 01), None),
+            ],
+            recognitions: if n % 3 == 0 {
+                vec![recognised(
+                    Tier::HighTech,
+                    &format!("GR{n}"),
+                    date!(2022 - 01 - 01),
+                    Some(date!(2025 - 01 - 01)),
+                )]
+            } else {
+                vec![]
+            },
+        });
+    }
+    let seen = Mutex::new(Vec::new());
+    let summary = store
+        .load_dataset(&dataset, &Actor::system(), &|n| {
+            seen.lock().unwrap().push(n)
+        })
+        .await
+        .unwrap();
+    assert_eq!(summary.created, 3 + 9_001);
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() > 1, "progress after each statement: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(seen.last(), Some(&9_001));
+
+    let p1 = unit_id(&store, "P1").await;
+    let figures = store.unit_figures(&[p1], TODAY).await.unwrap()[&p1];
+    // 9,000 generated ones plus Alpha; every third generated one high-tech (3,000), half
+    // of them manufacturing (4,500), Alpha both.
+    assert_eq!(
+        figures,
+        UnitFigures {
+            enterprises: 9_001,
+            above_scale: 1,
+            high_tech: 3_001,
+            industrial: 4_501
+        }
+    );
+
+    let (entries, total) = audit_all(&store).await;
+    assert_eq!(total, 1);
+    assert_eq!(entries[0].action, "dataset.load");
+    assert_eq!(entries[0].actor_name, "system");
+    assert_eq!(entries[0].actor_id, None);
+    assert_eq!(
+        entries[0].after,
+        Some(
+            json!({"units": 3, "memberships": 2, "enterprises": 9_001, "locations": 18_001, "recognitions": 3_002})
+        )
+    );
+
+    let err = store
+        .load_dataset(&six_enterprises(), &Actor::system(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "unit", .. }),
+        "{err:?}"
+    );
+    assert_eq!(enterprise_count(&store).await, 9_001);
+    assert_eq!(audit_count(&store).await, 1);
+}
+
+async fn a_failing_load_writes_nothing(store: Db) {
+    // Refused before writing: a certificate number twice.
+    let mut twice = six_enterprises();
+    twice.enterprises[2].recognitions.push(recognised(
+        Tier::Gazelle,
+        "HT-1",
+        date!(2022 - 01 - 01),
+        None,
+    ));
+    let err = store
+        .load_dataset(&twice, &Actor::system(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "recognition", ref key } if key == "HT-1"),
+        "{err:?}"
+    );
+    assert!(store.is_empty().await.unwrap());
+
+    // Refused by the database after units and enterprises went in: a location that ends
+    // before it begins breaks a CHECK constraint.
+    let mut backwards = six_enterprises();
+    backwards.enterprises[5].locations = vec![located(
+        "P1",
+        date!(2025 - 01 - 01),
+        Some(date!(2024 - 01 - 01)),
+    )];
+    let err = store
+        .load_dataset(&backwards, &Actor::system(), &|_| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
+    assert!(store.is_empty().await.unwrap());
+    assert_eq!(enterprise_count(&store).await, 0);
+    assert_eq!(audit_count(&store).await, 0);
+
+    // And the store still takes a good load afterwards.
+    load_six(&store).await;
+    assert_eq!(enterprise_count(&store).await, 6);
+}
+
+// ---- accounts ----
+
+fn new_user(name: &str, role: Role, binding: Binding) -> NewUser {
+    NewUser {
+        username: Username::parse(name).unwrap(),
+        display_name: format!("{name} 用户"),
+        role,
+        binding,
+        password_hash: "$argon2id$v=19$first".to_string(),
+        must_change_password: true,
+    }
+}
+
+async fn users_roles_and_lock_out(store: Db) {
+    lanbai(&store).await;
+    let p1 = unit_id(&store, "LB-P1").await;
+    let zone = unit_id(&store, "LB").await;
+    let system = Actor::system();
+
+    let admin = store
+        .create_user(
+            &new_user("admin", Role::Administrator, Binding::Everything),
+            &system,
+        )
+        .await
+        .unwrap();
+    assert!(admin.active);
+    assert_eq!(admin.failed_logins, 0);
+    assert!(admin.must_change_password);
+    let staff = store
+        .create_user(
+            &new_user("Park.Staff", Role::ParkStaff, Binding::Unit(p1)),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(staff.username.as_str(), "park.staff");
+    assert_eq!(store.user(staff.id).await.unwrap(), Some(staff.clone()));
+    assert_eq!(
+        store
+            .user_by_username(&Username::parse("PARK.STAFF").unwrap())
+            .await
+            .unwrap(),
+        Some(staff.clone())
+    );
+    assert_eq!(store.user(999_999).await.unwrap(), None);
+    let listed: Vec<String> = store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username.to_string())
+        .collect();
+    assert_eq!(listed, ["admin", "park.staff"]);
+
+    let err = store
+        .create_user(
+            &new_user("admin", Role::Public, Binding::Everything),
+            &system,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "user", ref key } if key == "admin"),
+        "{err:?}"
+    );
+
+    // Promoted to the zone and renamed.
+    let update = UserUpdate {
+        display_name: "张伟".into(),
+        role: Role::ZoneStaff,
+        binding: Binding::Unit(zone),
+        active: true,
+    };
+    let updated = store
+        .update_user(staff.id, &update, &Actor::user(admin.id, "admin"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (updated.role, updated.binding, updated.display_name.as_str()),
+        (Role::ZoneStaff, Binding::Unit(zone), "张伟")
+    );
+    assert_eq!(store.user(staff.id).await.unwrap(), Some(updated.clone()));
+    let err = store
+        .update_user(999_999, &update, &system)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotFound { entity: "user", .. }),
+        "{err:?}"
+    );
+
+    store
+        .set_password(
+            staff.id,
+            "$argon2id$v=19$second",
+            false,
+            &Actor::user(staff.id, "park.staff"),
+        )
+        .await
+        .unwrap();
+    let changed = store.user(staff.id).await.unwrap().unwrap();
+    assert_eq!(changed.password_hash, "$argon2id$v=19$second");
+    assert!(!changed.must_change_password);
+
+    let (entries, _) = store
+        .audit(&AuditQuery {
+            entity: Some("user".into()),
+            entity_key: Some("park.staff".into()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["user.password", "user.update", "user.create"]);
+    assert_eq!(
+        entries[1].before.as_ref().unwrap()["role"],
+        json!("park_staff")
+    );
+    assert_eq!(
+        entries[1].after.as_ref().unwrap()["role"],
+        json!("zone_staff")
+    );
+    assert_eq!(
+        entries[1].after.as_ref().unwrap()["binding"],
+        json!({"kind": "unit", "id": zone.0})
+    );
+    assert_eq!(
+        entries[0].before.as_ref().unwrap()["must_change_password"],
+        json!(true)
+    );
+    assert_eq!(
+        entries[0].after.as_ref().unwrap()["must_change_password"],
+        json!(false)
+    );
+    // The hash never reaches the trail.
+    for e in &entries {
+        for record in [&e.before, &e.after].into_iter().flatten() {
+            assert!(record.get("password_hash").is_none(), "{record}");
+        }
+    }
+
+    // Lock-out: two failures, a third that locks, a fourth that keeps the lock.
+    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 1);
+    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 2);
+    assert_eq!(
+        store
+            .record_login_failure(staff.id, Some(1_900_000_000))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 4);
+    let locked = store.user(staff.id).await.unwrap().unwrap();
+    assert_eq!(
+        (locked.failed_logins, locked.locked_until),
+        (4, Some(1_900_000_000))
+    );
+    store.record_login_success(staff.id).await.unwrap();
+    let unlocked = store.user(staff.id).await.unwrap().unwrap();
+    assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
+    assert!(matches!(
+        store.record_login_failure(999_999, None).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.record_login_success(999_999).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    // Deactivated.
+    let off = UserUpdate {
+        active: false,
+        ..update
+    };
+    assert!(
+        !store
+            .update_user(staff.id, &off, &system)
+            .await
+            .unwrap()
+            .active
+    );
+    assert!(!store.user(staff.id).await.unwrap().unwrap().active);
+}
+
+async fn sessions_live_and_die(store: Db) {
+    let system = Actor::system();
+    let a = store
+        .create_user(
+            &new_user("alice", Role::Administrator, Binding::Everything),
+            &system,
+        )
+        .await
+        .unwrap();
+    let b = store
+        .create_user(&new_user("bob", Role::Public, Binding::Everything), &system)
+        .await
+        .unwrap();
+    let session = |hash: &str, user: i64| SessionRecord {
+        token_hash: hash.to_string(),
+        user_id: user,
+        csrf_token: format!("csrf-{hash}"),
+        created_at: 1_700_000_000,
+        expires_at: 1_700_086_400,
+    };
+    for (hash, user) in [("h1", a.id), ("h2", a.id), ("h3", b.id)] {
+        store.create_session(&session(hash, user)).await.unwrap();
+    }
+    assert_eq!(
+        store.session("h1").await.unwrap(),
+        Some(session("h1", a.id))
+    );
+    assert_eq!(store.session("nope").await.unwrap(), None);
+    let err = store
+        .create_session(&session("h1", b.id))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Duplicate {
+                entity: "session",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+
+    store.delete_session("h1").await.unwrap();
+    assert_eq!(store.session("h1").await.unwrap(), None);
+    store.delete_session("h1").await.unwrap();
+    store.delete_user_sessions(a.id).await.unwrap();
+    assert_eq!(store.session("h2").await.unwrap(), None);
+    assert_eq!(
+        store.session("h3").await.unwrap(),
+        Some(session("h3", b.id))
+    );
+}
+
+async fn audit_is_newest_first_and_filtered(store: Db) {
+    lanbai(&store).await;
+    let system = Actor::system();
+    for name in ["user1", "user2", "user3"] {
+        store
+            .create_user(&new_user(name, Role::Public, Binding::Everything), &system)
+            .await
+            .unwrap();
+    }
+    // 7 entries of the Lanbai plan by "admin", then 3 by "system".
+    let (all, total) = audit_all(&store).await;
+    assert_eq!(total, 10);
+    assert!(
+        all.windows(2)
+            .all(|w| (w[0].at, w[0].id) > (w[1].at, w[1].id))
+    );
+    assert_eq!(all[0].entity_key, "user3");
+
+    let by_system = AuditQuery {
+        actor_name: Some("system".into()),
+        offset: 1,
+        limit: 1,
+        ..AuditQuery::default()
+    };
+    let (page, total) = store.audit(&by_system).await.unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].entity_key, "user2");
+    let units = AuditQuery {
+        entity: Some("unit".into()),
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    assert_eq!(store.audit(&units).await.unwrap().1, 4);
+    let none = AuditQuery {
+        entity: Some("nothing".into()),
+        limit: 100,
+        ..AuditQuery::default()
+    };
+    assert_eq!(store.audit(&none).await.unwrap(), (vec![], 0));
+}
+
+async fn concurrent_writers_all_land(store: Db) {
+    // Each update reads the user and then writes it: with SQLite's deferred transactions two
+    // such writers would fail at once with "database is locked" instead of queueing.
+    let system = Actor::system();
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(
+            store
+                .create_user(
+                    &new_user(&format!("user{i}"), Role::Public, Binding::Everything),
+                    &system,
+                )
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let tasks: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let store = store.clone();
+            let id = *id;
+            tokio::spawn(async move {
+                let update = UserUpdate {
+                    display_name: format!("改名 {id}"),
+                    role: Role::Public,
+                    binding: Binding::Everything,
+                    active: true,
+                };
+                store.update_user(id, &update, &Actor::system()).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    for id in ids {
+        assert_eq!(
+            store.user(id).await.unwrap().unwrap().display_name,
+            format!("改名 {id}")
+        );
+    }
+    assert_eq!(audit_count(&store).await, 16);
+}
