@@ -178,7 +178,8 @@ impl IntoResponse for WebError {
     }
 }
 
-#[derive(Serialize)]
+/// Where one problem of an import or a form is, and what it is.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct IssueJson {
     pub sheet: Option<String>,
     pub row: usize,
@@ -202,9 +203,15 @@ pub fn issues_json(issues: &[ImportIssue], lang: Lang) -> Vec<IssueJson> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct ErrorJson {
+// `pub` with its schema so that the OpenAPI document describes exactly what
+// `render_errors` sends.
+/// The body of every error of the JSON API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorJson {
+    /// A stable code: unauthenticated, forbidden, csrf, not_found, bad_request,
+    /// invalid_input, bad_credentials, locked, disabled, unavailable, internal.
     error: &'static str,
+    /// The message in the request's language.
     message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     issues: Vec<IssueJson>,

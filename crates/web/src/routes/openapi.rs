@@ -1,10 +1,108 @@
-//! The OpenAPI document of the JSON API.
+//! The OpenAPI document of the JSON API, served at `/api/openapi.json`. Every handler of
+//! `routes::api` is listed here with its `#[utoipa::path]`; the API tests check that the
+//! document names every route.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::api::{ImportReportBody, audit, enterprises, sessions, transfer, units, users};
+use crate::error::{ErrorJson, IssueJson};
+
+/// The bearer token of `POST /api/v1/sessions`, and the session cookie of the pages.
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The token returned by POST /api/v1/sessions."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "iz_session",
+                "The session cookie of the pages. Requests that change something must also send the session's CSRF token (GET /api/v1/me) in the X-CSRF-Token header.",
+            ))),
+        );
+    }
+}
 
 #[derive(OpenApi)]
-#[openapi(info(title = "innozone API", description = "The JSON API of the innozone platform."))]
+#[openapi(
+    info(
+        title = "innozone API",
+        version = "1",
+        description = "The JSON API of the innozone platform: the registry of the zone's units and enterprises, \
+imports and exports, accounts and the audit log. Every user reads and writes only inside the node of the \
+hierarchy their account is bound to. Errors have the body `ErrorJson`, with the message in the language of \
+the `Accept-Language` header (Chinese by default, English with `en`). Imports are all or nothing: a 422 \
+lists every located issue and nothing is written."
+    ),
+    paths(
+        sessions::create,
+        sessions::delete_current,
+        sessions::me,
+        units::list,
+        units::show,
+        units::import,
+        enterprises::list,
+        enterprises::show,
+        enterprises::update,
+        enterprises::import,
+        transfer::import,
+        transfer::export,
+        transfer::template,
+        users::list,
+        users::create,
+        users::update,
+        audit::list,
+    ),
+    components(schemas(
+        ErrorJson,
+        IssueJson,
+        ImportReportBody,
+        sessions::LoginRequest,
+        sessions::SessionBody,
+        sessions::MeBody,
+        sessions::Permissions,
+        units::UnitBody,
+        units::UnitOverviewBody,
+        units::ChildBody,
+        units::FiguresBody,
+        units::MembershipBody,
+        enterprises::EnterpriseBody,
+        enterprises::EnterpriseListBody,
+        enterprises::EnterpriseDetailBody,
+        enterprises::UnitRef,
+        enterprises::LocationBody,
+        enterprises::RecognitionBody,
+        transfer::UploadForm,
+        transfer::FileBytes,
+        users::UserBody,
+        users::NewUserRequest,
+        users::CreatedUserBody,
+        users::UpdateUserRequest,
+        audit::AuditEntryBody,
+        audit::AuditListBody,
+    )),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("session_cookie" = [])),
+    tags(
+        (name = "sessions", description = "Log-in, log-out and the signed-in user"),
+        (name = "units", description = "The dated hierarchy of the zone"),
+        (name = "enterprises", description = "The enterprises of the registry"),
+        (name = "files", description = "Imports from xlsx or CSV, exports and templates"),
+        (name = "users", description = "Accounts, their role and node"),
+        (name = "audit", description = "Who changed what, and the record before and after"),
+    )
+)]
 pub struct ApiDoc;
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -1,9 +1,168 @@
-//! The JSON API, version 1.
+//! The JSON API, version 1: the same use cases as the pages, for programs. Handlers parse
+//! the request, let `innozone-app` decide who may do what, and answer with the DTOs of
+//! these modules. Every refusal is a `WebError`, rendered as JSON in the request's
+//! language by `render_errors` (the `/api/` prefix selects JSON).
+//!
+//! Authentication: `POST /api/v1/sessions` returns a token for `Authorization: Bearer`.
+//! Browsers signed in through the pages may call the API with their session cookie, then
+//! requests that change something carry the `X-CSRF-Token` header (`GET /api/v1/me` tells
+//! the token).
 
+pub mod audit;
+pub mod enterprises;
+pub mod sessions;
+pub mod table;
+pub mod transfer;
+pub mod units;
+pub mod users;
+
+use axum::Json;
 use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::routing::{delete, get, post};
+use innozone_app::registry::ImportReport;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
+use crate::error::{Problem, WebError};
 use crate::state::AppState;
+
+/// The most rows one page of a list returns: enough for any screen, small enough that a
+/// national registry is never sent in one answer (exports exist for that).
+pub const MAX_LIMIT: i64 = 500;
+pub const DEFAULT_LIMIT: i64 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/sessions", post(sessions::create))
+        .route("/sessions/current", delete(sessions::delete_current))
+        .route("/me", get(sessions::me))
+        .route("/units", get(units::list).post(units::import))
+        .route("/units/{code}", get(units::show))
+        .route(
+            "/enterprises",
+            get(enterprises::list).post(enterprises::import),
+        )
+        .route(
+            "/enterprises/{id}",
+            get(enterprises::show).put(enterprises::update),
+        )
+        .route("/imports/{what}", post(transfer::import))
+        .route("/exports/{file}", get(transfer::export))
+        .route("/templates/{file}", get(transfer::template))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", axum::routing::patch(users::update))
+        .route("/audit", get(audit::list))
+        // Unknown paths under /api/v1 answer in JSON like every other error.
+        .fallback(|| async { WebError::NotFound })
+}
+
+/// A JSON request body whose faults are reported like every other error, in JSON and in
+/// the user's language, instead of axum's plain-text rejection.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => Err(WebError::BadRequest(Problem::Key(
+                "api.bad_body",
+                vec![("reason", rejection.body_text())],
+            ))),
+        }
+    }
+}
+
+/// Query parameters whose faults are reported as a `WebError`.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Params(value)),
+            Err(rejection) => Err(WebError::BadRequest(Problem::Key(
+                "api.bad_query",
+                vec![("reason", rejection.body_text())],
+            ))),
+        }
+    }
+}
+
+/// A numeric id in the path; anything else names no record.
+pub fn parse_id(text: &str) -> Result<i64, WebError> {
+    text.parse().map_err(|_| WebError::NotFound)
+}
+
+/// Text parameters: blank means absent, as in the pages' filters.
+pub fn clean(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Offset and limit of a list, checked: a limit outside 1..=500 is refused rather than
+/// silently changed, so that a client never takes a short page for the end of the list.
+pub fn paging(offset: Option<i64>, limit: Option<i64>) -> Result<(i64, i64), WebError> {
+    let offset = offset.unwrap_or(0);
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if offset < 0 {
+        return Err(WebError::BadRequest(Problem::Key(
+            "api.bad_offset",
+            vec![("value", offset.to_string())],
+        )));
+    }
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(WebError::BadRequest(Problem::Key(
+            "api.bad_limit",
+            vec![("value", limit.to_string()), ("max", MAX_LIMIT.to_string())],
+        )));
+    }
+    Ok((offset, limit))
+}
+
+/// `?dry_run=true` checks an import without writing anything.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DryRun {
+    /// Only check the rows and report what would change; nothing is written.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Counts of an import, checked only (`dry_run`) or applied.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportReportBody {
+    /// Whether the import was only checked.
+    pub dry_run: bool,
+    /// The rows of data read.
+    pub rows: usize,
+    /// Records created (or that would be).
+    pub created: u64,
+    /// Records changed, including enterprises moved to another park.
+    pub updated: u64,
+    /// Rows identical to what is stored.
+    pub unchanged: u64,
+    /// Units placed under another parent, or enterprises moved to another park.
+    pub moved: u64,
+}
+
+impl From<ImportReport> for ImportReportBody {
+    fn from(r: ImportReport) -> Self {
+        ImportReportBody {
+            dry_run: r.dry_run,
+            rows: r.rows,
+            created: r.summary.created,
+            updated: r.summary.updated,
+            unchanged: r.summary.unchanged,
+            moved: r.summary.moved,
+        }
+    }
 }

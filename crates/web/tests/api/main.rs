@@ -1,0 +1,9 @@
+//! The JSON API over HTTP: each test starts the real application on a random port over a
+//! fresh store (SQLite, or PostgreSQL when INNOZONE_TEST_POSTGRES_URL is set) and talks to
+//! it as a client would.
+
+mod documents;
+mod imports;
+mod scope;
+mod sessions;
+mod support;
