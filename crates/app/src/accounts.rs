@@ -17,7 +17,10 @@ pub const LOCK_SECONDS: i64 = 15 * 60;
 pub async fn hash_password(password: &Password) -> Result<String, AppError> {
     let secret = password.expose().to_string();
     tokio::task::spawn_blocking(move || {
-        Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).map_err(|_| AppError::Hashing)
+        Argon2::default()
+            .hash_password(secret.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|_| AppError::Hashing)
     })
     .await
     .map_err(|_| AppError::Hashing)?
@@ -27,7 +30,11 @@ pub async fn verify_password(hash: &str, candidate: &str) -> bool {
     let hash = hash.to_string();
     let candidate = candidate.to_string();
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(&hash).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok()
+        })
     })
     .await
     .unwrap_or(false)
@@ -38,7 +45,11 @@ pub async fn verify_password(hash: &str, candidate: &str) -> bool {
 async fn dummy_hash() -> &'static str {
     static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     DUMMY
-        .get_or_init(|| async { hash_password(&generate_password()).await.unwrap_or_default() })
+        .get_or_init(|| async {
+            hash_password(&generate_password())
+                .await
+                .unwrap_or_default()
+        })
         .await
 }
 
@@ -54,7 +65,12 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
-pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now: i64) -> Result<UserRecord, LoginError> {
+pub async fn authenticate(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+    now: i64,
+) -> Result<UserRecord, LoginError> {
     let user = match Username::parse(username) {
         Ok(name) => store.user_by_username(&name).await?,
         Err(_) => None,
@@ -64,11 +80,20 @@ pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now
         return Err(LoginError::BadCredentials);
     };
     if let Some(until) = user.locked_until
-        && until > now {
-            return Err(LoginError::Locked { until });
-        }
+        && until > now
+    {
+        return Err(LoginError::Locked { until });
+    }
     if !verify_password(&user.password_hash, password).await {
-        let failures = user.failed_logins + 1;
+        // A lock that has run out starts the count afresh: one more mistake after a
+        // lock must not lock the account again at once.
+        let earlier = if user.locked_until.is_some() {
+            store.record_login_success(user.id).await?;
+            0
+        } else {
+            user.failed_logins
+        };
+        let failures = earlier + 1;
         let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);
         store.record_login_failure(user.id, lock).await?;
         return Err(match lock {
@@ -84,38 +109,63 @@ pub async fn authenticate(store: &dyn Store, username: &str, password: &str, now
 }
 
 pub fn principal_of(user: &UserRecord) -> Principal {
-    Principal { user_id: user.id, username: user.username.to_string(), role: user.role, binding: user.binding }
+    Principal {
+        user_id: user.id,
+        username: user.username.to_string(),
+        role: user.role,
+        binding: user.binding,
+    }
 }
 
 pub fn actor_of(principal: &Principal) -> Actor {
     if principal.user_id == 0 {
         // The operator of the command line has no account to refer to.
-        return Actor { user_id: None, name: principal.username.clone() };
+        return Actor {
+            user_id: None,
+            name: principal.username.clone(),
+        };
     }
     Actor::user(principal.user_id, &principal.username)
 }
 
 /// The park of the enterprise a filer binding points to, for scope decisions.
-async fn binding_park(store: &dyn Store, binding: Binding) -> Result<Option<innozone_domain::registry::UnitId>, AppError> {
+async fn binding_park(
+    store: &dyn Store,
+    binding: Binding,
+) -> Result<Option<innozone_domain::registry::UnitId>, AppError> {
     Ok(match binding {
         Binding::Enterprise(id) => {
-            let e = store.enterprise(id).await?.ok_or(AppError::NotFound { entity: "enterprise", key: id.to_string() })?;
+            let e = store.enterprise(id).await?.ok_or(AppError::NotFound {
+                entity: "enterprise",
+                key: id.to_string(),
+            })?;
             e.park
         }
         _ => None,
     })
 }
 
-async fn check_binding_exists(store: &dyn Store, binding: Binding, tree: &Tree) -> Result<(), AppError> {
+async fn check_binding_exists(
+    store: &dyn Store,
+    binding: Binding,
+    tree: &Tree,
+) -> Result<(), AppError> {
     match binding {
         Binding::Unit(u) => {
-            let known = tree.path(u).len() > 1 || tree.roots.contains(&u) || tree.detached.contains(&u);
+            let known =
+                tree.path(u).len() > 1 || tree.roots.contains(&u) || tree.detached.contains(&u);
             if !known {
-                return Err(AppError::NotFound { entity: "unit", key: u.to_string() });
+                return Err(AppError::NotFound {
+                    entity: "unit",
+                    key: u.to_string(),
+                });
             }
         }
         Binding::Enterprise(e) => {
-            store.enterprise(e).await?.ok_or(AppError::NotFound { entity: "enterprise", key: e.to_string() })?;
+            store.enterprise(e).await?.ok_or(AppError::NotFound {
+                entity: "enterprise",
+                key: e.to_string(),
+            })?;
         }
         Binding::Everything => {}
     }
@@ -132,7 +182,12 @@ pub struct NewAccount {
 }
 
 /// Creates an account if `by` may assign that role and node.
-pub async fn create_account(store: &dyn Store, by: &Principal, tree: &Tree, account: NewAccount) -> Result<UserRecord, AppError> {
+pub async fn create_account(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+    account: NewAccount,
+) -> Result<UserRecord, AppError> {
     account.binding.check_for(account.role)?;
     check_binding_exists(store, account.binding, tree).await?;
     let park = binding_park(store, account.binding).await?;
@@ -152,7 +207,12 @@ pub async fn create_account(store: &dyn Store, by: &Principal, tree: &Tree, acco
 }
 
 /// Whether `by` may see and change the account `user` (its current role and node).
-pub async fn may_manage(store: &dyn Store, by: &Principal, tree: &Tree, user: &UserRecord) -> Result<bool, AppError> {
+pub async fn may_manage(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+    user: &UserRecord,
+) -> Result<bool, AppError> {
     if !by.may_manage_users() {
         return Ok(false);
     }
@@ -160,8 +220,17 @@ pub async fn may_manage(store: &dyn Store, by: &Principal, tree: &Tree, user: &U
     Ok(by.may_assign(user.role, user.binding, park, tree))
 }
 
-pub async fn update_account(store: &dyn Store, by: &Principal, tree: &Tree, id: i64, update: UserUpdate) -> Result<UserRecord, AppError> {
-    let user = store.user(id).await?.ok_or(AppError::NotFound { entity: "user", key: id.to_string() })?;
+pub async fn update_account(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+    id: i64,
+    update: UserUpdate,
+) -> Result<UserRecord, AppError> {
+    let user = store.user(id).await?.ok_or(AppError::NotFound {
+        entity: "user",
+        key: id.to_string(),
+    })?;
     if !may_manage(store, by, tree, &user).await? {
         return Err(AppError::Forbidden);
     }
@@ -189,10 +258,15 @@ pub async fn set_password(
     current: Option<&str>,
     new: &Password,
 ) -> Result<(), AppError> {
-    let user = store.user(id).await?.ok_or(AppError::NotFound { entity: "user", key: id.to_string() })?;
+    let user = store.user(id).await?.ok_or(AppError::NotFound {
+        entity: "user",
+        key: id.to_string(),
+    })?;
     let own = by.user_id == id;
     if own {
-        let Some(current) = current else { return Err(AppError::Forbidden) };
+        let Some(current) = current else {
+            return Err(AppError::Forbidden);
+        };
         if !verify_password(&user.password_hash, current).await {
             return Err(AppError::Forbidden);
         }
@@ -210,7 +284,10 @@ pub fn generate_password() -> Password {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
     rand::fill(&mut bytes);
-    let mut s: String = bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect();
+    let mut s: String = bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
     // Guarantee two character classes whatever the draw.
     s.replace_range(0..2, "a7");
     Password::parse(&s).expect("meets the policy")
@@ -219,5 +296,10 @@ pub fn generate_password() -> Password {
 /// The command-line operator: whoever can run the CLI against the database is its
 /// administrator. Has no account (user id 0) and is recorded as `cli` in the audit log.
 pub fn operator_principal() -> Principal {
-    Principal { user_id: 0, username: "cli".to_string(), role: Role::Administrator, binding: Binding::Everything }
+    Principal {
+        user_id: 0,
+        username: "cli".to_string(),
+        role: Role::Administrator,
+        binding: Binding::Everything,
+    }
 }

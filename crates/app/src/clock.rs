@@ -19,7 +19,9 @@ pub fn today() -> Date {
 
 /// A unix time as `YYYY-MM-DD HH:MM` in China Standard Time, for pages and exports.
 pub fn format_unix(seconds: i64) -> String {
-    let Ok(t) = OffsetDateTime::from_unix_timestamp(seconds) else { return seconds.to_string() };
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(seconds) else {
+        return seconds.to_string();
+    };
     let t = t.to_offset(CHINA);
     format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
 }

@@ -9,12 +9,20 @@ use crate::accounts::{generate_password, hash_password};
 
 /// Loads `dataset` if the registry is empty. Returns what was loaded, or `None` when the
 /// store already held data.
-pub async fn load_if_empty(store: &dyn Store, dataset: impl FnOnce() -> Dataset, progress: Progress<'_>) -> Result<Option<ImportSummary>, AppError> {
+pub async fn load_if_empty(
+    store: &dyn Store,
+    dataset: impl FnOnce() -> Dataset,
+    progress: Progress<'_>,
+) -> Result<Option<ImportSummary>, AppError> {
     if !store.is_empty().await? {
         return Ok(None);
     }
     let data = dataset();
-    Ok(Some(store.load_dataset(&data, &Actor::system(), progress).await?))
+    Ok(Some(
+        store
+            .load_dataset(&data, &Actor::system(), progress)
+            .await?,
+    ))
 }
 
 /// The credentials of an administrator made on first start, shown once.
@@ -26,7 +34,9 @@ pub struct FirstAdministrator {
 
 /// Creates the administrator `admin` with a random password when the store has no user
 /// at all. The password must be changed at first log-in.
-pub async fn ensure_administrator(store: &dyn Store) -> Result<Option<FirstAdministrator>, AppError> {
+pub async fn ensure_administrator(
+    store: &dyn Store,
+) -> Result<Option<FirstAdministrator>, AppError> {
     if !store.list_users().await?.is_empty() {
         return Ok(None);
     }
@@ -40,5 +50,8 @@ pub async fn ensure_administrator(store: &dyn Store) -> Result<Option<FirstAdmin
         must_change_password: true,
     };
     store.create_user(&user, &Actor::system()).await?;
-    Ok(Some(FirstAdministrator { username: "admin".to_string(), password: password.expose().to_string() }))
+    Ok(Some(FirstAdministrator {
+        username: "admin".to_string(),
+        password: password.expose().to_string(),
+    }))
 }

@@ -6,10 +6,12 @@ use std::collections::HashMap;
 use innozone_domain::Date;
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::registry::import::{
-    ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows_partial, parse_unit_rows_partial, plan_enterprise_import,
-    plan_unit_import,
+    ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows_partial,
+    parse_unit_rows_partial, plan_enterprise_import, plan_unit_import,
 };
-use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId};
+use innozone_domain::registry::{
+    Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
+};
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_exchange::{FileFormat, SheetData, Value};
 use innozone_store::{EnterpriseList, EnterpriseQuery, ImportSummary, Store, UnitFigures};
@@ -31,14 +33,28 @@ pub fn enterprise_scope(principal: &Principal, tree: &Tree) -> Result<Enterprise
         return Err(AppError::Forbidden);
     }
     Ok(match (principal.role, principal.binding) {
-        (Role::Administrator, _) | (_, Binding::Everything) => EnterpriseScope { units: None, only: None },
-        (_, Binding::Enterprise(e)) => EnterpriseScope { units: None, only: Some(vec![e]) },
-        (_, Binding::Unit(u)) => EnterpriseScope { units: Some(tree.subtree(u)), only: None },
+        (Role::Administrator, _) | (_, Binding::Everything) => EnterpriseScope {
+            units: None,
+            only: None,
+        },
+        (_, Binding::Enterprise(e)) => EnterpriseScope {
+            units: None,
+            only: Some(vec![e]),
+        },
+        (_, Binding::Unit(u)) => EnterpriseScope {
+            units: Some(tree.subtree(u)),
+            only: None,
+        },
     })
 }
 
 /// Narrows a query to the user's scope. A `unit` filter outside the scope is refused.
-pub fn scoped_query(principal: &Principal, tree: &Tree, mut query: EnterpriseQuery, unit: Option<UnitId>) -> Result<EnterpriseQuery, AppError> {
+pub fn scoped_query(
+    principal: &Principal,
+    tree: &Tree,
+    mut query: EnterpriseQuery,
+    unit: Option<UnitId>,
+) -> Result<EnterpriseQuery, AppError> {
     let scope = enterprise_scope(principal, tree)?;
     if let Some(u) = unit {
         if !principal.may_read_unit(u, tree) {
@@ -52,7 +68,13 @@ pub fn scoped_query(principal: &Principal, tree: &Tree, mut query: EnterpriseQue
     Ok(query)
 }
 
-pub async fn search_enterprises(store: &dyn Store, principal: &Principal, tree: &Tree, query: EnterpriseQuery, unit: Option<UnitId>) -> Result<EnterpriseList, AppError> {
+pub async fn search_enterprises(
+    store: &dyn Store,
+    principal: &Principal,
+    tree: &Tree,
+    query: EnterpriseQuery,
+    unit: Option<UnitId>,
+) -> Result<EnterpriseList, AppError> {
     let query = scoped_query(principal, tree, query, unit)?;
     Ok(store.search_enterprises(&query).await?)
 }
@@ -78,7 +100,11 @@ pub struct UnitOverview {
 }
 
 /// Sums the figures of each unit's subtree from the per-unit counts.
-pub fn subtree_figures(tree: &Tree, root: UnitId, direct: &HashMap<UnitId, UnitFigures>) -> UnitFigures {
+pub fn subtree_figures(
+    tree: &Tree,
+    root: UnitId,
+    direct: &HashMap<UnitId, UnitFigures>,
+) -> UnitFigures {
     let mut total = UnitFigures::default();
     for u in tree.subtree(root) {
         if let Some(f) = direct.get(&u) {
@@ -88,30 +114,53 @@ pub fn subtree_figures(tree: &Tree, root: UnitId, direct: &HashMap<UnitId, UnitF
     total
 }
 
-pub async fn unit_overview(store: &dyn Store, principal: &Principal, hierarchy: &Hierarchy, unit: UnitId, today: Date) -> Result<UnitOverview, AppError> {
+pub async fn unit_overview(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    today: Date,
+) -> Result<UnitOverview, AppError> {
     let tree = hierarchy.as_of(today);
-    let found = hierarchy.unit(unit).cloned().ok_or(AppError::NotFound { entity: "unit", key: unit.to_string() })?;
+    let found = hierarchy.unit(unit).cloned().ok_or(AppError::NotFound {
+        entity: "unit",
+        key: unit.to_string(),
+    })?;
     if !principal.may_read_unit(unit, &tree) {
         return Err(AppError::Forbidden);
     }
     let subtree = tree.subtree(unit);
-    let direct = if principal.sees_enterprises() { Some(store.unit_figures(&subtree, today).await?) } else { None };
+    let direct = if principal.sees_enterprises() {
+        Some(store.unit_figures(&subtree, today).await?)
+    } else {
+        None
+    };
     let children = tree
         .children(unit)
         .iter()
         .filter_map(|c| hierarchy.unit(*c).cloned())
         .map(|c| ChildSummary {
-            figures: direct.as_ref().map(|d| subtree_figures(&tree, c.id, d)).unwrap_or_default(),
+            figures: direct
+                .as_ref()
+                .map(|d| subtree_figures(&tree, c.id, d))
+                .unwrap_or_default(),
             children: tree.children(c.id).len(),
             unit: c,
         })
         .collect();
     let path = tree.path(unit);
-    let ancestors = path[..path.len() - 1].iter().filter_map(|u| hierarchy.unit(*u).cloned()).collect();
+    let ancestors = path[..path.len() - 1]
+        .iter()
+        .filter_map(|u| hierarchy.unit(*u).cloned())
+        .collect();
     let memberships = hierarchy
         .memberships_of(unit)
         .into_iter()
-        .filter_map(|m| hierarchy.unit(m.parent).map(|p| (p.clone(), m.from, m.until)))
+        .filter_map(|m| {
+            hierarchy
+                .unit(m.parent)
+                .map(|p| (p.clone(), m.from, m.until))
+        })
         .collect();
     Ok(UnitOverview {
         figures: direct.as_ref().map(|d| subtree_figures(&tree, unit, d)),
@@ -133,17 +182,39 @@ pub struct EnterpriseDetail {
     pub may_edit: bool,
 }
 
-pub async fn enterprise_detail(store: &dyn Store, principal: &Principal, hierarchy: &Hierarchy, id: EnterpriseId, today: Date) -> Result<EnterpriseDetail, AppError> {
+pub async fn enterprise_detail(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    id: EnterpriseId,
+    today: Date,
+) -> Result<EnterpriseDetail, AppError> {
     let tree = hierarchy.as_of(today);
-    let enterprise = store.enterprise(id).await?.ok_or(AppError::NotFound { entity: "enterprise", key: id.to_string() })?;
+    let enterprise = store.enterprise(id).await?.ok_or(AppError::NotFound {
+        entity: "enterprise",
+        key: id.to_string(),
+    })?;
     if !principal.may_read_enterprise(id, enterprise.park, &tree) {
         return Err(AppError::Forbidden);
     }
-    let park_path = enterprise.park.map(|p| tree.path(p).into_iter().filter_map(|u| hierarchy.unit(u).cloned()).collect()).unwrap_or_default();
-    let locations = store.enterprise_locations(id).await?.into_iter().map(|l| {
-        let unit = hierarchy.unit(l.park).cloned();
-        (l, unit)
-    }).collect();
+    let park_path = enterprise
+        .park
+        .map(|p| {
+            tree.path(p)
+                .into_iter()
+                .filter_map(|u| hierarchy.unit(u).cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let locations = store
+        .enterprise_locations(id)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let unit = hierarchy.unit(l.park).cloned();
+            (l, unit)
+        })
+        .collect();
     let recognitions = store.recognitions(id).await?;
     Ok(EnterpriseDetail {
         may_edit: principal.may_write_enterprise(id, enterprise.park, &tree),
@@ -164,29 +235,59 @@ pub struct ImportReport {
 
 /// Reads an uploaded file into a table.
 pub fn read_upload(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
-    let format = FileFormat::from_file_name(file_name).ok_or_else(|| AppError::File(format!("{file_name}: use .xlsx or .csv")))?;
-    innozone_exchange::read_table(file_name, bytes, format, None).map_err(|e| AppError::File(e.to_string()))
+    let format = FileFormat::from_file_name(file_name)
+        .ok_or_else(|| AppError::File(format!("{file_name}: use .xlsx or .csv")))?;
+    innozone_exchange::read_table(file_name, bytes, format, None)
+        .map_err(|e| AppError::File(e.to_string()))
 }
 
-pub async fn import_units(store: &dyn Store, principal: &Principal, table: &Table, dry_run: bool, today: Date) -> Result<ImportReport, AppError> {
+pub async fn import_units(
+    store: &dyn Store,
+    principal: &Principal,
+    table: &Table,
+    dry_run: bool,
+    today: Date,
+) -> Result<ImportReport, AppError> {
     if !principal.may_import() {
         return Err(AppError::Forbidden);
     }
     let (rows, parse_issues) = parse_unit_rows_partial(table);
     let count = rows.len() + parse_issues.len();
     let hierarchy = store.hierarchy().await?;
-    let plan = all_issues(parse_issues, plan_unit_import(table, rows, &hierarchy, principal, today))?;
+    let plan = all_issues(
+        parse_issues,
+        plan_unit_import(table, rows, &hierarchy, principal, today),
+    )?;
     let summary = if dry_run {
         let created = plan.created() as u64;
         let updated = plan.updated() as u64;
-        ImportSummary { created, updated, unchanged: count as u64 - created - updated, moved: plan.memberships.iter().filter(|m| m.ends_previous.is_some()).count() as u64 }
+        ImportSummary {
+            created,
+            updated,
+            unchanged: count as u64 - created - updated,
+            moved: plan
+                .memberships
+                .iter()
+                .filter(|m| m.ends_previous.is_some())
+                .count() as u64,
+        }
     } else {
         store.apply_unit_plan(&plan, &actor_of(principal)).await?
     };
-    Ok(ImportReport { dry_run, rows: count, summary })
+    Ok(ImportReport {
+        dry_run,
+        rows: count,
+        summary,
+    })
 }
 
-pub async fn import_enterprises(store: &dyn Store, principal: &Principal, table: &Table, dry_run: bool, today: Date) -> Result<ImportReport, AppError> {
+pub async fn import_enterprises(
+    store: &dyn Store,
+    principal: &Principal,
+    table: &Table,
+    dry_run: bool,
+    today: Date,
+) -> Result<ImportReport, AppError> {
     if !principal.may_import() {
         return Err(AppError::Forbidden);
     }
@@ -195,31 +296,63 @@ pub async fn import_enterprises(store: &dyn Store, principal: &Principal, table:
 
 /// Saves one enterprise's form. Unlike an import, an enterprise filer may do this for
 /// its own enterprise; the planner checks the scope of each row either way.
-pub async fn save_enterprise_form(store: &dyn Store, principal: &Principal, table: &Table, today: Date) -> Result<ImportReport, AppError> {
+pub async fn save_enterprise_form(
+    store: &dyn Store,
+    principal: &Principal,
+    table: &Table,
+    today: Date,
+) -> Result<ImportReport, AppError> {
     enterprise_table(store, principal, table, false, today).await
 }
 
-async fn enterprise_table(store: &dyn Store, principal: &Principal, table: &Table, dry_run: bool, today: Date) -> Result<ImportReport, AppError> {
+async fn enterprise_table(
+    store: &dyn Store,
+    principal: &Principal,
+    table: &Table,
+    dry_run: bool,
+    today: Date,
+) -> Result<ImportReport, AppError> {
     let (rows, parse_issues) = parse_enterprise_rows_partial(table);
     let count = rows.len() + parse_issues.len();
     let codes: Vec<_> = rows.iter().map(|r| r.draft.credit_code.clone()).collect();
     let stored = store.stored_enterprises(&codes).await?;
     let hierarchy = store.hierarchy().await?;
-    let plan = all_issues(parse_issues, plan_enterprise_import(table, rows, &stored, &hierarchy, principal, today))?;
+    let plan = all_issues(
+        parse_issues,
+        plan_enterprise_import(table, rows, &stored, &hierarchy, principal, today),
+    )?;
     let summary = if dry_run {
         let created = plan.created() as u64;
         let updated = plan.updated() as u64;
-        let moved = plan.enterprises.iter().filter(|e| e.existing.is_some() && e.new_location.is_some()).count() as u64;
-        ImportSummary { created, updated, unchanged: count as u64 - created - updated, moved }
+        let moved = plan
+            .enterprises
+            .iter()
+            .filter(|e| e.existing.is_some() && e.new_location.is_some())
+            .count() as u64;
+        ImportSummary {
+            created,
+            updated,
+            unchanged: count as u64 - created - updated,
+            moved,
+        }
     } else {
-        store.apply_enterprise_plan(&plan, &actor_of(principal)).await?
+        store
+            .apply_enterprise_plan(&plan, &actor_of(principal))
+            .await?
     };
-    Ok(ImportReport { dry_run, rows: count, summary })
+    Ok(ImportReport {
+        dry_run,
+        rows: count,
+        summary,
+    })
 }
 
 /// Joins the problems of parsing with those of planning the rows that parsed, so that a
 /// bad file gets every problem listed at once, in file order.
-fn all_issues<P>(mut issues: Vec<ImportIssue>, planned: Result<P, Vec<ImportIssue>>) -> Result<P, AppError> {
+fn all_issues<P>(
+    mut issues: Vec<ImportIssue>,
+    planned: Result<P, Vec<ImportIssue>>,
+) -> Result<P, AppError> {
     match planned {
         Ok(plan) if issues.is_empty() => Ok(plan),
         Ok(_) => Err(AppError::Import(issues)),
@@ -238,7 +371,19 @@ pub fn form_table(fields: &[(&str, String)]) -> Table {
         sheet: None,
         header_row: 1,
         headers: fields.iter().map(|(k, _)| k.to_string()).collect(),
-        rows: vec![Row { number: 2, cells: fields.iter().map(|(_, v)| if v.trim().is_empty() { Cell::Empty } else { Cell::Text(v.clone()) }).collect() }],
+        rows: vec![Row {
+            number: 2,
+            cells: fields
+                .iter()
+                .map(|(_, v)| {
+                    if v.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(v.clone())
+                    }
+                })
+                .collect(),
+        }],
     }
 }
 
@@ -256,20 +401,34 @@ fn text(s: impl Into<String>) -> Value {
 }
 
 fn opt_text(s: Option<&str>) -> Value {
-    s.map(|v| Value::Text(v.to_string())).unwrap_or(Value::Empty)
+    s.map(|v| Value::Text(v.to_string()))
+        .unwrap_or(Value::Empty)
 }
 
 /// The units the user may read, as a sheet with the import's columns, so that an export
 /// can be edited and imported back.
 pub fn units_sheet(principal: &Principal, hierarchy: &Hierarchy, today: Date) -> SheetData {
     let tree = hierarchy.as_of(today);
-    let mut units: Vec<&Unit> = hierarchy.units().filter(|u| principal.may_read_unit(u.id, &tree)).collect();
+    let mut units: Vec<&Unit> = hierarchy
+        .units()
+        .filter(|u| principal.may_read_unit(u.id, &tree))
+        .collect();
     // Parents before children, so that the file imports in order.
-    units.sort_by_key(|u| (tree.path(u.id).len(), u.kind.level(), u.code.as_str().to_string()));
+    units.sort_by_key(|u| {
+        (
+            tree.path(u.id).len(),
+            u.kind.level(),
+            u.code.as_str().to_string(),
+        )
+    });
     let rows = units
         .into_iter()
         .map(|u| {
-            let current = hierarchy.memberships_of(u.id).into_iter().find(|m| m.is_valid_on(today)).cloned();
+            let current = hierarchy
+                .memberships_of(u.id)
+                .into_iter()
+                .find(|m| m.is_valid_on(today))
+                .cloned();
             let parent = current.as_ref().and_then(|m| hierarchy.unit(m.parent));
             vec![
                 text(u.code.as_str()),
@@ -285,12 +444,23 @@ pub fn units_sheet(principal: &Principal, hierarchy: &Hierarchy, today: Date) ->
             ]
         })
         .collect();
-    SheetData { name: "单位".to_string(), headers: UNIT_COLUMNS.iter().map(|c| c.template_header()).collect(), rows }
+    SheetData {
+        name: "单位".to_string(),
+        headers: UNIT_COLUMNS.iter().map(|c| c.template_header()).collect(),
+        rows,
+    }
 }
 
 /// The enterprises the user may read (with the query's filters), in pages so that a
 /// national export does not hold one giant query.
-pub async fn enterprises_sheet(store: &dyn Store, principal: &Principal, hierarchy: &Hierarchy, query: EnterpriseQuery, unit: Option<UnitId>, today: Date) -> Result<SheetData, AppError> {
+pub async fn enterprises_sheet(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    query: EnterpriseQuery,
+    unit: Option<UnitId>,
+    today: Date,
+) -> Result<SheetData, AppError> {
     let tree = hierarchy.as_of(today);
     let mut query = scoped_query(principal, &tree, query, unit)?;
     query.today = Some(today);
@@ -320,21 +490,31 @@ pub async fn enterprises_sheet(store: &dyn Store, principal: &Principal, hierarc
             break;
         }
     }
-    Ok(SheetData { name: "企业".to_string(), headers: ENTERPRISE_COLUMNS.iter().map(|c| c.template_header()).collect(), rows })
+    Ok(SheetData {
+        name: "企业".to_string(),
+        headers: ENTERPRISE_COLUMNS
+            .iter()
+            .map(|c| c.template_header())
+            .collect(),
+        rows,
+    })
 }
 
 pub fn unit_template() -> Result<Vec<u8>, AppError> {
-    innozone_exchange::template_xlsx("单位", &UNIT_COLUMNS, "填写说明").map_err(|e| AppError::File(e.to_string()))
+    innozone_exchange::template_xlsx("单位", &UNIT_COLUMNS, "填写说明")
+        .map_err(|e| AppError::File(e.to_string()))
 }
 
 pub fn enterprise_template() -> Result<Vec<u8>, AppError> {
-    innozone_exchange::template_xlsx("企业", &ENTERPRISE_COLUMNS, "填写说明").map_err(|e| AppError::File(e.to_string()))
+    innozone_exchange::template_xlsx("企业", &ENTERPRISE_COLUMNS, "填写说明")
+        .map_err(|e| AppError::File(e.to_string()))
 }
 
 /// A sheet as the bytes of a file of the given format.
 pub fn sheet_bytes(sheet: &SheetData, format: FileFormat) -> Result<Vec<u8>, AppError> {
     match format {
-        FileFormat::Xlsx => innozone_exchange::write_xlsx(std::slice::from_ref(sheet)).map_err(|e| AppError::File(e.to_string())),
+        FileFormat::Xlsx => innozone_exchange::write_xlsx(std::slice::from_ref(sheet))
+            .map_err(|e| AppError::File(e.to_string())),
         FileFormat::Csv => Ok(innozone_exchange::write_csv(sheet)),
     }
 }

@@ -18,17 +18,37 @@ use crate::output::{Failure, bar, spinner};
 use crate::{Cli, Command, ExampleScale, Registry, UserAction};
 
 async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
-    if !database.starts_with("postgres://") && !database.starts_with("postgresql://")
-        && let Some(parent) = std::path::Path::new(database).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Failure::Io(lang.t_with("cli.cannot_create", &[("path", parent.display().to_string()), ("reason", e.to_string())])))?;
-        }
+    if !database.starts_with("postgres://")
+        && !database.starts_with("postgresql://")
+        && let Some(parent) = std::path::Path::new(database)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Failure::Io(lang.t_with(
+                "cli.cannot_create",
+                &[
+                    ("path", parent.display().to_string()),
+                    ("reason", e.to_string()),
+                ],
+            ))
+        })?;
+    }
     Ok(innozone_store_sql::connect(database).await?)
 }
 
 pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { listen, no_example, secure_cookies } => serve(&cli.database, lang, &listen, !no_example, secure_cookies).await,
-        Command::Import { what, file, dry_run } => import(&cli.database, lang, what, &file, dry_run).await,
+        Command::Serve {
+            listen,
+            no_example,
+            secure_cookies,
+        } => serve(&cli.database, lang, &listen, !no_example, secure_cookies).await,
+        Command::Import {
+            what,
+            file,
+            dry_run,
+        } => import(&cli.database, lang, what, &file, dry_run).await,
         Command::Export { what, file } => export(&cli.database, lang, what, &file).await,
         Command::Template { what, file } => template(lang, what, &file),
         Command::User { action } => user(&cli.database, lang, action).await,
@@ -57,12 +77,19 @@ async fn load_example(store: &dyn Store, lang: Lang, scale: Scale) -> Result<boo
         Scale::National => 250_000,
     };
     let generating = bar(target, lang.t("cli.example.generating"));
-    let dataset = tokio::task::block_in_place(|| innozone_example::generate(scale, &|n| generating.set_position(n)));
+    let dataset = tokio::task::block_in_place(|| {
+        innozone_example::generate(scale, &|n| generating.set_position(n))
+    });
     generating.finish_and_clear();
     let generated = started.elapsed();
-    let loading = bar(dataset.enterprises.len() as u64, lang.t("cli.example.loading"));
+    let loading = bar(
+        dataset.enterprises.len() as u64,
+        lang.t("cli.example.loading"),
+    );
     let progress = |n: u64| loading.set_position(n);
-    let summary = store.load_dataset(&dataset, &innozone_store::Actor::system(), &progress).await?;
+    let summary = store
+        .load_dataset(&dataset, &innozone_store::Actor::system(), &progress)
+        .await?;
     loading.finish_and_clear();
     println!(
         "{}",
@@ -79,19 +106,46 @@ async fn load_example(store: &dyn Store, lang: Lang, scale: Scale) -> Result<boo
     Ok(true)
 }
 
-async fn serve(database: &str, lang: Lang, listen: &str, example: bool, secure_cookies: bool) -> Result<(), Failure> {
+async fn serve(
+    database: &str,
+    lang: Lang,
+    listen: &str,
+    example: bool,
+    secure_cookies: bool,
+) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
         load_example(store.as_ref(), lang, Scale::Builtin).await?;
     }
     let admin = innozone_app::example::ensure_administrator(store.as_ref()).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| Failure::Io(lang.t_with("cli.cannot_listen", &[("address", listen.to_string()), ("reason", e.to_string())])))?;
-    let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| listen.to_string());
-    println!("{}", lang.t_with("cli.serve.listening", &[("url", format!("http://{address}/")), ("database", database.to_string())]));
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        Failure::Io(lang.t_with(
+            "cli.cannot_listen",
+            &[("address", listen.to_string()), ("reason", e.to_string())],
+        ))
+    })?;
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| listen.to_string());
+    println!(
+        "{}",
+        lang.t_with(
+            "cli.serve.listening",
+            &[
+                ("url", format!("http://{address}/")),
+                ("database", database.to_string())
+            ]
+        )
+    );
     match admin {
-        Some(a) => println!("{}", lang.t_with("cli.serve.admin", &[("username", a.username), ("password", a.password)])),
+        Some(a) => println!(
+            "{}",
+            lang.t_with(
+                "cli.serve.admin",
+                &[("username", a.username), ("password", a.password)]
+            )
+        ),
         None => println!("{}", lang.t("cli.serve.admin_exists")),
     }
     let mut state = innozone_web::AppState::new(store);
@@ -99,30 +153,67 @@ async fn serve(database: &str, lang: Lang, listen: &str, example: bool, secure_c
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    innozone_web::serve(listener, state, shutdown).await.map_err(|e| Failure::Io(e.to_string()))
+    innozone_web::serve(listener, state, shutdown)
+        .await
+        .map_err(|e| Failure::Io(e.to_string()))
 }
 
 fn format_of(path: &std::path::Path, lang: Lang) -> Result<FileFormat, Failure> {
-    FileFormat::from_path(path).ok_or_else(|| Failure::Input(lang.t_with("cli.unknown_format", &[("path", path.display().to_string())])))
+    FileFormat::from_path(path).ok_or_else(|| {
+        Failure::Input(lang.t_with(
+            "cli.unknown_format",
+            &[("path", path.display().to_string())],
+        ))
+    })
 }
 
-async fn import(database: &str, lang: Lang, what: Registry, file: &std::path::Path, dry_run: bool) -> Result<(), Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Io(lang.t_with("cli.cannot_read", &[("path", file.display().to_string()), ("reason", e.to_string())])))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+async fn import(
+    database: &str,
+    lang: Lang,
+    what: Registry,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        Failure::Io(lang.t_with(
+            "cli.cannot_read",
+            &[
+                ("path", file.display().to_string()),
+                ("reason", e.to_string()),
+            ],
+        ))
+    })?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let store = open(database, lang).await?;
     let s = spinner(lang.t_with("cli.import.working", &[("file", name.clone())]));
     let table = registry::read_upload(&name, &bytes);
     let principal = operator_principal();
     let result = match table {
         Ok(table) => match what {
-            Registry::Units => registry::import_units(store.as_ref(), &principal, &table, dry_run, today()).await,
-            Registry::Enterprises => registry::import_enterprises(store.as_ref(), &principal, &table, dry_run, today()).await,
+            Registry::Units => {
+                registry::import_units(store.as_ref(), &principal, &table, dry_run, today()).await
+            }
+            Registry::Enterprises => {
+                registry::import_enterprises(store.as_ref(), &principal, &table, dry_run, today())
+                    .await
+            }
         },
         Err(e) => Err(e),
     };
     s.finish_and_clear();
-    let ImportReport { dry_run, rows, summary } = result?;
-    let key = if dry_run { "cli.import.checked" } else { "cli.import.done" };
+    let ImportReport {
+        dry_run,
+        rows,
+        summary,
+    } = result?;
+    let key = if dry_run {
+        "cli.import.checked"
+    } else {
+        "cli.import.done"
+    };
     println!(
         "{}",
         lang.t_with(
@@ -140,31 +231,69 @@ async fn import(database: &str, lang: Lang, what: Registry, file: &std::path::Pa
     Ok(())
 }
 
-async fn export(database: &str, lang: Lang, what: Registry, file: &std::path::Path) -> Result<(), Failure> {
+async fn export(
+    database: &str,
+    lang: Lang,
+    what: Registry,
+    file: &std::path::Path,
+) -> Result<(), Failure> {
     let format = format_of(file, lang)?;
     let store = open(database, lang).await?;
-    let s = spinner(lang.t_with("cli.export.working", &[("file", file.display().to_string())]));
+    let s = spinner(lang.t_with(
+        "cli.export.working",
+        &[("file", file.display().to_string())],
+    ));
     let hierarchy = store.hierarchy().await?;
     let principal = operator_principal();
     let sheet = match what {
         Registry::Units => registry::units_sheet(&principal, &hierarchy, today()),
-        Registry::Enterprises => registry::enterprises_sheet(store.as_ref(), &principal, &hierarchy, Default::default(), None, today()).await?,
+        Registry::Enterprises => {
+            registry::enterprises_sheet(
+                store.as_ref(),
+                &principal,
+                &hierarchy,
+                Default::default(),
+                None,
+                today(),
+            )
+            .await?
+        }
     };
     let bytes = registry::sheet_bytes(&sheet, format)?;
     write_atomically(file, &bytes, lang)?;
     s.finish_and_clear();
-    println!("{}", lang.t_with("cli.export.done", &[("file", file.display().to_string()), ("rows", sheet.rows.len().to_string())]));
+    println!(
+        "{}",
+        lang.t_with(
+            "cli.export.done",
+            &[
+                ("file", file.display().to_string()),
+                ("rows", sheet.rows.len().to_string())
+            ]
+        )
+    );
     Ok(())
 }
 
 /// Writes to a temporary file beside the target and renames it, so that an interrupted
 /// export never leaves a half-written file under the target's name.
 fn write_atomically(path: &std::path::Path, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure::Io(lang.t_with("cli.cannot_write", &[("path", path.display().to_string()), ("reason", e.to_string())]));
+    let io = |e: std::io::Error| {
+        Failure::Io(lang.t_with(
+            "cli.cannot_write",
+            &[
+                ("path", path.display().to_string()),
+                ("reason", e.to_string()),
+            ],
+        ))
+    };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(io)?;
     }
-    let tmp = path.with_extension(format!("{}.part", path.extension().and_then(|e| e.to_str()).unwrap_or("tmp")));
+    let tmp = path.with_extension(format!(
+        "{}.part",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("tmp")
+    ));
     std::fs::write(&tmp, bytes).map_err(io)?;
     std::fs::rename(&tmp, path).map_err(io)
 }
@@ -175,16 +304,24 @@ fn template(lang: Lang, what: Registry, file: &std::path::Path) -> Result<(), Fa
         Registry::Enterprises => registry::enterprise_template()?,
     };
     write_atomically(file, &bytes, lang)?;
-    println!("{}", lang.t_with("cli.template.done", &[("file", file.display().to_string())]));
+    println!(
+        "{}",
+        lang.t_with("cli.template.done", &[("file", file.display().to_string())])
+    );
     Ok(())
 }
 
-async fn find_user(store: &dyn Store, username: &str) -> Result<innozone_store::UserRecord, Failure> {
+async fn find_user(
+    store: &dyn Store,
+    username: &str,
+) -> Result<innozone_store::UserRecord, Failure> {
     let name = Username::parse(username).map_err(|e| Failure::App(e.into()))?;
-    store
-        .user_by_username(&name)
-        .await?
-        .ok_or_else(|| Failure::App(innozone_app::AppError::NotFound { entity: "user", key: username.to_string() }))
+    store.user_by_username(&name).await?.ok_or_else(|| {
+        Failure::App(innozone_app::AppError::NotFound {
+            entity: "user",
+            key: username.to_string(),
+        })
+    })
 }
 
 async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Failure> {
@@ -193,32 +330,91 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
     let hierarchy = store.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     match action {
-        UserAction::Add { username, role, name, unit, enterprise, password_stdin } => {
-            let role = Role::parse(&role).ok_or_else(|| Failure::Input(lang.t_with("cli.user.unknown_role", &[("role", role.clone()), ("roles", Role::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "))])))?;
+        UserAction::Add {
+            username,
+            role,
+            name,
+            unit,
+            enterprise,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Failure::Input(
+                    lang.t_with(
+                        "cli.user.unknown_role",
+                        &[
+                            ("role", role.clone()),
+                            (
+                                "roles",
+                                Role::ALL
+                                    .iter()
+                                    .map(|r| r.code())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
+                        ],
+                    ),
+                )
+            })?;
             let binding = match (unit, enterprise) {
                 (_, Some(code)) => {
-                    let code = CreditCode::parse(&code).map_err(|e| Failure::Input(innozone_i18n::Localize::localize(&e, lang)))?;
-                    let e = store.enterprise_by_code(&code).await?.ok_or_else(|| Failure::App(innozone_app::AppError::NotFound { entity: "enterprise", key: code.to_string() }))?;
+                    let code = CreditCode::parse(&code)
+                        .map_err(|e| Failure::Input(innozone_i18n::Localize::localize(&e, lang)))?;
+                    let e = store.enterprise_by_code(&code).await?.ok_or_else(|| {
+                        Failure::App(innozone_app::AppError::NotFound {
+                            entity: "enterprise",
+                            key: code.to_string(),
+                        })
+                    })?;
                     Binding::Enterprise(e.id)
                 }
                 (Some(code), None) => Binding::Unit(
-                    hierarchy.unit_by_code(&code).ok_or_else(|| Failure::App(innozone_app::AppError::NotFound { entity: "unit", key: code.clone() }))?.id,
+                    hierarchy
+                        .unit_by_code(&code)
+                        .ok_or_else(|| {
+                            Failure::App(innozone_app::AppError::NotFound {
+                                entity: "unit",
+                                key: code.clone(),
+                            })
+                        })?
+                        .id,
                 ),
                 (None, None) => Binding::Everything,
             };
             let (password, shown) = if password_stdin {
                 let mut line = String::new();
-                std::io::stdin().read_line(&mut line).map_err(|e| Failure::Io(e.to_string()))?;
-                (Password::parse(line.trim_end_matches(['\n', '\r'])).map_err(|e| Failure::App(e.into()))?, None)
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::Io(e.to_string()))?;
+                (
+                    Password::parse(line.trim_end_matches(['\n', '\r']))
+                        .map_err(|e| Failure::App(e.into()))?,
+                    None,
+                )
             } else {
                 let p = innozone_app::accounts::generate_password();
                 let shown = p.expose().to_string();
                 (p, Some(shown))
             };
             let username = Username::parse(&username).map_err(|e| Failure::App(e.into()))?;
-            let account = NewAccount { display_name: name.unwrap_or_else(|| username.to_string()), username, role, binding, password, must_change_password: shown.is_some() };
-            let created = innozone_app::accounts::create_account(store.as_ref(), &operator, &tree, account).await?;
-            println!("{}", lang.t_with("cli.user.created", &[("username", created.username.to_string())]));
+            let account = NewAccount {
+                display_name: name.unwrap_or_else(|| username.to_string()),
+                username,
+                role,
+                binding,
+                password,
+                must_change_password: shown.is_some(),
+            };
+            let created =
+                innozone_app::accounts::create_account(store.as_ref(), &operator, &tree, account)
+                    .await?;
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.user.created",
+                    &[("username", created.username.to_string())]
+                )
+            );
             if let Some(p) = shown {
                 println!("{}", lang.t_with("cli.user.password", &[("password", p)]));
             }
@@ -227,46 +423,98 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
             for u in store.list_users().await? {
                 let node = match u.binding {
                     Binding::Everything => "*".to_string(),
-                    Binding::Unit(id) => hierarchy.unit(id).map(|u| u.code.to_string()).unwrap_or_else(|| id.to_string()),
-                    Binding::Enterprise(id) => store.enterprise(id).await?.map(|e| e.credit_code.to_string()).unwrap_or_else(|| id.to_string()),
+                    Binding::Unit(id) => hierarchy
+                        .unit(id)
+                        .map(|u| u.code.to_string())
+                        .unwrap_or_else(|| id.to_string()),
+                    Binding::Enterprise(id) => store
+                        .enterprise(id)
+                        .await?
+                        .map(|e| e.credit_code.to_string())
+                        .unwrap_or_else(|| id.to_string()),
                 };
                 let state = if !u.active {
                     lang.t("users.inactive")
-                } else if u.locked_until.is_some_and(|l| l > innozone_app::clock::now_unix()) {
-                    lang.t_with("cli.user.locked_until", &[("until", format_unix(u.locked_until.unwrap_or_default()))])
+                } else if u
+                    .locked_until
+                    .is_some_and(|l| l > innozone_app::clock::now_unix())
+                {
+                    lang.t_with(
+                        "cli.user.locked_until",
+                        &[("until", format_unix(u.locked_until.unwrap_or_default()))],
+                    )
                 } else {
                     lang.t("users.active")
                 };
-                println!("{}\t{}\t{}\t{}\t{}", u.username, u.display_name, u.role.code(), node, state);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.code(),
+                    node,
+                    state
+                );
             }
         }
         UserAction::Passwd { username } => {
             let u = find_user(store.as_ref(), &username).await?;
             let p = innozone_app::accounts::generate_password();
-            innozone_app::accounts::set_password(store.as_ref(), &operator, &tree, u.id, None, &p).await?;
+            innozone_app::accounts::set_password(store.as_ref(), &operator, &tree, u.id, None, &p)
+                .await?;
             store.record_login_success(u.id).await?;
             store.delete_user_sessions(u.id).await?;
-            println!("{}", lang.t_with("cli.user.password", &[("password", p.expose().to_string())]));
+            println!(
+                "{}",
+                lang.t_with("cli.user.password", &[("password", p.expose().to_string())])
+            );
         }
-        UserAction::Disable { username } => set_active(store.as_ref(), lang, &operator, &tree, &username, false).await?,
-        UserAction::Enable { username } => set_active(store.as_ref(), lang, &operator, &tree, &username, true).await?,
+        UserAction::Disable { username } => {
+            set_active(store.as_ref(), lang, &operator, &tree, &username, false).await?
+        }
+        UserAction::Enable { username } => {
+            set_active(store.as_ref(), lang, &operator, &tree, &username, true).await?
+        }
     }
     Ok(())
 }
 
-async fn set_active(store: &dyn Store, lang: Lang, operator: &innozone_domain::accounts::Principal, tree: &innozone_domain::registry::Tree, username: &str, active: bool) -> Result<(), Failure> {
+async fn set_active(
+    store: &dyn Store,
+    lang: Lang,
+    operator: &innozone_domain::accounts::Principal,
+    tree: &innozone_domain::registry::Tree,
+    username: &str,
+    active: bool,
+) -> Result<(), Failure> {
     let u = find_user(store, username).await?;
-    let update = UserUpdate { display_name: u.display_name.clone(), role: u.role, binding: u.binding, active };
+    let update = UserUpdate {
+        display_name: u.display_name.clone(),
+        role: u.role,
+        binding: u.binding,
+        active,
+    };
     innozone_app::accounts::update_account(store, operator, tree, u.id, update).await?;
-    let key = if active { "cli.user.enabled" } else { "cli.user.disabled" };
-    println!("{}", lang.t_with(key, &[("username", u.username.to_string())]));
+    let key = if active {
+        "cli.user.enabled"
+    } else {
+        "cli.user.disabled"
+    };
+    println!(
+        "{}",
+        lang.t_with(key, &[("username", u.username.to_string())])
+    );
     Ok(())
 }
 
 async fn example(database: &str, lang: Lang, scale: ExampleScale) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if !load_example(store.as_ref(), lang, scale_of(scale)).await? {
-        return Err(Failure::App(innozone_app::AppError::Store(innozone_store::StoreError::Duplicate { entity: "registry", key: database.to_string() })));
+        return Err(Failure::App(innozone_app::AppError::Store(
+            innozone_store::StoreError::Duplicate {
+                entity: "registry",
+                key: database.to_string(),
+            },
+        )));
     }
     Ok(())
 }

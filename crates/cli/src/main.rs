@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub const DEFAULT_DATABASE: &str = "data/innozone.sqlite";
 
 #[derive(Parser)]
-#[command(name = "innozone", version, about = "高新区统计监测与评价平台 — innozone: statistics, monitoring and evaluation for high-tech zones (一区多园)")]
+#[command(
+    name = "innozone",
+    version,
+    about = "高新区统计监测与评价平台 — innozone: statistics, monitoring and evaluation for high-tech zones (一区多园)"
+)]
 pub struct Cli {
     /// A SQLite file path or a postgres:// URL.
     #[arg(long, global = true, env = "INNOZONE_DATABASE", default_value = DEFAULT_DATABASE)]
@@ -114,7 +118,10 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let lang = innozone_i18n::Lang::parse(&cli.lang).unwrap_or_default();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("INNOZONE_LOG").unwrap_or_else(|_| "warn,innozone=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("INNOZONE_LOG")
+                .unwrap_or_else(|_| "warn,innozone=info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match commands::run(cli, lang).await {

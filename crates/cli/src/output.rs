@@ -41,7 +41,12 @@ fn store_code(e: &StoreError) -> u8 {
 impl Failure {
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(match self {
-            Failure::App(AppError::Import(_) | AppError::File(_) | AppError::Credential(_) | AppError::Binding(_)) => 3,
+            Failure::App(
+                AppError::Import(_)
+                | AppError::File(_)
+                | AppError::Credential(_)
+                | AppError::Binding(_),
+            ) => 3,
             Failure::App(AppError::NotFound { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
             Failure::App(AppError::Store(e)) | Failure::Store(e) => store_code(e),
@@ -53,10 +58,26 @@ impl Failure {
 
 pub fn store_message(e: &StoreError, lang: Lang) -> String {
     match e {
-        StoreError::NotFound { entity, key } => lang.t_with("cli.not_found", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())]),
-        StoreError::Duplicate { entity, key } => lang.t_with("error.duplicate", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())]),
-        StoreError::Unavailable(reason) | StoreError::Migration(reason) => lang.t_with("cli.unavailable", &[("reason", reason.clone())]),
-        StoreError::Backend(reason) | StoreError::Corrupt(reason) => lang.t_with("cli.store_failed", &[("reason", reason.clone())]),
+        StoreError::NotFound { entity, key } => lang.t_with(
+            "cli.not_found",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        StoreError::Duplicate { entity, key } => lang.t_with(
+            "error.duplicate",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        StoreError::Unavailable(reason) | StoreError::Migration(reason) => {
+            lang.t_with("cli.unavailable", &[("reason", reason.clone())])
+        }
+        StoreError::Backend(reason) | StoreError::Corrupt(reason) => {
+            lang.t_with("cli.store_failed", &[("reason", reason.clone())])
+        }
     }
 }
 
@@ -64,17 +85,34 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
     let prefix = lang.t("cli.error");
     match failure {
         Failure::App(AppError::Import(issues)) => {
-            eprintln!("{prefix}{}", lang.t_with("cli.import_failed", &[("count", issues.len().to_string())]));
+            eprintln!(
+                "{prefix}{}",
+                lang.t_with("cli.import_failed", &[("count", issues.len().to_string())])
+            );
             for issue in issues {
                 eprintln!("  {}", issue.localize(lang));
             }
         }
-        Failure::App(AppError::Store(e)) | Failure::Store(e) => eprintln!("{prefix}{}", store_message(e, lang)),
+        Failure::App(AppError::Store(e)) | Failure::Store(e) => {
+            eprintln!("{prefix}{}", store_message(e, lang))
+        }
         Failure::App(AppError::NotFound { entity, key }) => {
-            eprintln!("{prefix}{}", lang.t_with("cli.not_found", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())]))
+            eprintln!(
+                "{prefix}{}",
+                lang.t_with(
+                    "cli.not_found",
+                    &[
+                        ("entity", lang.t(&format!("entity.{entity}"))),
+                        ("key", key.clone())
+                    ]
+                )
+            )
         }
         Failure::App(AppError::Forbidden) => eprintln!("{prefix}{}", lang.t("error.forbidden")),
-        Failure::App(AppError::File(reason)) => eprintln!("{prefix}{}", lang.t_with("error.file", &[("reason", reason.clone())])),
+        Failure::App(AppError::File(reason)) => eprintln!(
+            "{prefix}{}",
+            lang.t_with("error.file", &[("reason", reason.clone())])
+        ),
         Failure::App(AppError::Credential(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Binding(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Hashing) => eprintln!("{prefix}{}", lang.t("error.internal")),
@@ -86,7 +124,9 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
 pub fn bar(total: u64, message: String) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} ({elapsed})").expect("valid template").progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {pos}/{len} ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar.set_message(message);
     bar
@@ -95,7 +135,9 @@ pub fn bar(total: u64, message: String) -> ProgressBar {
 /// A spinner for work of unknown size.
 pub fn spinner(message: String) -> ProgressBar {
     let s = ProgressBar::new_spinner();
-    s.set_style(ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"));
+    s.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+    );
     s.set_message(message);
     s.enable_steady_tick(std::time::Duration::from_millis(120));
     s

@@ -29,7 +29,11 @@ fn exported_rows(database: &Path, dir: &Path, name: &str) -> Vec<String> {
     let file = dir.join(name);
     let o = innozone(database, &["export", "enterprises", file.to_str().unwrap()]);
     assert!(o.status.success(), "export failed: {}", stderr(&o));
-    std::fs::read_to_string(file).unwrap().lines().map(str::to_string).collect()
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -39,7 +43,10 @@ fn every_verb_has_help() {
     for verb in ["serve", "import", "export", "template", "user", "example"] {
         let o = innozone(&db, &[verb, "--help"]);
         assert!(o.status.success(), "{verb} --help");
-        assert!(stdout(&o).contains("--database"), "{verb} --help names --database");
+        assert!(
+            stdout(&o).contains("--database"),
+            "{verb} --help names --database"
+        );
     }
     // A wrong verb is a usage error.
     assert_eq!(innozone(&db, &["frobnicate"]).status.code(), Some(2));
@@ -77,17 +84,36 @@ fn a_bad_file_lists_every_problem_and_changes_nothing() {
     assert!(err.contains("按前 17 位计算应为“6”，实际为“7”"), "{err}");
     assert!(err.contains("第 3 行 F 列（所在园区代码）"), "{err}");
     assert!(err.contains("没有代码为“NO-SUCH-PARK”的单位"), "{err}");
-    assert!(err.contains("第 4 行 A 列"), "duplicate code reported: {err}");
+    assert!(
+        err.contains("第 4 行 A 列"),
+        "duplicate code reported: {err}"
+    );
     assert!(err.contains("第 4 行 C 列（行业代码）"), "{err}");
 
     // English on request.
     let o = Command::new(env!("CARGO_BIN_EXE_innozone"))
-        .args(["--database", db.to_str().unwrap(), "--lang", "en", "import", "enterprises", file.to_str().unwrap()])
+        .args([
+            "--database",
+            db.to_str().unwrap(),
+            "--lang",
+            "en",
+            "import",
+            "enterprises",
+            file.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(stderr(&o).contains("Row 2, column A (Credit code)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Row 2, column A (Credit code)"),
+        "{}",
+        stderr(&o)
+    );
 
-    assert_eq!(exported_rows(&db, dir.path(), "after.csv"), before, "nothing changed");
+    assert_eq!(
+        exported_rows(&db, dir.path(), "after.csv"),
+        before,
+        "nothing changed"
+    );
 }
 
 #[test]
@@ -103,7 +129,10 @@ fn a_dry_run_checks_and_a_commit_applies() {
     )
     .unwrap();
     let before = exported_rows(&db, dir.path(), "before.csv");
-    let o = innozone(&db, &["import", "enterprises", file.to_str().unwrap(), "--dry-run"]);
+    let o = innozone(
+        &db,
+        &["import", "enterprises", file.to_str().unwrap(), "--dry-run"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("未写入任何数据"), "{}", stdout(&o));
     assert_eq!(exported_rows(&db, dir.path(), "dry.csv"), before);
@@ -112,7 +141,11 @@ fn a_dry_run_checks_and_a_commit_applies() {
     assert!(o.status.success(), "{}", stderr(&o));
     let after = exported_rows(&db, dir.path(), "after.csv");
     assert_eq!(after.len(), before.len() + 1);
-    assert!(after.iter().any(|l| l.contains(code.as_str()) && l.contains("LB-GX-HP") && l.contains("2024-05-01")));
+    assert!(
+        after.iter().any(|l| l.contains(code.as_str())
+            && l.contains("LB-GX-HP")
+            && l.contains("2024-05-01"))
+    );
 }
 
 #[test]
@@ -120,13 +153,69 @@ fn users_are_made_and_listed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("users.sqlite");
     assert!(innozone(&db, &["example"]).status.success());
-    let o = innozone(&db, &["user", "add", "yt.staff", "--role", "park_staff", "--unit", "LB-GX-YT", "--name", "雁滩园区统计员"]);
+    let o = innozone(
+        &db,
+        &[
+            "user",
+            "add",
+            "yt.staff",
+            "--role",
+            "park_staff",
+            "--unit",
+            "LB-GX-YT",
+            "--name",
+            "雁滩园区统计员",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("密码"), "the generated password is shown once");
+    assert!(
+        stdout(&o).contains("密码"),
+        "the generated password is shown once"
+    );
     let list = stdout(&innozone(&db, &["user", "list"]));
-    assert!(list.contains("yt.staff\t雁滩园区统计员\tpark_staff\tLB-GX-YT"), "{list}");
+    assert!(
+        list.contains("yt.staff\t雁滩园区统计员\tpark_staff\tLB-GX-YT"),
+        "{list}"
+    );
     // A park staff account needs a unit; an unknown unit is not found.
-    assert_eq!(innozone(&db, &["user", "add", "nobody", "--role", "park_staff"]).status.code(), Some(3));
-    assert_eq!(innozone(&db, &["user", "add", "nobody", "--role", "park_staff", "--unit", "NOPE"]).status.code(), Some(5));
-    assert_eq!(innozone(&db, &["user", "add", "yt.staff", "--role", "leadership", "--unit", "LB"]).status.code(), Some(5));
+    assert_eq!(
+        innozone(&db, &["user", "add", "nobody", "--role", "park_staff"])
+            .status
+            .code(),
+        Some(3)
+    );
+    assert_eq!(
+        innozone(
+            &db,
+            &[
+                "user",
+                "add",
+                "nobody",
+                "--role",
+                "park_staff",
+                "--unit",
+                "NOPE"
+            ]
+        )
+        .status
+        .code(),
+        Some(5)
+    );
+    assert_eq!(
+        innozone(
+            &db,
+            &[
+                "user",
+                "add",
+                "yt.staff",
+                "--role",
+                "leadership",
+                "--unit",
+                "LB"
+            ]
+        )
+        .status
+        .code(),
+        Some(5)
+    );
 }

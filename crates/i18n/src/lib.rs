@@ -40,7 +40,10 @@ impl Lang {
 
     /// The first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        header.split(',').filter_map(|part| Lang::parse(part.split(';').next().unwrap_or(""))).next()
+        header
+            .split(',')
+            .filter_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+            .next()
     }
 
     pub fn is_english(self) -> bool {
@@ -68,14 +71,26 @@ mod tests {
     #[test]
     fn looks_up_both_languages() {
         assert_eq!(Lang::ZhCn.t("app.name"), "高新区统计监测与评价平台");
-        assert_eq!(Lang::En.t("app.name"), "High-Tech Zone Statistics, Monitoring and Evaluation");
-        assert_eq!(Lang::En.t_with("list.total", &[("count", "12".into())]), "12 in all");
+        assert_eq!(
+            Lang::En.t("app.name"),
+            "High-Tech Zone Statistics, Monitoring and Evaluation"
+        );
+        assert_eq!(
+            Lang::En.t_with("list.total", &[("count", "12".into())]),
+            "12 in all"
+        );
     }
 
     #[test]
     fn parses_accept_language() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr-FR, zh;q=0.5"), Some(Lang::ZhCn));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR, zh;q=0.5"),
+            Some(Lang::ZhCn)
+        );
         assert_eq!(Lang::from_accept_language("fr"), None);
     }
 
@@ -88,14 +103,17 @@ mod tests {
         let mut langs: Vec<String> = Vec::new();
         let mut problems = Vec::new();
         let mut check = |key: &Option<String>, langs: &Vec<String>| {
-            if let Some(k) = key {
-                if !(langs.iter().any(|l| l == "zh-CN") && langs.iter().any(|l| l == "en")) {
-                    problems.push(k.clone());
-                }
+            if let Some(k) = key
+                && !(langs.iter().any(|l| l == "zh-CN") && langs.iter().any(|l| l == "en"))
+            {
+                problems.push(k.clone());
             }
         };
         for line in text.lines() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') || line.starts_with("_version") {
+            if line.trim().is_empty()
+                || line.trim_start().starts_with('#')
+                || line.starts_with("_version")
+            {
                 continue;
             }
             if !line.starts_with(' ') {
@@ -107,6 +125,9 @@ mod tests {
             }
         }
         check(&current, &langs);
-        assert!(problems.is_empty(), "keys without both languages: {problems:?}");
+        assert!(
+            problems.is_empty(),
+            "keys without both languages: {problems:?}"
+        );
     }
 }

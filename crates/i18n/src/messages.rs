@@ -2,8 +2,12 @@
 //! that both languages say exactly what is wrong and where.
 
 use innozone_domain::accounts::{BindingError, CredentialError};
-use innozone_domain::registry::import::{ImportIssue, ImportProblem, ENTERPRISE_COLUMNS, UNIT_COLUMNS};
-use innozone_domain::registry::{CreditCodeError, EnterpriseError, HierarchyError, IndustryCodeError, UnitError, UnitKind};
+use innozone_domain::registry::import::{
+    ENTERPRISE_COLUMNS, ImportIssue, ImportProblem, UNIT_COLUMNS,
+};
+use innozone_domain::registry::{
+    CreditCodeError, EnterpriseError, HierarchyError, IndustryCodeError, UnitError, UnitKind,
+};
 use innozone_domain::table::column_letter;
 
 use crate::Lang;
@@ -19,18 +23,35 @@ fn kind_name(kind: UnitKind, lang: Lang) -> String {
 impl Localize for CreditCodeError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            CreditCodeError::WrongLength { found } => lang.t_with("err.credit_code.length", &[("found", found.to_string())]),
-            CreditCodeError::InvalidCharacter { position, character } => lang.t_with(
+            CreditCodeError::WrongLength { found } => {
+                lang.t_with("err.credit_code.length", &[("found", found.to_string())])
+            }
+            CreditCodeError::InvalidCharacter {
+                position,
+                character,
+            } => lang.t_with(
                 "err.credit_code.character",
-                &[("position", position.to_string()), ("character", character.to_string())],
+                &[
+                    ("position", position.to_string()),
+                    ("character", character.to_string()),
+                ],
             ),
-            CreditCodeError::DivisionNotNumeric { position, character } => lang.t_with(
+            CreditCodeError::DivisionNotNumeric {
+                position,
+                character,
+            } => lang.t_with(
                 "err.credit_code.division",
-                &[("position", position.to_string()), ("character", character.to_string())],
+                &[
+                    ("position", position.to_string()),
+                    ("character", character.to_string()),
+                ],
             ),
             CreditCodeError::WrongCheckCharacter { expected, found } => lang.t_with(
                 "err.credit_code.check",
-                &[("expected", expected.to_string()), ("found", found.to_string())],
+                &[
+                    ("expected", expected.to_string()),
+                    ("found", found.to_string()),
+                ],
             ),
         }
     }
@@ -39,7 +60,9 @@ impl Localize for CreditCodeError {
 impl Localize for IndustryCodeError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            IndustryCodeError::NotFourDigits { found } => lang.t_with("err.industry.digits", &[("found", found.clone())]),
+            IndustryCodeError::NotFourDigits { found } => {
+                lang.t_with("err.industry.digits", &[("found", found.clone())])
+            }
             IndustryCodeError::UnknownDivision { division } => {
                 lang.t_with("err.industry.division", &[("division", division.clone())])
             }
@@ -51,16 +74,26 @@ impl Localize for UnitError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             UnitError::EmptyCode => lang.t("err.unit.empty_code"),
-            UnitError::CodeTooLong { code } => lang.t_with("err.unit.code_too_long", &[("code", code.clone())]),
+            UnitError::CodeTooLong { code } => {
+                lang.t_with("err.unit.code_too_long", &[("code", code.clone())])
+            }
             UnitError::InvalidCodeCharacter { code, character } => lang.t_with(
                 "err.unit.code_character",
                 &[("code", code.clone()), ("character", character.to_string())],
             ),
             UnitError::EmptyName => lang.t("err.unit.empty_name"),
-            UnitError::NegativeArea { value } => lang.t_with("err.unit.area", &[("value", value.to_string())]),
-            UnitError::NegativePopulation { value } => lang.t_with("err.unit.population", &[("value", value.to_string())]),
-            UnitError::UnknownKind { value } => lang.t_with("err.unit.kind", &[("value", value.clone())]),
-            UnitError::UnknownSpatialRole { value } => lang.t_with("err.unit.spatial_role", &[("value", value.clone())]),
+            UnitError::NegativeArea { value } => {
+                lang.t_with("err.unit.area", &[("value", value.to_string())])
+            }
+            UnitError::NegativePopulation { value } => {
+                lang.t_with("err.unit.population", &[("value", value.to_string())])
+            }
+            UnitError::UnknownKind { value } => {
+                lang.t_with("err.unit.kind", &[("value", value.clone())])
+            }
+            UnitError::UnknownSpatialRole { value } => {
+                lang.t_with("err.unit.spatial_role", &[("value", value.clone())])
+            }
         }
     }
 }
@@ -68,24 +101,51 @@ impl Localize for UnitError {
 impl Localize for HierarchyError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            HierarchyError::UnknownUnit { code } => lang.t_with("err.hierarchy.unknown", &[("code", code.clone())]),
-            HierarchyError::KindCannotContain { parent_kind, child_kind } => lang.t_with(
-                "err.hierarchy.nesting",
-                &[("parent", kind_name(*parent_kind, lang)), ("child", kind_name(*child_kind, lang))],
-            ),
-            HierarchyError::EmptyPeriod { from, until } => {
-                lang.t_with("err.hierarchy.period", &[("from", from.to_string()), ("until", until.to_string())])
+            HierarchyError::UnknownUnit { code } => {
+                lang.t_with("err.hierarchy.unknown", &[("code", code.clone())])
             }
-            HierarchyError::AlreadyMember { child, parent, from } => lang.t_with(
-                "err.hierarchy.already_member",
-                &[("child", child.to_string()), ("parent", parent.to_string()), ("from", from.to_string())],
+            HierarchyError::KindCannotContain {
+                parent_kind,
+                child_kind,
+            } => lang.t_with(
+                "err.hierarchy.nesting",
+                &[
+                    ("parent", kind_name(*parent_kind, lang)),
+                    ("child", kind_name(*child_kind, lang)),
+                ],
             ),
-            HierarchyError::Cycle { child, parent, path } => lang.t_with(
+            HierarchyError::EmptyPeriod { from, until } => lang.t_with(
+                "err.hierarchy.period",
+                &[("from", from.to_string()), ("until", until.to_string())],
+            ),
+            HierarchyError::AlreadyMember {
+                child,
+                parent,
+                from,
+            } => lang.t_with(
+                "err.hierarchy.already_member",
+                &[
+                    ("child", child.to_string()),
+                    ("parent", parent.to_string()),
+                    ("from", from.to_string()),
+                ],
+            ),
+            HierarchyError::Cycle {
+                child,
+                parent,
+                path,
+            } => lang.t_with(
                 "err.hierarchy.cycle",
                 &[
                     ("child", child.to_string()),
                     ("parent", parent.to_string()),
-                    ("path", path.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" → ")),
+                    (
+                        "path",
+                        path.iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" → "),
+                    ),
                 ],
             ),
         }
@@ -97,14 +157,20 @@ impl Localize for EnterpriseError {
         match self {
             EnterpriseError::EmptyName => lang.t("err.enterprise.empty_name"),
             EnterpriseError::NameTooLong => lang.t("err.enterprise.name_too_long"),
-            EnterpriseError::InvalidPhone { value } => lang.t_with("err.enterprise.phone", &[("value", value.clone())]),
-            EnterpriseError::UnknownSizeClass { value } => lang.t_with("err.enterprise.size_class", &[("value", value.clone())]),
-            EnterpriseError::UnknownHighTechField { value } => {
-                lang.t_with("err.enterprise.high_tech_field", &[("value", value.clone())])
+            EnterpriseError::InvalidPhone { value } => {
+                lang.t_with("err.enterprise.phone", &[("value", value.clone())])
             }
-            EnterpriseError::UnknownRegistrationType { value } => {
-                lang.t_with("err.enterprise.registration_type", &[("value", value.clone())])
+            EnterpriseError::UnknownSizeClass { value } => {
+                lang.t_with("err.enterprise.size_class", &[("value", value.clone())])
             }
+            EnterpriseError::UnknownHighTechField { value } => lang.t_with(
+                "err.enterprise.high_tech_field",
+                &[("value", value.clone())],
+            ),
+            EnterpriseError::UnknownRegistrationType { value } => lang.t_with(
+                "err.enterprise.registration_type",
+                &[("value", value.clone())],
+            ),
             EnterpriseError::CannotHostEnterprises { kind } => {
                 lang.t_with("err.enterprise.host", &[("kind", kind_name(*kind, lang))])
             }
@@ -119,10 +185,14 @@ impl Localize for EnterpriseError {
 impl Localize for CredentialError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            CredentialError::UsernameLength { found } => lang.t_with("err.credential.username_length", &[("found", found.to_string())]),
-            CredentialError::UsernameCharacter { character } => {
-                lang.t_with("err.credential.username_character", &[("character", character.to_string())])
-            }
+            CredentialError::UsernameLength { found } => lang.t_with(
+                "err.credential.username_length",
+                &[("found", found.to_string())],
+            ),
+            CredentialError::UsernameCharacter { character } => lang.t_with(
+                "err.credential.username_character",
+                &[("character", character.to_string())],
+            ),
             CredentialError::PasswordTooShort { min, found } => lang.t_with(
                 "err.credential.password_short",
                 &[("min", min.to_string()), ("found", found.to_string())],
@@ -136,9 +206,10 @@ impl Localize for BindingError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             BindingError::FilerNeedsEnterprise => lang.t("err.binding.filer"),
-            BindingError::NeedsUnit { role } => {
-                lang.t_with("err.binding.needs_unit", &[("role", lang.t(&format!("role.{}", role.code())))])
-            }
+            BindingError::NeedsUnit { role } => lang.t_with(
+                "err.binding.needs_unit",
+                &[("role", lang.t(&format!("role.{}", role.code())))],
+            ),
             BindingError::OnlyFilersBindToEnterprises => lang.t("err.binding.only_filers"),
         }
     }
@@ -148,24 +219,40 @@ impl Localize for ImportProblem {
     fn localize(&self, lang: Lang) -> String {
         match self {
             ImportProblem::NoRows => lang.t("err.import.no_rows"),
-            ImportProblem::MissingColumn { label } => lang.t_with("err.import.missing_column", &[("label", label.clone())]),
-            ImportProblem::DuplicateColumn { header } => lang.t_with("err.import.duplicate_column", &[("header", header.clone())]),
+            ImportProblem::MissingColumn { label } => {
+                lang.t_with("err.import.missing_column", &[("label", label.clone())])
+            }
+            ImportProblem::DuplicateColumn { header } => {
+                lang.t_with("err.import.duplicate_column", &[("header", header.clone())])
+            }
             ImportProblem::Required => lang.t("err.import.required"),
-            ImportProblem::NotANumber { value } => lang.t_with("err.import.not_a_number", &[("value", value.clone())]),
-            ImportProblem::NotAnInteger { value } => lang.t_with("err.import.not_an_integer", &[("value", value.clone())]),
-            ImportProblem::NotADate { value } => lang.t_with("err.import.not_a_date", &[("value", value.clone())]),
-            ImportProblem::CodeStoredAsNumber { value } => lang.t_with("err.import.code_as_number", &[("value", value.clone())]),
+            ImportProblem::NotANumber { value } => {
+                lang.t_with("err.import.not_a_number", &[("value", value.clone())])
+            }
+            ImportProblem::NotAnInteger { value } => {
+                lang.t_with("err.import.not_an_integer", &[("value", value.clone())])
+            }
+            ImportProblem::NotADate { value } => {
+                lang.t_with("err.import.not_a_date", &[("value", value.clone())])
+            }
+            ImportProblem::CodeStoredAsNumber { value } => {
+                lang.t_with("err.import.code_as_number", &[("value", value.clone())])
+            }
             ImportProblem::CreditCode(e) => e.localize(lang),
             ImportProblem::Industry(e) => e.localize(lang),
             ImportProblem::Unit(e) => e.localize(lang),
             ImportProblem::Enterprise(e) => e.localize(lang),
             ImportProblem::Hierarchy(e) => e.localize(lang),
-            ImportProblem::UnknownUnitCode { code } => lang.t_with("err.import.unknown_unit", &[("code", code.clone())]),
+            ImportProblem::UnknownUnitCode { code } => {
+                lang.t_with("err.import.unknown_unit", &[("code", code.clone())])
+            }
             ImportProblem::DuplicateInFile { key, first_row } => lang.t_with(
                 "err.import.duplicate_in_file",
                 &[("key", key.clone()), ("first_row", first_row.to_string())],
             ),
-            ImportProblem::OutsideScope { code } => lang.t_with("err.import.outside_scope", &[("code", code.clone())]),
+            ImportProblem::OutsideScope { code } => {
+                lang.t_with("err.import.outside_scope", &[("code", code.clone())])
+            }
         }
     }
 }
@@ -176,7 +263,13 @@ pub fn field_label(key: &str, lang: Lang) -> String {
         .iter()
         .chain(ENTERPRISE_COLUMNS.iter())
         .find(|c| c.key == key)
-        .map(|c| if lang.is_english() { c.label_en.to_string() } else { c.label_zh.to_string() })
+        .map(|c| {
+            if lang.is_english() {
+                c.label_en.to_string()
+            } else {
+                c.label_zh.to_string()
+            }
+        })
         .unwrap_or_else(|| key.to_string())
 }
 
@@ -208,6 +301,11 @@ pub fn issue_location(issue: &ImportIssue, lang: Lang) -> String {
 
 impl Localize for ImportIssue {
     fn localize(&self, lang: Lang) -> String {
-        format!("{}{}{}", issue_location(self, lang), lang.t("issue.separator"), self.problem.localize(lang))
+        format!(
+            "{}{}{}",
+            issue_location(self, lang),
+            lang.t("issue.separator"),
+            self.problem.localize(lang)
+        )
     }
 }

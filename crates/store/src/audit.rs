@@ -10,11 +10,17 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Actor {
-        Actor { user_id: None, name: "system".to_string() }
+        Actor {
+            user_id: None,
+            name: "system".to_string(),
+        }
     }
 
     pub fn user(user_id: i64, name: &str) -> Actor {
-        Actor { user_id: Some(user_id), name: name.to_string() }
+        Actor {
+            user_id: Some(user_id),
+            name: name.to_string(),
+        }
     }
 }
 

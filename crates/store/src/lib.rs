@@ -12,12 +12,15 @@ use async_trait::async_trait;
 use innozone_domain::Date;
 use innozone_domain::accounts::Username;
 use innozone_domain::registry::import::{EnterpriseImportPlan, StoredEnterprise, UnitImportPlan};
-use innozone_domain::registry::{CreditCode, Dataset, Enterprise, EnterpriseId, Hierarchy, Location, Recognition, UnitId};
+use innozone_domain::registry::{
+    CreditCode, Dataset, Enterprise, EnterpriseId, Hierarchy, Location, Recognition, UnitId,
+};
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use error::{StoreError, StoreResult};
 pub use records::{
-    EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures, UserRecord, UserUpdate,
+    EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
+    UserRecord, UserUpdate,
 };
 
 /// Reports progress of long work: called with the number of items done so far.
@@ -38,7 +41,10 @@ pub trait Store: Send + Sync {
     async fn enterprise(&self, id: EnterpriseId) -> StoreResult<Option<Enterprise>>;
     async fn enterprise_by_code(&self, code: &CreditCode) -> StoreResult<Option<Enterprise>>;
     /// What is stored for the given credit codes, for planning an import.
-    async fn stored_enterprises(&self, codes: &[CreditCode]) -> StoreResult<HashMap<CreditCode, StoredEnterprise>>;
+    async fn stored_enterprises(
+        &self,
+        codes: &[CreditCode],
+    ) -> StoreResult<HashMap<CreditCode, StoredEnterprise>>;
     /// Every location of the enterprise, oldest first.
     async fn enterprise_locations(&self, id: EnterpriseId) -> StoreResult<Vec<Location>>;
     async fn recognitions(&self, id: EnterpriseId) -> StoreResult<Vec<Recognition>>;
@@ -46,17 +52,34 @@ pub trait Store: Send + Sync {
     async fn search_enterprises(&self, query: &EnterpriseQuery) -> StoreResult<EnterpriseList>;
     /// Counts of the enterprises located in each of the given units on `date` (directly,
     /// not below).
-    async fn unit_figures(&self, units: &[UnitId], date: Date) -> StoreResult<HashMap<UnitId, UnitFigures>>;
+    async fn unit_figures(
+        &self,
+        units: &[UnitId],
+        date: Date,
+    ) -> StoreResult<HashMap<UnitId, UnitFigures>>;
 
     // ---- registry: writes ----
 
     /// Applies a checked unit plan in one transaction, with an audit entry per change.
-    async fn apply_unit_plan(&self, plan: &UnitImportPlan, actor: &Actor) -> StoreResult<ImportSummary>;
+    async fn apply_unit_plan(
+        &self,
+        plan: &UnitImportPlan,
+        actor: &Actor,
+    ) -> StoreResult<ImportSummary>;
     /// Applies a checked enterprise plan in one transaction, with an audit entry per change.
-    async fn apply_enterprise_plan(&self, plan: &EnterpriseImportPlan, actor: &Actor) -> StoreResult<ImportSummary>;
+    async fn apply_enterprise_plan(
+        &self,
+        plan: &EnterpriseImportPlan,
+        actor: &Actor,
+    ) -> StoreResult<ImportSummary>;
     /// Loads a whole data set into an empty registry (the examples), in one transaction,
     /// with one audit entry for the load.
-    async fn load_dataset(&self, dataset: &Dataset, actor: &Actor, progress: Progress<'_>) -> StoreResult<ImportSummary>;
+    async fn load_dataset(
+        &self,
+        dataset: &Dataset,
+        actor: &Actor,
+        progress: Progress<'_>,
+    ) -> StoreResult<ImportSummary>;
 
     // ---- accounts ----
 
@@ -64,8 +87,19 @@ pub trait Store: Send + Sync {
     async fn user(&self, id: i64) -> StoreResult<Option<UserRecord>>;
     async fn user_by_username(&self, username: &Username) -> StoreResult<Option<UserRecord>>;
     async fn list_users(&self) -> StoreResult<Vec<UserRecord>>;
-    async fn update_user(&self, id: i64, update: &UserUpdate, actor: &Actor) -> StoreResult<UserRecord>;
-    async fn set_password(&self, id: i64, password_hash: &str, must_change: bool, actor: &Actor) -> StoreResult<()>;
+    async fn update_user(
+        &self,
+        id: i64,
+        update: &UserUpdate,
+        actor: &Actor,
+    ) -> StoreResult<UserRecord>;
+    async fn set_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        must_change: bool,
+        actor: &Actor,
+    ) -> StoreResult<()>;
     /// Counts a failed log-in; sets the lock when `lock_until` is given. Returns the count.
     async fn record_login_failure(&self, id: i64, lock_until: Option<i64>) -> StoreResult<i64>;
     /// Clears the failure count and the lock.

@@ -18,7 +18,14 @@ pub async fn serve_asset(Path(path): Path<String>) -> Response {
                 Some("png") => "image/png",
                 _ => "application/octet-stream",
             };
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], file.data).into_response()
+            (
+                [
+                    (header::CONTENT_TYPE, mime),
+                    (header::CACHE_CONTROL, "public, max-age=3600"),
+                ],
+                file.data,
+            )
+                .into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }

@@ -30,7 +30,10 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// Creates a session for the user and returns the token for the cookie or the client.
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<(String, SessionRecord), WebError> {
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(String, SessionRecord), WebError> {
     let token = random_token();
     let now = now_unix();
     let record = SessionRecord {
@@ -61,7 +64,12 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The token the request presents, and whether it came in a cookie.
@@ -88,13 +96,21 @@ fn changes_state(method: &Method) -> bool {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(user) = parts.extensions.get::<CurrentUser>() {
             return Ok(user.clone());
         }
-        let (token, via_cookie) = presented_token(&parts.headers).ok_or(WebError::Unauthenticated)?;
+        let (token, via_cookie) =
+            presented_token(&parts.headers).ok_or(WebError::Unauthenticated)?;
         let hash = token_hash(&token);
-        let session = state.store().session(&hash).await?.ok_or(WebError::Unauthenticated)?;
+        let session = state
+            .store()
+            .session(&hash)
+            .await?
+            .ok_or(WebError::Unauthenticated)?;
         if session.expires_at <= now_unix() {
             state.store().delete_session(&hash).await?;
             return Err(WebError::Unauthenticated);
@@ -105,7 +121,11 @@ impl FromRequestParts<AppState> for CurrentUser {
                 return Err(WebError::Csrf);
             }
         }
-        let user = state.store().user(session.user_id).await?.ok_or(WebError::Unauthenticated)?;
+        let user = state
+            .store()
+            .user(session.user_id)
+            .await?
+            .ok_or(WebError::Unauthenticated)?;
         if !user.active {
             return Err(WebError::Unauthenticated);
         }
@@ -127,7 +147,10 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match CurrentUser::from_request_parts(parts, state).await {
             Ok(u) => Ok(MaybeUser(Some(u))),
             Err(WebError::Unauthenticated) => Ok(MaybeUser(None)),
@@ -139,8 +162,13 @@ impl FromRequestParts<AppState> for MaybeUser {
 /// Refuses a cross-site log-in form: when the browser says where the request comes from,
 /// it must be this host.
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return true };
-    let origin = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return true;
+    };
+    let origin = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok());
     match origin {
         None | Some("null") => true,
         Some(o) => {

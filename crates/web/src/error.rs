@@ -56,10 +56,16 @@ impl Problem {
 pub fn app_message(e: &AppError, lang: Lang) -> String {
     match e {
         AppError::Forbidden => lang.t("error.forbidden"),
-        AppError::NotFound { entity, key } => {
-            lang.t_with("error.not_found_entity", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
+        AppError::NotFound { entity, key } => lang.t_with(
+            "error.not_found_entity",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        AppError::Import(issues) => {
+            lang.t_with("error.import", &[("count", issues.len().to_string())])
         }
-        AppError::Import(issues) => lang.t_with("error.import", &[("count", issues.len().to_string())]),
         AppError::File(reason) => lang.t_with("error.file", &[("reason", reason.clone())]),
         AppError::Credential(c) => c.localize(lang),
         AppError::Binding(b) => b.localize(lang),
@@ -70,15 +76,24 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
 
 fn store_message(e: &StoreError, lang: Lang) -> String {
     match e {
-        StoreError::NotFound { entity, key } => {
-            lang.t_with("error.not_found_entity", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
-        }
-        StoreError::Duplicate { entity, key } => {
-            lang.t_with("error.duplicate", &[("entity", lang.t(&format!("entity.{entity}"))), ("key", key.clone())])
-        }
-        StoreError::Unavailable(_) | StoreError::Migration(_) | StoreError::Backend(_) | StoreError::Corrupt(_) => {
-            lang.t("error.unavailable")
-        }
+        StoreError::NotFound { entity, key } => lang.t_with(
+            "error.not_found_entity",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        StoreError::Duplicate { entity, key } => lang.t_with(
+            "error.duplicate",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        StoreError::Unavailable(_)
+        | StoreError::Migration(_)
+        | StoreError::Backend(_)
+        | StoreError::Corrupt(_) => lang.t("error.unavailable"),
     }
 }
 
@@ -86,7 +101,9 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { .. } => WebError::NotFound,
-            StoreError::Duplicate { .. } => WebError::BadRequest(Problem::App(Arc::new(AppError::Store(e)))),
+            StoreError::Duplicate { .. } => {
+                WebError::BadRequest(Problem::App(Arc::new(AppError::Store(e))))
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 WebError::Unavailable(other.to_string())
@@ -151,7 +168,9 @@ impl WebError {
             WebError::Csrf => lang.t("error.csrf"),
             WebError::NotFound => lang.t("error.not_found"),
             WebError::BadRequest(p) => p.localize(lang),
-            WebError::Import(issues) => lang.t_with("error.import", &[("count", issues.len().to_string())]),
+            WebError::Import(issues) => {
+                lang.t_with("error.import", &[("count", issues.len().to_string())])
+            }
             WebError::Login(e) => login_message(e, lang),
             WebError::Unavailable(_) => lang.t("error.unavailable"),
             WebError::Internal(_) => lang.t("error.internal"),
@@ -162,9 +181,10 @@ impl WebError {
 pub fn login_message(e: &LoginError, lang: Lang) -> String {
     match e {
         LoginError::BadCredentials => lang.t("login.bad_credentials"),
-        LoginError::Locked { until } => {
-            lang.t_with("login.locked", &[("until", innozone_app::clock::format_unix(*until))])
-        }
+        LoginError::Locked { until } => lang.t_with(
+            "login.locked",
+            &[("until", innozone_app::clock::format_unix(*until))],
+        ),
         LoginError::Disabled => lang.t("login.disabled"),
         LoginError::Store(_) => lang.t("error.unavailable"),
     }
@@ -223,22 +243,39 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let lang = language_of(&parts);
     let is_api = parts.uri.path().starts_with("/api/");
     let is_htmx = parts.headers.contains_key("hx-request");
-    let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let mut response = next.run(Request::from_parts(parts, body)).await;
-    let Some(error) = response.extensions_mut().remove::<WebError>() else { return response };
+    let Some(error) = response.extensions_mut().remove::<WebError>() else {
+        return response;
+    };
     let status = error.status();
     if is_api {
         let issues = match &error {
             WebError::Import(issues) => issues_json(issues, lang),
             _ => Vec::new(),
         };
-        return (status, Json(ErrorJson { error: error.code(), message: error.message(lang), issues })).into_response();
+        return (
+            status,
+            Json(ErrorJson {
+                error: error.code(),
+                message: error.message(lang),
+                issues,
+            }),
+        )
+            .into_response();
     }
     if matches!(error, WebError::Unauthenticated) {
         let target = format!("/login?next={}", urlencode(&path_and_query));
         if is_htmx {
             let mut r = StatusCode::NO_CONTENT.into_response();
-            r.headers_mut().insert("HX-Redirect", HeaderValue::from_str(&target).unwrap_or(HeaderValue::from_static("/login")));
+            r.headers_mut().insert(
+                "HX-Redirect",
+                HeaderValue::from_str(&target).unwrap_or(HeaderValue::from_static("/login")),
+            );
             return r;
         }
         return Redirect::to(&target).into_response();
@@ -254,7 +291,8 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         crate::views::error_page(lang, status, &message, &issues)
     };
     let mut r = (status, Html(body)).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
 

@@ -14,7 +14,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
-        AppState { store, secure_cookies: false }
+        AppState {
+            store,
+            secure_cookies: false,
+        }
     }
 
     pub fn store(&self) -> &dyn Store {

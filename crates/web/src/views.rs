@@ -72,7 +72,9 @@ impl Chrome {
     }
 
     pub fn sees_enterprises(&self) -> bool {
-        self.principal.as_ref().is_some_and(|p| p.sees_enterprises())
+        self.principal
+            .as_ref()
+            .is_some_and(|p| p.sees_enterprises())
     }
 
     pub fn sees_tree(&self) -> bool {
@@ -80,7 +82,9 @@ impl Chrome {
     }
 
     pub fn manages_users(&self) -> bool {
-        self.principal.as_ref().is_some_and(|p| p.may_manage_users())
+        self.principal
+            .as_ref()
+            .is_some_and(|p| p.may_manage_users())
     }
 
     pub fn reads_audit(&self) -> bool {
@@ -131,13 +135,24 @@ struct ErrorFragment<'a> {
 }
 
 pub fn error_page(lang: Lang, status: StatusCode, message: &str, issues: &[IssueJson]) -> String {
-    ErrorPage { chrome: Chrome::new(lang, None, ""), status: status.as_u16(), message, issues }
-        .render()
-        .unwrap_or_else(|_| message.to_string())
+    ErrorPage {
+        chrome: Chrome::new(lang, None, ""),
+        status: status.as_u16(),
+        message,
+        issues,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
 }
 
 pub fn error_fragment(lang: Lang, message: &str, issues: &[IssueJson]) -> String {
-    ErrorFragment { chrome: Chrome::new(lang, None, ""), message, issues }.render().unwrap_or_else(|_| message.to_string())
+    ErrorFragment {
+        chrome: Chrome::new(lang, None, ""),
+        message,
+        issues,
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
 }
 
 #[derive(Template)]
@@ -149,10 +164,18 @@ struct FormProblems<'a> {
 }
 
 /// The answer to a form whose fields have problems: the list, located by field, with 422.
-pub fn form_problems(lang: Lang, user: &CurrentUser, issues: &[innozone_domain::registry::import::ImportIssue]) -> Result<axum::response::Response, crate::error::WebError> {
+pub fn form_problems(
+    lang: Lang,
+    user: &CurrentUser,
+    issues: &[innozone_domain::registry::import::ImportIssue],
+) -> Result<axum::response::Response, crate::error::WebError> {
     use axum::response::IntoResponse;
     let issues = crate::error::issues_json(issues, lang);
-    let page = FormProblems { chrome: Chrome::new(lang, Some(user), ""), message: lang.t("form.fix_problems"), issues: &issues };
+    let page = FormProblems {
+        chrome: Chrome::new(lang, Some(user), ""),
+        message: lang.t("form.fix_problems"),
+        issues: &issues,
+    };
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
@@ -160,14 +183,17 @@ pub fn form_problems(lang: Lang, user: &CurrentUser, issues: &[innozone_domain::
 pub fn redirect_htmx(target: &str) -> Result<axum::response::Response, crate::error::WebError> {
     use axum::response::IntoResponse;
     let mut r = StatusCode::NO_CONTENT.into_response();
-    let value = axum::http::HeaderValue::from_str(target).map_err(|e| crate::error::WebError::Internal(e.to_string()))?;
+    let value = axum::http::HeaderValue::from_str(target)
+        .map_err(|e| crate::error::WebError::Internal(e.to_string()))?;
     r.headers_mut().insert("HX-Redirect", value);
     Ok(r)
 }
 
 /// Renders a template or reports why not.
 pub fn render(t: &impl Template) -> Result<axum::response::Html<String>, crate::error::WebError> {
-    t.render().map(axum::response::Html).map_err(|e| crate::error::WebError::Internal(e.to_string()))
+    t.render()
+        .map(axum::response::Html)
+        .map_err(|e| crate::error::WebError::Internal(e.to_string()))
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@ impl Username {
         if !(3..=40).contains(&n) {
             return Err(CredentialError::UsernameLength { found: n });
         }
-        if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))) {
+        if let Some(c) = name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')))
+        {
             return Err(CredentialError::UsernameCharacter { character: c });
         }
         Ok(Username(name.to_lowercase()))
@@ -49,7 +52,10 @@ impl Password {
     pub fn parse(input: &str) -> Result<Self, CredentialError> {
         let n = input.chars().count();
         if n < Self::MIN_LENGTH {
-            return Err(CredentialError::PasswordTooShort { min: Self::MIN_LENGTH, found: n });
+            return Err(CredentialError::PasswordTooShort {
+                min: Self::MIN_LENGTH,
+                found: n,
+            });
         }
         let classes = [
             input.chars().any(|c| c.is_ascii_lowercase()),
@@ -95,16 +101,34 @@ mod tests {
 
     #[test]
     fn usernames() {
-        assert_eq!(Username::parse(" Park.Admin ").unwrap().as_str(), "park.admin");
-        assert_eq!(Username::parse("ab"), Err(CredentialError::UsernameLength { found: 2 }));
-        assert_eq!(Username::parse("张三丰"), Err(CredentialError::UsernameCharacter { character: '张' }));
+        assert_eq!(
+            Username::parse(" Park.Admin ").unwrap().as_str(),
+            "park.admin"
+        );
+        assert_eq!(
+            Username::parse("ab"),
+            Err(CredentialError::UsernameLength { found: 2 })
+        );
+        assert_eq!(
+            Username::parse("张三丰"),
+            Err(CredentialError::UsernameCharacter { character: '张' })
+        );
     }
 
     #[test]
     fn passwords() {
         assert!(Password::parse("lanbai-2020").is_ok());
-        assert_eq!(Password::parse("short1").unwrap_err(), CredentialError::PasswordTooShort { min: 10, found: 6 });
-        assert_eq!(Password::parse("aaaaaaaaaaaa").unwrap_err(), CredentialError::PasswordTooSimple);
-        assert_eq!(format!("{:?}", Password::parse("lanbai-2020").unwrap()), "Password(***)");
+        assert_eq!(
+            Password::parse("short1").unwrap_err(),
+            CredentialError::PasswordTooShort { min: 10, found: 6 }
+        );
+        assert_eq!(
+            Password::parse("aaaaaaaaaaaa").unwrap_err(),
+            CredentialError::PasswordTooSimple
+        );
+        assert_eq!(
+            format!("{:?}", Password::parse("lanbai-2020").unwrap()),
+            "Password(***)"
+        );
     }
 }

@@ -38,7 +38,9 @@ impl Role {
 
     pub fn parse(input: &str) -> Option<Role> {
         let s = input.trim();
-        Role::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(s))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(s))
     }
 
     /// Whether the role is bound to an enterprise rather than to a unit.

@@ -100,7 +100,12 @@ impl Principal {
     }
 
     /// `park` is where the enterprise is located today, if anywhere.
-    pub fn may_read_enterprise(&self, enterprise: EnterpriseId, park: Option<UnitId>, tree: &Tree) -> bool {
+    pub fn may_read_enterprise(
+        &self,
+        enterprise: EnterpriseId,
+        park: Option<UnitId>,
+        tree: &Tree,
+    ) -> bool {
         match (self.role, self.binding) {
             (Role::Public, _) => false,
             (Role::Administrator, _) => true,
@@ -110,7 +115,12 @@ impl Principal {
         }
     }
 
-    pub fn may_write_enterprise(&self, enterprise: EnterpriseId, park: Option<UnitId>, tree: &Tree) -> bool {
+    pub fn may_write_enterprise(
+        &self,
+        enterprise: EnterpriseId,
+        park: Option<UnitId>,
+        tree: &Tree,
+    ) -> bool {
         match self.role {
             Role::Administrator => true,
             Role::ZoneStaff | Role::ParkStaff => park.is_some_and(|p| self.within(p, tree)),
@@ -134,7 +144,13 @@ impl Principal {
 
     /// Whether the user may create or change an account with this role and binding.
     /// `enterprise_park` is the park of the enterprise for a filer binding.
-    pub fn may_assign(&self, role: Role, binding: Binding, enterprise_park: Option<UnitId>, tree: &Tree) -> bool {
+    pub fn may_assign(
+        &self,
+        role: Role,
+        binding: Binding,
+        enterprise_park: Option<UnitId>,
+        tree: &Tree,
+    ) -> bool {
         match self.role {
             Role::Administrator => true,
             Role::ZoneStaff => {
@@ -143,7 +159,9 @@ impl Principal {
                     && match binding {
                         Binding::Everything => false,
                         Binding::Unit(u) => self.within(u, tree),
-                        Binding::Enterprise(_) => enterprise_park.is_some_and(|p| self.within(p, tree)),
+                        Binding::Enterprise(_) => {
+                            enterprise_park.is_some_and(|p| self.within(p, tree))
+                        }
                     }
             }
             _ => false,
@@ -158,7 +176,10 @@ impl Principal {
 
     /// Imports touch many enterprises and units at once; staff and administrators only.
     pub fn may_import(&self) -> bool {
-        matches!(self.role, Role::Administrator | Role::ZoneStaff | Role::ParkStaff)
+        matches!(
+            self.role,
+            Role::Administrator | Role::ZoneStaff | Role::ParkStaff
+        )
     }
 }
 
@@ -182,17 +203,33 @@ mod tests {
                 spatial_role: None,
             },
         };
-        let m = |c: i64, p: i64| Membership { child: UnitId(c), parent: UnitId(p), from: date!(2015 - 01 - 01), until: None };
+        let m = |c: i64, p: i64| Membership {
+            child: UnitId(c),
+            parent: UnitId(p),
+            from: date!(2015 - 01 - 01),
+            until: None,
+        };
         // 1 zone; 2, 3 parks of zone 1; 9 another zone with park 10.
         Hierarchy::new(
-            vec![unit(1, UnitKind::Zone), unit(2, UnitKind::Park), unit(3, UnitKind::Park), unit(9, UnitKind::Zone), unit(10, UnitKind::Park)],
+            vec![
+                unit(1, UnitKind::Zone),
+                unit(2, UnitKind::Park),
+                unit(3, UnitKind::Park),
+                unit(9, UnitKind::Zone),
+                unit(10, UnitKind::Park),
+            ],
             vec![m(2, 1), m(3, 1), m(10, 9)],
         )
         .as_of(date!(2024 - 01 - 01))
     }
 
     fn who(role: Role, binding: Binding) -> Principal {
-        Principal { user_id: 1, username: "u".into(), role, binding }
+        Principal {
+            user_id: 1,
+            username: "u".into(),
+            role,
+            binding,
+        }
     }
 
     #[test]
@@ -228,7 +265,12 @@ mod tests {
         assert!(z.may_assign(Role::ParkStaff, Binding::Unit(UnitId(2)), None, &t));
         assert!(!z.may_assign(Role::ParkStaff, Binding::Unit(UnitId(10)), None, &t));
         assert!(!z.may_assign(Role::Administrator, Binding::Everything, None, &t));
-        assert!(z.may_assign(Role::EnterpriseFiler, Binding::Enterprise(EnterpriseId(5)), Some(UnitId(3)), &t));
+        assert!(z.may_assign(
+            Role::EnterpriseFiler,
+            Binding::Enterprise(EnterpriseId(5)),
+            Some(UnitId(3)),
+            &t
+        ));
     }
 
     #[test]
@@ -245,8 +287,16 @@ mod tests {
 
     #[test]
     fn bindings_match_roles() {
-        assert_eq!(Binding::Everything.check_for(Role::EnterpriseFiler), Err(BindingError::FilerNeedsEnterprise));
-        assert_eq!(Binding::Everything.check_for(Role::ParkStaff), Err(BindingError::NeedsUnit { role: Role::ParkStaff }));
+        assert_eq!(
+            Binding::Everything.check_for(Role::EnterpriseFiler),
+            Err(BindingError::FilerNeedsEnterprise)
+        );
+        assert_eq!(
+            Binding::Everything.check_for(Role::ParkStaff),
+            Err(BindingError::NeedsUnit {
+                role: Role::ParkStaff
+            })
+        );
         assert!(Binding::Unit(UnitId(1)).check_for(Role::Leadership).is_ok());
         assert_eq!(
             Binding::Enterprise(EnterpriseId(1)).check_for(Role::ParkStaff),

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A credit code whose check character has been verified.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -24,7 +26,9 @@ pub enum CreditCodeError {
     WrongLength { found: usize },
     #[error("character {position} ('{character}') is not allowed in a credit code")]
     InvalidCharacter { position: usize, character: char },
-    #[error("characters 3 to 8 are the administrative division code and must be digits; character {position} is '{character}'")]
+    #[error(
+        "characters 3 to 8 are the administrative division code and must be digits; character {position} is '{character}'"
+    )]
     DivisionNotNumeric { position: usize, character: char },
     #[error("the check character is '{found}' but the first 17 characters require '{expected}'")]
     WrongCheckCharacter { expected: char, found: char },
@@ -57,12 +61,18 @@ impl CreditCode {
         }
         for (i, &c) in chars.iter().enumerate() {
             if !c.is_ascii() || value_of(c as u8).is_none() {
-                return Err(CreditCodeError::InvalidCharacter { position: i + 1, character: c });
+                return Err(CreditCodeError::InvalidCharacter {
+                    position: i + 1,
+                    character: c,
+                });
             }
         }
         for (i, &c) in chars.iter().enumerate().take(8).skip(2) {
             if !c.is_ascii_digit() {
-                return Err(CreditCodeError::DivisionNotNumeric { position: i + 1, character: c });
+                return Err(CreditCodeError::DivisionNotNumeric {
+                    position: i + 1,
+                    character: c,
+                });
             }
         }
         let bytes = code.as_bytes();
@@ -149,15 +159,24 @@ mod tests {
         );
         assert_eq!(
             CreditCode::parse("914403001922038217"),
-            Err(CreditCodeError::WrongCheckCharacter { expected: '6', found: '7' })
+            Err(CreditCodeError::WrongCheckCharacter {
+                expected: '6',
+                found: '7'
+            })
         );
         assert_eq!(
             CreditCode::parse("91440300192203821I"),
-            Err(CreditCodeError::InvalidCharacter { position: 18, character: 'I' })
+            Err(CreditCodeError::InvalidCharacter {
+                position: 18,
+                character: 'I'
+            })
         );
         assert_eq!(
             CreditCode::parse("91A403001922038216"),
-            Err(CreditCodeError::DivisionNotNumeric { position: 3, character: 'A' })
+            Err(CreditCodeError::DivisionNotNumeric {
+                position: 3,
+                character: 'A'
+            })
         );
         assert!(matches!(
             CreditCode::parse("91440300192203821中"),
@@ -167,6 +186,9 @@ mod tests {
 
     #[test]
     fn complete_appends_the_check_character() {
-        assert_eq!(CreditCode::complete("91440300192203821").unwrap().as_str(), "914403001922038216");
+        assert_eq!(
+            CreditCode::complete("91440300192203821").unwrap().as_str(),
+            "914403001922038216"
+        );
     }
 }

@@ -104,7 +104,9 @@ impl HighTechField {
     }
     pub fn parse(input: &str) -> Option<HighTechField> {
         let s = input.trim();
-        HighTechField::ALL.into_iter().find(|f| f.code().eq_ignore_ascii_case(s) || f.name_zh() == s)
+        HighTechField::ALL
+            .into_iter()
+            .find(|f| f.code().eq_ignore_ascii_case(s) || f.name_zh() == s)
     }
 }
 
@@ -159,7 +161,9 @@ impl RegistrationType {
     }
     pub fn parse(input: &str) -> Option<RegistrationType> {
         let s = input.trim();
-        RegistrationType::ALL.into_iter().find(|t| t.code().eq_ignore_ascii_case(s) || t.name_zh() == s)
+        RegistrationType::ALL
+            .into_iter()
+            .find(|t| t.code().eq_ignore_ascii_case(s) || t.name_zh() == s)
     }
 }
 
@@ -186,9 +190,14 @@ impl EnterpriseDraft {
             return Err(EnterpriseError::NameTooLong);
         }
         if let Some(phone) = &self.contact_phone
-            && !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')')) {
-                return Err(EnterpriseError::InvalidPhone { value: phone.clone() });
-            }
+            && !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')'))
+        {
+            return Err(EnterpriseError::InvalidPhone {
+                value: phone.clone(),
+            });
+        }
         Ok(())
     }
 }
@@ -250,8 +259,14 @@ mod tests {
     fn labels_parse_both_ways() {
         assert_eq!(SizeClass::parse("规模以上"), Some(SizeClass::AboveScale));
         assert_eq!(SizeClass::parse("below_scale"), Some(SizeClass::BelowScale));
-        assert_eq!(HighTechField::parse("新材料"), Some(HighTechField::NewMaterials));
-        assert_eq!(RegistrationType::parse("私营企业"), Some(RegistrationType::Private));
+        assert_eq!(
+            HighTechField::parse("新材料"),
+            Some(HighTechField::NewMaterials)
+        );
+        assert_eq!(
+            RegistrationType::parse("私营企业"),
+            Some(RegistrationType::Private)
+        );
         assert_eq!(Tier::parse("高新技术企业"), Some(Tier::HighTech));
         assert_eq!(Tier::parse("big"), None);
     }

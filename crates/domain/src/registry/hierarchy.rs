@@ -35,13 +35,24 @@ pub enum HierarchyError {
     #[error("unit {code} does not exist")]
     UnknownUnit { code: String },
     #[error("a {parent_kind:?} cannot contain a {child_kind:?}")]
-    KindCannotContain { parent_kind: UnitKind, child_kind: UnitKind },
+    KindCannotContain {
+        parent_kind: UnitKind,
+        child_kind: UnitKind,
+    },
     #[error("the membership ends ({until}) before it begins ({from})")]
     EmptyPeriod { from: Date, until: Date },
     #[error("{child} already belongs to {parent} from {from}")]
-    AlreadyMember { child: UnitCode, parent: UnitCode, from: Date },
+    AlreadyMember {
+        child: UnitCode,
+        parent: UnitCode,
+        from: Date,
+    },
     #[error("putting {child} under {parent} would make a cycle: {}", path.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" → "))]
-    Cycle { child: UnitCode, parent: UnitCode, path: Vec<UnitCode> },
+    Cycle {
+        child: UnitCode,
+        parent: UnitCode,
+        path: Vec<UnitCode>,
+    },
 }
 
 /// All units and all their memberships, over time.
@@ -56,7 +67,11 @@ impl Hierarchy {
     pub fn new(units: Vec<Unit>, memberships: Vec<Membership>) -> Self {
         let by_code = units.iter().map(|u| (u.code.clone(), u.id)).collect();
         let units = units.into_iter().map(|u| (u.id, u)).collect();
-        Hierarchy { units, by_code, memberships }
+        Hierarchy {
+            units,
+            by_code,
+            memberships,
+        }
     }
 
     pub fn unit(&self, id: UnitId) -> Option<&Unit> {
@@ -76,7 +91,11 @@ impl Hierarchy {
     }
 
     pub fn memberships_of(&self, child: UnitId) -> Vec<&Membership> {
-        let mut list: Vec<_> = self.memberships.iter().filter(|m| m.child == child).collect();
+        let mut list: Vec<_> = self
+            .memberships
+            .iter()
+            .filter(|m| m.child == child)
+            .collect();
         list.sort_by_key(|m| m.from);
         list
     }
@@ -89,19 +108,35 @@ impl Hierarchy {
     }
 
     fn parent_on(&self, child: UnitId, date: Date) -> Option<UnitId> {
-        self.memberships.iter().find(|m| m.child == child && m.is_valid_on(date)).map(|m| m.parent)
+        self.memberships
+            .iter()
+            .find(|m| m.child == child && m.is_valid_on(date))
+            .map(|m| m.parent)
     }
 
     /// Checks a new membership against the units and every existing membership: kinds must
     /// nest, a unit has one parent at a time, and no date may see a cycle.
     pub fn check_membership(&self, new: &Membership) -> Result<(), HierarchyError> {
-        let child = self.units.get(&new.child).ok_or(HierarchyError::UnknownUnit { code: new.child.to_string() })?;
-        let parent =
-            self.units.get(&new.parent).ok_or(HierarchyError::UnknownUnit { code: new.parent.to_string() })?;
+        let child = self
+            .units
+            .get(&new.child)
+            .ok_or(HierarchyError::UnknownUnit {
+                code: new.child.to_string(),
+            })?;
+        let parent = self
+            .units
+            .get(&new.parent)
+            .ok_or(HierarchyError::UnknownUnit {
+                code: new.parent.to_string(),
+            })?;
         if let Some(until) = new.until
-            && until <= new.from {
-                return Err(HierarchyError::EmptyPeriod { from: new.from, until });
-            }
+            && until <= new.from
+        {
+            return Err(HierarchyError::EmptyPeriod {
+                from: new.from,
+                until,
+            });
+        }
         if new.child == new.parent {
             return Err(HierarchyError::Cycle {
                 child: child.code.clone(),
@@ -113,10 +148,9 @@ impl Hierarchy {
         // problem when both apply.
         let mut dates: BTreeSet<Date> = BTreeSet::from([new.from]);
         for m in &self.memberships {
-            if m.overlaps(new.from, new.until)
-                && m.from > new.from {
-                    dates.insert(m.from);
-                }
+            if m.overlaps(new.from, new.until) && m.from > new.from {
+                dates.insert(m.from);
+            }
         }
         for date in dates {
             let mut path = vec![child.code.clone(), parent.code.clone()];
@@ -125,7 +159,11 @@ impl Hierarchy {
             while let Some(up) = self.parent_on(cursor, date) {
                 path.push(self.code(up));
                 if up == new.child {
-                    return Err(HierarchyError::Cycle { child: child.code.clone(), parent: parent.code.clone(), path });
+                    return Err(HierarchyError::Cycle {
+                        child: child.code.clone(),
+                        parent: parent.code.clone(),
+                        path,
+                    });
                 }
                 cursor = up;
                 steps += 1;
@@ -135,10 +173,15 @@ impl Hierarchy {
             }
         }
         if !parent.kind.may_contain(child.kind) {
-            return Err(HierarchyError::KindCannotContain { parent_kind: parent.kind, child_kind: child.kind });
+            return Err(HierarchyError::KindCannotContain {
+                parent_kind: parent.kind,
+                child_kind: child.kind,
+            });
         }
-        if let Some(existing) =
-            self.memberships.iter().find(|m| m.child == new.child && m.overlaps(new.from, new.until))
+        if let Some(existing) = self
+            .memberships
+            .iter()
+            .find(|m| m.child == new.child && m.overlaps(new.from, new.until))
         {
             return Err(HierarchyError::AlreadyMember {
                 child: child.code.clone(),
@@ -192,7 +235,13 @@ impl Hierarchy {
             .map(|u| u.id)
             .collect();
         detached.sort_by(by_code);
-        Tree { date, parent, children, roots, detached }
+        Tree {
+            date,
+            parent,
+            children,
+            roots,
+            detached,
+        }
     }
 }
 
@@ -277,7 +326,12 @@ mod tests {
     }
 
     fn member(child: i64, parent: i64, from: Date, until: Option<Date>) -> Membership {
-        Membership { child: UnitId(child), parent: UnitId(parent), from, until }
+        Membership {
+            child: UnitId(child),
+            parent: UnitId(parent),
+            from,
+            until,
+        }
     }
 
     fn panzhihua() -> Hierarchy {
@@ -308,7 +362,10 @@ mod tests {
         assert_eq!(after.path(UnitId(4)), vec![UnitId(1), UnitId(3), UnitId(4)]);
         assert!(after.is_within(UnitId(4), UnitId(1)));
         assert!(!before.is_within(UnitId(3), UnitId(1)));
-        assert_eq!(after.subtree(UnitId(1)), vec![UnitId(1), UnitId(2), UnitId(3), UnitId(4)]);
+        assert_eq!(
+            after.subtree(UnitId(1)),
+            vec![UnitId(1), UnitId(2), UnitId(3), UnitId(4)]
+        );
         assert_eq!(after.roots, vec![UnitId(1)]);
     }
 
@@ -316,9 +373,12 @@ mod tests {
     fn refuses_a_cycle_with_its_path() {
         let mut h = panzhihua();
         h.put_unit(unit(5, "PZH-SP", UnitKind::SpecialtyPark));
-        h.add_membership(member(5, 4, date!(2021 - 01 - 01), None)).unwrap();
+        h.add_membership(member(5, 4, date!(2021 - 01 - 01), None))
+            .unwrap();
         // PZH-NS-YZ (sub-park) under PZH-SP (specialty park) would close PZH-SP → PZH-NS-YZ → PZH-SP.
-        let err = h.check_membership(&member(4, 5, date!(2022 - 01 - 01), None)).unwrap_err();
+        let err = h
+            .check_membership(&member(4, 5, date!(2022 - 01 - 01), None))
+            .unwrap_err();
         match err {
             HierarchyError::Cycle { path, .. } => {
                 let path: Vec<&str> = path.iter().map(|c| c.as_str()).collect();
@@ -340,24 +400,46 @@ mod tests {
             Err(HierarchyError::Cycle {
                 child: UnitCode::parse("PZH").unwrap(),
                 parent: UnitCode::parse("PZH-CORE").unwrap(),
-                path: ["PZH", "PZH-CORE", "PZH"].iter().map(|c| UnitCode::parse(c).unwrap()).collect(),
+                path: ["PZH", "PZH-CORE", "PZH"]
+                    .iter()
+                    .map(|c| UnitCode::parse(c).unwrap())
+                    .collect(),
             })
         );
         let mut h2 = panzhihua();
         h2.put_unit(unit(6, "OTHER", UnitKind::Zone));
         assert_eq!(
             h2.check_membership(&member(6, 2, date!(2022 - 01 - 01), None)),
-            Err(HierarchyError::KindCannotContain { parent_kind: UnitKind::Park, child_kind: UnitKind::Zone })
+            Err(HierarchyError::KindCannotContain {
+                parent_kind: UnitKind::Park,
+                child_kind: UnitKind::Zone
+            })
         );
         assert!(matches!(
             h2.check_membership(&member(3, 6, date!(2021 - 01 - 01), None)),
             Err(HierarchyError::AlreadyMember { .. })
         ));
         // Moving a park is fine once its earlier membership has ended.
-        assert!(h2.check_membership(&member(3, 6, date!(2019 - 01 - 01), Some(date!(2020 - 01 - 01)))).is_ok());
+        assert!(
+            h2.check_membership(&member(
+                3,
+                6,
+                date!(2019 - 01 - 01),
+                Some(date!(2020 - 01 - 01))
+            ))
+            .is_ok()
+        );
         assert_eq!(
-            h2.check_membership(&member(3, 6, date!(2019 - 01 - 01), Some(date!(2018 - 01 - 01)))),
-            Err(HierarchyError::EmptyPeriod { from: date!(2019 - 01 - 01), until: date!(2018 - 01 - 01) })
+            h2.check_membership(&member(
+                3,
+                6,
+                date!(2019 - 01 - 01),
+                Some(date!(2018 - 01 - 01))
+            )),
+            Err(HierarchyError::EmptyPeriod {
+                from: date!(2019 - 01 - 01),
+                until: date!(2018 - 01 - 01)
+            })
         );
     }
 }

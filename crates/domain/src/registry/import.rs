@@ -9,7 +9,10 @@ use serde::Serialize;
 use time::{Date, Month};
 
 use super::credit_code::{CreditCode, CreditCodeError};
-use super::enterprise::{EnterpriseDraft, EnterpriseError, EnterpriseId, HighTechField, Location, RegistrationType, SizeClass};
+use super::enterprise::{
+    EnterpriseDraft, EnterpriseError, EnterpriseId, HighTechField, Location, RegistrationType,
+    SizeClass,
+};
 use super::hierarchy::{Hierarchy, HierarchyError, Membership};
 use super::industry::{IndustryCode, IndustryCodeError};
 use super::unit::{SpatialRole, Unit, UnitCode, UnitDraft, UnitError, UnitId, UnitKind};
@@ -35,7 +38,10 @@ impl ColumnSpec {
 
     fn matches(&self, header: &str) -> bool {
         let h = header.trim();
-        if h.eq_ignore_ascii_case(self.key) || h == self.label_zh || h.eq_ignore_ascii_case(self.label_en) {
+        if h.eq_ignore_ascii_case(self.key)
+            || h == self.label_zh
+            || h.eq_ignore_ascii_case(self.label_en)
+        {
             return true;
         }
         let inner = |open: char, close: char| {
@@ -47,8 +53,20 @@ impl ColumnSpec {
     }
 }
 
-const fn col(key: &'static str, label_zh: &'static str, label_en: &'static str, required: bool, example: &'static str) -> ColumnSpec {
-    ColumnSpec { key, label_zh, label_en, required, example }
+const fn col(
+    key: &'static str,
+    label_zh: &'static str,
+    label_en: &'static str,
+    required: bool,
+    example: &'static str,
+) -> ColumnSpec {
+    ColumnSpec {
+        key,
+        label_zh,
+        label_en,
+        required,
+        example,
+    }
 }
 
 pub const UNIT_COLUMNS: [ColumnSpec; 10] = [
@@ -57,22 +75,58 @@ pub const UNIT_COLUMNS: [ColumnSpec; 10] = [
     col("name_en", "英文名称", "English name", false, "Yantan Park"),
     col("kind", "单位类型", "Kind", true, "园区"),
     col("parent_code", "上级单位代码", "Parent code", false, "LB-GX"),
-    col("member_since", "隶属起始日期", "Member since", false, "2015-01-01"),
+    col(
+        "member_since",
+        "隶属起始日期",
+        "Member since",
+        false,
+        "2015-01-01",
+    ),
     col("area_km2", "面积(平方公里)", "Area (km²)", false, "12.5"),
     col("population", "人口", "Population", false, ""),
-    col("leading_industries", "主导产业", "Leading industries", false, "总部经济、科技研发、科技孵化"),
+    col(
+        "leading_industries",
+        "主导产业",
+        "Leading industries",
+        false,
+        "总部经济、科技研发、科技孵化",
+    ),
     col("spatial_role", "空间功能", "Spatial role", false, "辐射区"),
 ];
 
 pub const ENTERPRISE_COLUMNS: [ColumnSpec; 10] = [
-    col("credit_code", "统一社会信用代码", "Credit code", true, "914403001922038216"),
+    col(
+        "credit_code",
+        "统一社会信用代码",
+        "Credit code",
+        true,
+        "914403001922038216",
+    ),
     col("name", "企业名称", "Name", true, "兰州某某科技有限公司"),
     col("industry_code", "行业代码", "Industry code", true, "6511"),
-    col("high_tech_field", "高新技术领域", "High-tech field", false, "电子信息"),
+    col(
+        "high_tech_field",
+        "高新技术领域",
+        "High-tech field",
+        false,
+        "电子信息",
+    ),
     col("size_class", "规模", "Size class", true, "规上"),
-    col("registration_type", "登记注册类型", "Registration type", true, "有限责任公司"),
+    col(
+        "registration_type",
+        "登记注册类型",
+        "Registration type",
+        true,
+        "有限责任公司",
+    ),
     col("park_code", "所在园区代码", "Park code", true, "LB-GX-YT"),
-    col("located_since", "入园日期", "Located since", false, "2018-03-01"),
+    col(
+        "located_since",
+        "入园日期",
+        "Located since",
+        false,
+        "2018-03-01",
+    ),
     col("contact_name", "联系人", "Contact", false, "张伟"),
     col("contact_phone", "联系电话", "Phone", false, "0931-8888888"),
 ];
@@ -123,8 +177,22 @@ pub enum ImportProblem {
     OutsideScope { code: String },
 }
 
-fn issue(table: &Table, row: usize, column: Option<usize>, field: Option<&'static str>, problem: ImportProblem) -> ImportIssue {
-    ImportIssue { position: Position { sheet: table.sheet.clone(), row, column }, field, problem }
+fn issue(
+    table: &Table,
+    row: usize,
+    column: Option<usize>,
+    field: Option<&'static str>,
+    problem: ImportProblem,
+) -> ImportIssue {
+    ImportIssue {
+        position: Position {
+            sheet: table.sheet.clone(),
+            row,
+            column,
+        },
+        field,
+        problem,
+    }
 }
 
 /// Finds each expected column in the header row.
@@ -136,15 +204,22 @@ impl ColumnMap {
     fn build(table: &Table, specs: &[ColumnSpec], issues: &mut Vec<ImportIssue>) -> ColumnMap {
         let mut index = HashMap::new();
         for spec in specs {
-            let found: Vec<usize> =
-                table.headers.iter().enumerate().filter(|(_, h)| spec.matches(h)).map(|(i, _)| i).collect();
+            let found: Vec<usize> = table
+                .headers
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| spec.matches(h))
+                .map(|(i, _)| i)
+                .collect();
             match found.as_slice() {
                 [] if spec.required => issues.push(issue(
                     table,
                     table.header_row,
                     None,
                     Some(spec.key),
-                    ImportProblem::MissingColumn { label: spec.template_header() },
+                    ImportProblem::MissingColumn {
+                        label: spec.template_header(),
+                    },
                 )),
                 [] => {}
                 [i] => {
@@ -155,7 +230,9 @@ impl ColumnMap {
                     table.header_row,
                     Some(second + 1),
                     Some(spec.key),
-                    ImportProblem::DuplicateColumn { header: table.headers[*second].clone() },
+                    ImportProblem::DuplicateColumn {
+                        header: table.headers[*second].clone(),
+                    },
                 )),
             }
         }
@@ -178,7 +255,13 @@ impl RowReader<'_> {
     }
 
     fn report(&mut self, key: &'static str, column: Option<usize>, problem: ImportProblem) {
-        self.issues.push(issue(self.table, self.row.number, column, Some(key), problem));
+        self.issues.push(issue(
+            self.table,
+            self.row.number,
+            column,
+            Some(key),
+            problem,
+        ));
     }
 
     fn optional_text(&mut self, key: &'static str) -> Option<String> {
@@ -200,17 +283,32 @@ impl RowReader<'_> {
     /// Codes must come as text: a long number in a spreadsheet has lost its digits.
     fn code_text(&mut self, key: &'static str, required: bool) -> Option<String> {
         if let Some((column, Cell::Number(n))) = self.cell(key)
-            && n.abs() >= 1e15 {
-                // The shortest form that reads back as `n` is what Excel shows and stores
-                // (15 digits); `{n:.0}` would print the binary value, 914403001922038016.
-                let value = n.to_string();
-                self.report(key, Some(column), ImportProblem::CodeStoredAsNumber { value });
-                return None;
-            }
-        if required { self.required_text(key) } else { self.optional_text(key) }
+            && n.abs() >= 1e15
+        {
+            // The shortest form that reads back as `n` is what Excel shows and stores
+            // (15 digits); `{n:.0}` would print the binary value, 914403001922038016.
+            let value = n.to_string();
+            self.report(
+                key,
+                Some(column),
+                ImportProblem::CodeStoredAsNumber { value },
+            );
+            return None;
+        }
+        if required {
+            self.required_text(key)
+        } else {
+            self.optional_text(key)
+        }
     }
 
-    fn parsed<T, E>(&mut self, key: &'static str, value: Option<String>, parse: impl FnOnce(&str) -> Result<T, E>, wrap: impl FnOnce(E) -> ImportProblem) -> Option<T> {
+    fn parsed<T, E>(
+        &mut self,
+        key: &'static str,
+        value: Option<String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+        wrap: impl FnOnce(E) -> ImportProblem,
+    ) -> Option<T> {
         let value = value?;
         let column = self.cell(key).map(|(c, _)| c);
         match parse(&value) {
@@ -223,7 +321,9 @@ impl RowReader<'_> {
     }
 
     fn number(&mut self, key: &'static str) -> Option<Option<f64>> {
-        let Some((column, cell)) = self.cell(key) else { return Some(None) };
+        let Some((column, cell)) = self.cell(key) else {
+            return Some(None);
+        };
         match cell {
             Cell::Empty => Some(None),
             Cell::Number(n) => Some(Some(*n)),
@@ -250,14 +350,22 @@ impl RowReader<'_> {
             None => Some(None),
             Some(n) if n.fract() == 0.0 && n.abs() < 9e15 => Some(Some(n as i64)),
             Some(n) => {
-                self.report(key, column, ImportProblem::NotAnInteger { value: n.to_string() });
+                self.report(
+                    key,
+                    column,
+                    ImportProblem::NotAnInteger {
+                        value: n.to_string(),
+                    },
+                );
                 None
             }
         }
     }
 
     fn date(&mut self, key: &'static str) -> Option<Option<Date>> {
-        let Some((column, cell)) = self.cell(key) else { return Some(None) };
+        let Some((column, cell)) = self.cell(key) else {
+            return Some(None);
+        };
         match cell {
             Cell::Empty => Some(None),
             Cell::Date(d) => Some(Some(*d)),
@@ -328,14 +436,28 @@ pub struct EnterpriseRow {
 }
 
 fn check_rows(table: &Table, issues: &mut Vec<ImportIssue>) {
-    if table.rows.iter().all(|r| r.cells.iter().all(Cell::is_empty)) {
-        issues.push(issue(table, table.header_row + 1, None, None, ImportProblem::NoRows));
+    if table
+        .rows
+        .iter()
+        .all(|r| r.cells.iter().all(Cell::is_empty))
+    {
+        issues.push(issue(
+            table,
+            table.header_row + 1,
+            None,
+            None,
+            ImportProblem::NoRows,
+        ));
     }
 }
 
 pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> {
     let (rows, issues) = parse_unit_rows_partial(table);
-    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(rows)
+    } else {
+        Err(issues)
+    }
 }
 
 /// The rows that parse, and the problems of the others. When a column is missing no row
@@ -349,33 +471,76 @@ pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>
     }
     let mut rows = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in table.rows.iter().filter(|r| !r.cells.iter().all(Cell::is_empty)) {
+    for row in table
+        .rows
+        .iter()
+        .filter(|r| !r.cells.iter().all(Cell::is_empty))
+    {
         let before = issues.len();
-        let mut r = RowReader { table, row, columns: &columns, issues: &mut issues };
+        let mut r = RowReader {
+            table,
+            row,
+            columns: &columns,
+            issues: &mut issues,
+        };
         let code_text = r.code_text("code", true);
-        let code = r.parsed("code", code_text.clone(), UnitCode::parse, ImportProblem::Unit);
+        let code = r.parsed(
+            "code",
+            code_text.clone(),
+            UnitCode::parse,
+            ImportProblem::Unit,
+        );
         let name_zh = r.required_text("name_zh");
         let name_en = r.optional_text("name_en");
         let kind_text = r.required_text("kind");
         let kind = match kind_text {
             None => None,
-            Some(t) => r.parsed("kind", Some(t.clone()), |s| UnitKind::parse(s).ok_or(()), |_| ImportProblem::Unit(UnitError::UnknownKind { value: t })),
+            Some(t) => r.parsed(
+                "kind",
+                Some(t.clone()),
+                |s| UnitKind::parse(s).ok_or(()),
+                |_| ImportProblem::Unit(UnitError::UnknownKind { value: t }),
+            ),
         };
         let parent_text = r.code_text("parent_code", false);
-        let parent = r.parsed("parent_code", parent_text, UnitCode::parse, ImportProblem::Unit);
+        let parent = r.parsed(
+            "parent_code",
+            parent_text,
+            UnitCode::parse,
+            ImportProblem::Unit,
+        );
         let member_since = r.date("member_since");
         let area_km2 = r.number("area_km2");
         let population = r.integer("population");
-        let leading_industries = r.optional_text("leading_industries").map(|t| split_list(&t)).unwrap_or_default();
+        let leading_industries = r
+            .optional_text("leading_industries")
+            .map(|t| split_list(&t))
+            .unwrap_or_default();
         let role_text = r.optional_text("spatial_role");
         let spatial_role = match role_text {
             None => Some(None),
-            Some(t) => r.parsed("spatial_role", Some(t.clone()), |s| SpatialRole::parse(s).ok_or(()), |_| ImportProblem::Unit(UnitError::UnknownSpatialRole { value: t })).map(Some),
+            Some(t) => r
+                .parsed(
+                    "spatial_role",
+                    Some(t.clone()),
+                    |s| SpatialRole::parse(s).ok_or(()),
+                    |_| ImportProblem::Unit(UnitError::UnknownSpatialRole { value: t }),
+                )
+                .map(Some),
         };
         if let Some(code) = &code_text {
             if let Some(first) = seen.get(code) {
                 let column = columns.index.get("code").map(|c| c + 1);
-                issues.push(issue(table, row.number, column, Some("code"), ImportProblem::DuplicateInFile { key: code.clone(), first_row: *first }));
+                issues.push(issue(
+                    table,
+                    row.number,
+                    column,
+                    Some("code"),
+                    ImportProblem::DuplicateInFile {
+                        key: code.clone(),
+                        first_row: *first,
+                    },
+                ));
             } else {
                 seen.insert(code.clone(), row.number);
             }
@@ -383,12 +548,36 @@ pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>
         if issues.len() > before {
             continue;
         }
-        let (Some(code), Some(name_zh), Some(kind), Some(member_since), Some(area_km2), Some(population), Some(spatial_role)) =
-            (code, name_zh, kind, member_since, area_km2, population, spatial_role)
+        let (
+            Some(code),
+            Some(name_zh),
+            Some(kind),
+            Some(member_since),
+            Some(area_km2),
+            Some(population),
+            Some(spatial_role),
+        ) = (
+            code,
+            name_zh,
+            kind,
+            member_since,
+            area_km2,
+            population,
+            spatial_role,
+        )
         else {
             continue;
         };
-        let draft = UnitDraft { code, name_zh, name_en, kind, area_km2, population, leading_industries, spatial_role };
+        let draft = UnitDraft {
+            code,
+            name_zh,
+            name_en,
+            kind,
+            area_km2,
+            population,
+            leading_industries,
+            spatial_role,
+        };
         if let Err(e) = draft.validate() {
             let field = match e {
                 UnitError::NegativeArea { .. } => "area_km2",
@@ -396,17 +585,32 @@ pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>
                 _ => "name_zh",
             };
             let column = columns.index.get(field).map(|c| c + 1);
-            issues.push(issue(table, row.number, column, Some(field), ImportProblem::Unit(e)));
+            issues.push(issue(
+                table,
+                row.number,
+                column,
+                Some(field),
+                ImportProblem::Unit(e),
+            ));
             continue;
         }
-        rows.push(UnitRow { row: row.number, draft, parent, member_since });
+        rows.push(UnitRow {
+            row: row.number,
+            draft,
+            parent,
+            member_since,
+        });
     }
     (rows, issues)
 }
 
 pub fn parse_enterprise_rows(table: &Table) -> Result<Vec<EnterpriseRow>, Vec<ImportIssue>> {
     let (rows, issues) = parse_enterprise_rows_partial(table);
-    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(rows)
+    } else {
+        Err(issues)
+    }
 }
 
 /// The rows that parse, and the problems of the others. When a column is missing no row
@@ -420,28 +624,70 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
     }
     let mut rows = Vec::new();
     let mut seen: HashMap<CreditCode, usize> = HashMap::new();
-    for row in table.rows.iter().filter(|r| !r.cells.iter().all(Cell::is_empty)) {
+    for row in table
+        .rows
+        .iter()
+        .filter(|r| !r.cells.iter().all(Cell::is_empty))
+    {
         let before = issues.len();
-        let mut r = RowReader { table, row, columns: &columns, issues: &mut issues };
+        let mut r = RowReader {
+            table,
+            row,
+            columns: &columns,
+            issues: &mut issues,
+        };
         let code_text = r.code_text("credit_code", true);
-        let credit_code = r.parsed("credit_code", code_text, CreditCode::parse, ImportProblem::CreditCode);
+        let credit_code = r.parsed(
+            "credit_code",
+            code_text,
+            CreditCode::parse,
+            ImportProblem::CreditCode,
+        );
         let name = r.required_text("name");
         let industry_text = r.code_text("industry_code", true);
-        let industry = r.parsed("industry_code", industry_text, IndustryCode::parse, ImportProblem::Industry);
+        let industry = r.parsed(
+            "industry_code",
+            industry_text,
+            IndustryCode::parse,
+            ImportProblem::Industry,
+        );
         let field_text = r.optional_text("high_tech_field");
         let high_tech_field = match field_text {
             None => Some(None),
-            Some(t) => r.parsed("high_tech_field", Some(t.clone()), |s| HighTechField::parse(s).ok_or(()), |_| ImportProblem::Enterprise(EnterpriseError::UnknownHighTechField { value: t })).map(Some),
+            Some(t) => r
+                .parsed(
+                    "high_tech_field",
+                    Some(t.clone()),
+                    |s| HighTechField::parse(s).ok_or(()),
+                    |_| {
+                        ImportProblem::Enterprise(EnterpriseError::UnknownHighTechField {
+                            value: t,
+                        })
+                    },
+                )
+                .map(Some),
         };
         let size_text = r.required_text("size_class");
         let size_class = match size_text {
             None => None,
-            Some(t) => r.parsed("size_class", Some(t.clone()), |s| SizeClass::parse(s).ok_or(()), |_| ImportProblem::Enterprise(EnterpriseError::UnknownSizeClass { value: t })),
+            Some(t) => r.parsed(
+                "size_class",
+                Some(t.clone()),
+                |s| SizeClass::parse(s).ok_or(()),
+                |_| ImportProblem::Enterprise(EnterpriseError::UnknownSizeClass { value: t }),
+            ),
         };
         let reg_text = r.required_text("registration_type");
         let registration_type = match reg_text {
             None => None,
-            Some(t) => r.parsed("registration_type", Some(t.clone()), |s| RegistrationType::parse(s).ok_or(()), |_| ImportProblem::Enterprise(EnterpriseError::UnknownRegistrationType { value: t })),
+            Some(t) => r.parsed(
+                "registration_type",
+                Some(t.clone()),
+                |s| RegistrationType::parse(s).ok_or(()),
+                |_| {
+                    ImportProblem::Enterprise(EnterpriseError::UnknownRegistrationType { value: t })
+                },
+            ),
         };
         let park_text = r.code_text("park_code", true);
         let park = r.parsed("park_code", park_text, UnitCode::parse, ImportProblem::Unit);
@@ -451,7 +697,16 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
         if let Some(code) = &credit_code {
             if let Some(first) = seen.get(code) {
                 let column = columns.index.get("credit_code").map(|c| c + 1);
-                issues.push(issue(table, row.number, column, Some("credit_code"), ImportProblem::DuplicateInFile { key: code.to_string(), first_row: *first }));
+                issues.push(issue(
+                    table,
+                    row.number,
+                    column,
+                    Some("credit_code"),
+                    ImportProblem::DuplicateInFile {
+                        key: code.to_string(),
+                        first_row: *first,
+                    },
+                ));
             } else {
                 seen.insert(code.clone(), row.number);
             }
@@ -459,22 +714,59 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
         if issues.len() > before {
             continue;
         }
-        let (Some(credit_code), Some(name), Some(industry), Some(high_tech_field), Some(size_class), Some(registration_type), Some(park), Some(located_since)) =
-            (credit_code, name, industry, high_tech_field, size_class, registration_type, park, located_since)
+        let (
+            Some(credit_code),
+            Some(name),
+            Some(industry),
+            Some(high_tech_field),
+            Some(size_class),
+            Some(registration_type),
+            Some(park),
+            Some(located_since),
+        ) = (
+            credit_code,
+            name,
+            industry,
+            high_tech_field,
+            size_class,
+            registration_type,
+            park,
+            located_since,
+        )
         else {
             continue;
         };
-        let draft = EnterpriseDraft { credit_code, name, industry, high_tech_field, size_class, registration_type, contact_name, contact_phone };
+        let draft = EnterpriseDraft {
+            credit_code,
+            name,
+            industry,
+            high_tech_field,
+            size_class,
+            registration_type,
+            contact_name,
+            contact_phone,
+        };
         if let Err(e) = draft.validate() {
             let field = match e {
                 EnterpriseError::InvalidPhone { .. } => "contact_phone",
                 _ => "name",
             };
             let column = columns.index.get(field).map(|c| c + 1);
-            issues.push(issue(table, row.number, column, Some(field), ImportProblem::Enterprise(e)));
+            issues.push(issue(
+                table,
+                row.number,
+                column,
+                Some(field),
+                ImportProblem::Enterprise(e),
+            ));
             continue;
         }
-        rows.push(EnterpriseRow { row: row.number, draft, park, located_since });
+        rows.push(EnterpriseRow {
+            row: row.number,
+            draft,
+            park,
+            located_since,
+        });
     }
     (rows, issues)
 }
@@ -509,17 +801,37 @@ impl UnitImportPlan {
         self.units.iter().filter(|u| u.existing.is_none()).count()
     }
     pub fn updated(&self) -> usize {
-        self.units.iter().filter(|u| u.existing.as_ref().is_some_and(|e| e.details != u.draft)).count()
+        self.units
+            .iter()
+            .filter(|u| u.existing.as_ref().is_some_and(|e| e.details != u.draft))
+            .count()
     }
 }
 
 /// Checks parsed unit rows against the stored hierarchy and the user's scope, and makes the
 /// plan. `today` is the default start of a membership.
-pub fn plan_unit_import(table: &Table, rows: Vec<UnitRow>, hierarchy: &Hierarchy, principal: &Principal, today: Date) -> Result<UnitImportPlan, Vec<ImportIssue>> {
+pub fn plan_unit_import(
+    table: &Table,
+    rows: Vec<UnitRow>,
+    hierarchy: &Hierarchy,
+    principal: &Principal,
+    today: Date,
+) -> Result<UnitImportPlan, Vec<ImportIssue>> {
     let mut issues = Vec::new();
     let mut working = hierarchy.clone();
     let tree = hierarchy.as_of(today);
-    let col_of = |key: &str| table.headers.iter().position(|h| UNIT_COLUMNS.iter().find(|c| c.key == key).is_some_and(|c| c.matches(h))).map(|i| i + 1);
+    let col_of = |key: &str| {
+        table
+            .headers
+            .iter()
+            .position(|h| {
+                UNIT_COLUMNS
+                    .iter()
+                    .find(|c| c.key == key)
+                    .is_some_and(|c| c.matches(h))
+            })
+            .map(|i| i + 1)
+    };
     let mut plan = UnitImportPlan::default();
     // Units first, with provisional ids for new ones, so that rows may refer to units
     // created further down the file.
@@ -528,15 +840,40 @@ pub fn plan_unit_import(table: &Table, rows: Vec<UnitRow>, hierarchy: &Hierarchy
         let existing = hierarchy.unit_by_code(row.draft.code.as_str()).cloned();
         match &existing {
             Some(u) if !principal.may_write_unit(u.id, &tree) => {
-                issues.push(issue(table, row.row, col_of("code"), Some("code"), ImportProblem::OutsideScope { code: u.code.to_string() }));
+                issues.push(issue(
+                    table,
+                    row.row,
+                    col_of("code"),
+                    Some("code"),
+                    ImportProblem::OutsideScope {
+                        code: u.code.to_string(),
+                    },
+                ));
                 continue;
             }
             None => {
-                let parent = row.parent.as_ref().and_then(|p| hierarchy.unit_by_code(p.as_str())).map(|u| u.id);
-                let parent_in_file = row.parent.as_ref().is_some_and(|p| rows.iter().any(|r| &r.draft.code == p));
+                let parent = row
+                    .parent
+                    .as_ref()
+                    .and_then(|p| hierarchy.unit_by_code(p.as_str()))
+                    .map(|u| u.id);
+                let parent_in_file = row
+                    .parent
+                    .as_ref()
+                    .is_some_and(|p| rows.iter().any(|r| &r.draft.code == p));
                 if !parent_in_file && !principal.may_create_unit_under(parent, &tree) {
-                    let code = row.parent.as_ref().map(|p| p.to_string()).unwrap_or_else(|| row.draft.code.to_string());
-                    issues.push(issue(table, row.row, col_of("parent_code"), Some("parent_code"), ImportProblem::OutsideScope { code }));
+                    let code = row
+                        .parent
+                        .as_ref()
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| row.draft.code.to_string());
+                    issues.push(issue(
+                        table,
+                        row.row,
+                        col_of("parent_code"),
+                        Some("parent_code"),
+                        ImportProblem::OutsideScope { code },
+                    ));
                     continue;
                 }
             }
@@ -546,42 +883,94 @@ pub fn plan_unit_import(table: &Table, rows: Vec<UnitRow>, hierarchy: &Hierarchy
             next_provisional -= 1;
             UnitId(next_provisional)
         });
-        working.put_unit(Unit { id, details: row.draft.clone() });
-        plan.units.push(UnitChange { row: row.row, existing, draft: row.draft.clone() });
+        working.put_unit(Unit {
+            id,
+            details: row.draft.clone(),
+        });
+        plan.units.push(UnitChange {
+            row: row.row,
+            existing,
+            draft: row.draft.clone(),
+        });
     }
     for row in &rows {
-        let Some(parent_code) = &row.parent else { continue };
-        let Some(parent) = working.unit_by_code(parent_code.as_str()).cloned() else {
-            issues.push(issue(table, row.row, col_of("parent_code"), Some("parent_code"), ImportProblem::UnknownUnitCode { code: parent_code.to_string() }));
+        let Some(parent_code) = &row.parent else {
             continue;
         };
-        let Some(child) = working.unit_by_code(row.draft.code.as_str()).cloned() else { continue };
+        let Some(parent) = working.unit_by_code(parent_code.as_str()).cloned() else {
+            issues.push(issue(
+                table,
+                row.row,
+                col_of("parent_code"),
+                Some("parent_code"),
+                ImportProblem::UnknownUnitCode {
+                    code: parent_code.to_string(),
+                },
+            ));
+            continue;
+        };
+        let Some(child) = working.unit_by_code(row.draft.code.as_str()).cloned() else {
+            continue;
+        };
         let from = row.member_since.unwrap_or(today);
-        let current = working.memberships().iter().find(|m| m.child == child.id && m.is_valid_on(from)).cloned();
+        let current = working
+            .memberships()
+            .iter()
+            .find(|m| m.child == child.id && m.is_valid_on(from))
+            .cloned();
         let ends_previous = match &current {
             Some(m) if m.parent == parent.id => continue,
             Some(m) => working.unit(m.parent).map(|u| u.code.clone()),
             None => None,
         };
         if !principal.may_create_unit_under(Some(parent.id), &tree) && parent.id.0 > 0 {
-            issues.push(issue(table, row.row, col_of("parent_code"), Some("parent_code"), ImportProblem::OutsideScope { code: parent_code.to_string() }));
+            issues.push(issue(
+                table,
+                row.row,
+                col_of("parent_code"),
+                Some("parent_code"),
+                ImportProblem::OutsideScope {
+                    code: parent_code.to_string(),
+                },
+            ));
             continue;
         }
         let mut candidate = working.clone();
         if let Some(m) = &current {
             candidate = end_membership(&candidate, m, from);
         }
-        let new = Membership { child: child.id, parent: parent.id, from, until: None };
+        let new = Membership {
+            child: child.id,
+            parent: parent.id,
+            from,
+            until: None,
+        };
         match candidate.check_membership(&new) {
             Ok(()) => {
                 candidate.add_membership(new).expect("checked");
                 working = candidate;
-                plan.memberships.push(MembershipChange { row: row.row, child: child.code.clone(), parent: parent.code.clone(), from, ends_previous });
+                plan.memberships.push(MembershipChange {
+                    row: row.row,
+                    child: child.code.clone(),
+                    parent: parent.code.clone(),
+                    from,
+                    ends_previous,
+                });
             }
-            Err(e) => issues.push(issue(table, row.row, col_of("parent_code"), Some("parent_code"), ImportProblem::Hierarchy(e))),
+            Err(e) => issues.push(issue(
+                table,
+                row.row,
+                col_of("parent_code"),
+                Some("parent_code"),
+                ImportProblem::Hierarchy(e),
+            )),
         }
     }
-    if issues.is_empty() { Ok(plan) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(plan)
+    } else {
+        Err(issues)
+    }
 }
 
 fn end_membership(h: &Hierarchy, m: &Membership, on: Date) -> Hierarchy {
@@ -589,7 +978,16 @@ fn end_membership(h: &Hierarchy, m: &Membership, on: Date) -> Hierarchy {
     let memberships = h
         .memberships()
         .iter()
-        .map(|x| if x == m { Membership { until: Some(on), ..x.clone() } } else { x.clone() })
+        .map(|x| {
+            if x == m {
+                Membership {
+                    until: Some(on),
+                    ..x.clone()
+                }
+            } else {
+                x.clone()
+            }
+        })
         .filter(|x| x.until.is_none_or(|u| u > x.from))
         .collect();
     Hierarchy::new(units, memberships)
@@ -619,12 +1017,18 @@ pub struct EnterpriseImportPlan {
 
 impl EnterpriseImportPlan {
     pub fn created(&self) -> usize {
-        self.enterprises.iter().filter(|e| e.existing.is_none()).count()
+        self.enterprises
+            .iter()
+            .filter(|e| e.existing.is_none())
+            .count()
     }
     pub fn updated(&self) -> usize {
         self.enterprises
             .iter()
-            .filter(|e| e.existing.as_ref().is_some_and(|x| x.draft != e.draft) || (e.existing.is_some() && e.new_location.is_some()))
+            .filter(|e| {
+                e.existing.as_ref().is_some_and(|x| x.draft != e.draft)
+                    || (e.existing.is_some() && e.new_location.is_some())
+            })
             .count()
     }
 }
@@ -641,44 +1045,108 @@ pub fn plan_enterprise_import(
 ) -> Result<EnterpriseImportPlan, Vec<ImportIssue>> {
     let mut issues = Vec::new();
     let tree = hierarchy.as_of(today);
-    let col_of = |key: &str| table.headers.iter().position(|h| ENTERPRISE_COLUMNS.iter().find(|c| c.key == key).is_some_and(|c| c.matches(h))).map(|i| i + 1);
+    let col_of = |key: &str| {
+        table
+            .headers
+            .iter()
+            .position(|h| {
+                ENTERPRISE_COLUMNS
+                    .iter()
+                    .find(|c| c.key == key)
+                    .is_some_and(|c| c.matches(h))
+            })
+            .map(|i| i + 1)
+    };
     let mut plan = EnterpriseImportPlan::default();
     for row in rows {
         let Some(park) = hierarchy.unit_by_code(row.park.as_str()) else {
-            issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::UnknownUnitCode { code: row.park.to_string() }));
+            issues.push(issue(
+                table,
+                row.row,
+                col_of("park_code"),
+                Some("park_code"),
+                ImportProblem::UnknownUnitCode {
+                    code: row.park.to_string(),
+                },
+            ));
             continue;
         };
         if !park.kind.may_host_enterprises() {
-            issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::Enterprise(EnterpriseError::CannotHostEnterprises { kind: park.kind })));
+            issues.push(issue(
+                table,
+                row.row,
+                col_of("park_code"),
+                Some("park_code"),
+                ImportProblem::Enterprise(EnterpriseError::CannotHostEnterprises {
+                    kind: park.kind,
+                }),
+            ));
             continue;
         }
         let existing = stored.get(&row.draft.credit_code).cloned();
         if let Some(e) = &existing {
             let current_park = e.location.as_ref().map(|l| l.park);
             if !principal.may_write_enterprise(e.id, current_park, &tree) {
-                issues.push(issue(table, row.row, col_of("credit_code"), Some("credit_code"), ImportProblem::OutsideScope { code: e.draft.credit_code.to_string() }));
+                issues.push(issue(
+                    table,
+                    row.row,
+                    col_of("credit_code"),
+                    Some("credit_code"),
+                    ImportProblem::OutsideScope {
+                        code: e.draft.credit_code.to_string(),
+                    },
+                ));
                 continue;
             }
         }
         // Placing or moving an enterprise needs the right to the target park; editing one
         // where it stays (an enterprise filer correcting its own record) does not.
-        let stays = existing.as_ref().and_then(|e| e.location.as_ref()).is_some_and(|l| l.park == park.id);
+        let stays = existing
+            .as_ref()
+            .and_then(|e| e.location.as_ref())
+            .is_some_and(|l| l.park == park.id);
         if !stays && !principal.may_place_enterprise_in(park.id, &tree) {
-            issues.push(issue(table, row.row, col_of("park_code"), Some("park_code"), ImportProblem::OutsideScope { code: park.code.to_string() }));
+            issues.push(issue(
+                table,
+                row.row,
+                col_of("park_code"),
+                Some("park_code"),
+                ImportProblem::OutsideScope {
+                    code: park.code.to_string(),
+                },
+            ));
             continue;
         }
         let date = row.located_since.unwrap_or(today);
         let new_location = match existing.as_ref().and_then(|e| e.location.as_ref()) {
             Some(l) if l.park == park.id => None,
             Some(l) if date <= l.from => {
-                issues.push(issue(table, row.row, col_of("located_since"), Some("located_since"), ImportProblem::Enterprise(EnterpriseError::MoveBeforeCurrentLocation { date, since: l.from })));
+                issues.push(issue(
+                    table,
+                    row.row,
+                    col_of("located_since"),
+                    Some("located_since"),
+                    ImportProblem::Enterprise(EnterpriseError::MoveBeforeCurrentLocation {
+                        date,
+                        since: l.from,
+                    }),
+                ));
                 continue;
             }
             _ => Some((park.id, date)),
         };
-        plan.enterprises.push(EnterpriseChange { row: row.row, existing, draft: row.draft, new_location });
+        plan.enterprises.push(EnterpriseChange {
+            row: row.row,
+            existing,
+            draft: row.draft,
+            new_location,
+        });
     }
-    if issues.is_empty() { Ok(plan) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(plan)
+    } else {
+        Err(issues)
+    }
 }
 
 #[cfg(test)]

@@ -10,12 +10,12 @@ pub mod tier;
 pub mod unit;
 
 pub use credit_code::{CreditCode, CreditCodeError};
+pub use dataset::{Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership};
 pub use enterprise::{
-    Enterprise, EnterpriseDraft, EnterpriseError, EnterpriseId, HighTechField, Location, RegistrationType,
-    SizeClass,
+    Enterprise, EnterpriseDraft, EnterpriseError, EnterpriseId, HighTechField, Location,
+    RegistrationType, SizeClass,
 };
 pub use hierarchy::{Hierarchy, HierarchyError, Membership, Tree};
 pub use industry::{IndustryCode, IndustryCodeError, IndustrySection};
-pub use dataset::{Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership};
 pub use tier::{Recognition, Tier};
 pub use unit::{SpatialRole, Unit, UnitCode, UnitDraft, UnitError, UnitId, UnitKind};

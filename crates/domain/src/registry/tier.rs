@@ -60,7 +60,9 @@ impl Tier {
 
     pub fn parse(input: &str) -> Option<Tier> {
         let s = input.trim();
-        Tier::ALL.into_iter().find(|t| t.code().eq_ignore_ascii_case(s) || t.name_zh() == s)
+        Tier::ALL
+            .into_iter()
+            .find(|t| t.code().eq_ignore_ascii_case(s) || t.name_zh() == s)
     }
 }
 

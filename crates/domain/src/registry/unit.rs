@@ -27,10 +27,18 @@ impl UnitCode {
             return Err(UnitError::EmptyCode);
         }
         if code.chars().count() > 40 {
-            return Err(UnitError::CodeTooLong { code: code.to_string() });
+            return Err(UnitError::CodeTooLong {
+                code: code.to_string(),
+            });
         }
-        if let Some(c) = code.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-            return Err(UnitError::InvalidCodeCharacter { code: code.to_string(), character: c });
+        if let Some(c) = code
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(UnitError::InvalidCodeCharacter {
+                code: code.to_string(),
+                character: c,
+            });
         }
         Ok(UnitCode(code.to_string()))
     }
@@ -119,7 +127,9 @@ impl UnitKind {
     pub fn parse(input: &str) -> Option<UnitKind> {
         let s = input.trim();
         UnitKind::ALL.into_iter().find(|k| {
-            k.code().eq_ignore_ascii_case(s) || k.name_zh() == s || (*k == UnitKind::Zone && matches!(s, "高新区" | "自创区"))
+            k.code().eq_ignore_ascii_case(s)
+                || k.name_zh() == s
+                || (*k == UnitKind::Zone && matches!(s, "高新区" | "自创区"))
         })
     }
 
@@ -142,7 +152,9 @@ impl UnitKind {
     /// Whether a unit of this kind may be the parent of a unit of `child` kind.
     pub fn may_contain(self, child: UnitKind) -> bool {
         self.level() < child.level()
-            || (self.is_park() && matches!(child, UnitKind::SubPark | UnitKind::SpecialtyPark) && self != child)
+            || (self.is_park()
+                && matches!(child, UnitKind::SubPark | UnitKind::SpecialtyPark)
+                && self != child)
     }
 
     /// Enterprises are located in zones, districts and parks, never directly in a
@@ -162,7 +174,11 @@ pub enum SpatialRole {
 }
 
 impl SpatialRole {
-    pub const ALL: [SpatialRole; 3] = [SpatialRole::Core, SpatialRole::Radiation, SpatialRole::CoBuilt];
+    pub const ALL: [SpatialRole; 3] = [
+        SpatialRole::Core,
+        SpatialRole::Radiation,
+        SpatialRole::CoBuilt,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -182,7 +198,9 @@ impl SpatialRole {
 
     pub fn parse(input: &str) -> Option<SpatialRole> {
         let s = input.trim();
-        SpatialRole::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(s) || r.name_zh() == s)
+        SpatialRole::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(s) || r.name_zh() == s)
     }
 }
 
@@ -221,13 +239,15 @@ impl UnitDraft {
             return Err(UnitError::EmptyName);
         }
         if let Some(area) = self.area_km2
-            && (!area.is_finite() || area < 0.0) {
-                return Err(UnitError::NegativeArea { value: area });
-            }
+            && (!area.is_finite() || area < 0.0)
+        {
+            return Err(UnitError::NegativeArea { value: area });
+        }
         if let Some(p) = self.population
-            && p < 0 {
-                return Err(UnitError::NegativePopulation { value: p });
-            }
+            && p < 0
+        {
+            return Err(UnitError::NegativePopulation { value: p });
+        }
         Ok(())
     }
 
@@ -269,14 +289,23 @@ mod tests {
         assert_eq!(UnitCode::parse(""), Err(UnitError::EmptyCode));
         assert_eq!(
             UnitCode::parse("LB/GX"),
-            Err(UnitError::InvalidCodeCharacter { code: "LB/GX".into(), character: '/' })
+            Err(UnitError::InvalidCodeCharacter {
+                code: "LB/GX".into(),
+                character: '/'
+            })
         );
-        assert!(matches!(UnitCode::parse(&"A".repeat(41)), Err(UnitError::CodeTooLong { .. })));
+        assert!(matches!(
+            UnitCode::parse(&"A".repeat(41)),
+            Err(UnitError::CodeTooLong { .. })
+        ));
     }
 
     #[test]
     fn kinds_parse_from_chinese_and_codes() {
-        assert_eq!(UnitKind::parse("工业集中区"), Some(UnitKind::IndustrialCluster));
+        assert_eq!(
+            UnitKind::parse("工业集中区"),
+            Some(UnitKind::IndustrialCluster)
+        );
         assert_eq!(UnitKind::parse("Park"), Some(UnitKind::Park));
         assert_eq!(UnitKind::parse("高新区"), Some(UnitKind::Zone));
         assert_eq!(UnitKind::parse("村"), None);

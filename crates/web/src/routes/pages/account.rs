@@ -23,7 +23,10 @@ struct AccountPage {
 }
 
 pub async fn page(Language(lang): Language, user: CurrentUser) -> Result<Response, WebError> {
-    let page = AccountPage { chrome: Chrome::new(lang, Some(&user), "account"), must_change: user.user.must_change_password };
+    let page = AccountPage {
+        chrome: Chrome::new(lang, Some(&user), "account"),
+        must_change: user.user.must_change_password,
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -34,15 +37,35 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, user: CurrentUser, Form(f): Form<PasswordForm>) -> Result<Response, WebError> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, WebError> {
     if f.new != f.confirm {
-        return Err(WebError::BadRequest(Problem::Key("account.mismatch", vec![])));
+        return Err(WebError::BadRequest(Problem::Key(
+            "account.mismatch",
+            vec![],
+        )));
     }
-    let new = Password::parse(&f.new).map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
+    let new = Password::parse(&f.new)
+        .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
     let tree = state.hierarchy().await?.as_of(today());
-    match innozone_app::accounts::set_password(state.store(), &user.principal, &tree, user.user.id, Some(&f.current), &new).await {
+    match innozone_app::accounts::set_password(
+        state.store(),
+        &user.principal,
+        &tree,
+        user.user.id,
+        Some(&f.current),
+        &new,
+    )
+    .await
+    {
         Ok(()) => redirect_htmx("/"),
-        Err(innozone_app::AppError::Forbidden) => Err(WebError::BadRequest(Problem::Key("account.wrong_current", vec![]))),
+        Err(innozone_app::AppError::Forbidden) => Err(WebError::BadRequest(Problem::Key(
+            "account.wrong_current",
+            vec![],
+        ))),
         Err(e) => Err(e.into()),
     }
 }

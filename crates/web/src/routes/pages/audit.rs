@@ -38,10 +38,18 @@ pub fn changes(entry: &AuditEntry) -> Vec<Change> {
             keys.dedup();
             keys.into_iter()
                 .filter(|k| b.get(*k) != a.get(*k))
-                .map(|k| Change { field: k.clone(), before: show(b.get(k)), after: show(a.get(k)) })
+                .map(|k| Change {
+                    field: k.clone(),
+                    before: show(b.get(k)),
+                    after: show(a.get(k)),
+                })
                 .collect()
         }
-        (b, a) => vec![Change { field: String::new(), before: show(b.as_ref()), after: show(a.as_ref()) }],
+        (b, a) => vec![Change {
+            field: String::new(),
+            before: show(b.as_ref()),
+            after: show(a.as_ref()),
+        }],
     }
 }
 
@@ -73,17 +81,37 @@ pub struct AuditParams {
 pub fn entry_views(entries: Vec<AuditEntry>) -> Vec<EntryView> {
     entries
         .into_iter()
-        .map(|e| EntryView { at: innozone_app::clock::format_unix(e.at), changes: changes(&e), entry: e })
+        .map(|e| EntryView {
+            at: innozone_app::clock::format_unix(e.at),
+            changes: changes(&e),
+            entry: e,
+        })
         .collect()
 }
 
-pub async fn list(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Query(p): Query<AuditParams>) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Query(p): Query<AuditParams>,
+) -> Result<Response, WebError> {
     if !user.principal.may_read_audit() {
         return Err(WebError::Forbidden);
     }
     let page = p.page.unwrap_or(1).max(1);
-    let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let query = AuditQuery { entity: clean(&p.entity), entity_key: None, actor_name: clean(&p.actor), offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let query = AuditQuery {
+        entity: clean(&p.entity),
+        entity_key: None,
+        actor_name: clean(&p.actor),
+        offset: (page - 1) * PAGE_SIZE,
+        limit: PAGE_SIZE,
+    };
     let (entries, total) = state.store().audit(&query).await?;
     let view = AuditPage {
         chrome: Chrome::new(lang, Some(&user), "audit"),

@@ -8,8 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
-use innozone_app::registry::{EnterpriseDetail, enterprise_detail, form_table, save_enterprise_form, search_enterprises};
-use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, HighTechField, RegistrationType, SizeClass, Tier, Unit, UnitId};
+use innozone_app::registry::{
+    EnterpriseDetail, enterprise_detail, form_table, save_enterprise_form, search_enterprises,
+};
+use innozone_domain::registry::{
+    Enterprise, EnterpriseId, Hierarchy, HighTechField, RegistrationType, SizeClass, Tier, Unit,
+    UnitId,
+};
 use innozone_store::{AuditQuery, EnterpriseQuery};
 use serde::Deserialize;
 
@@ -33,13 +38,22 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn value(v: &Option<String>) -> Option<String> {
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
 
     /// The query string of these filters with another page number.
     pub fn with_page(&self, page: i64) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("q", &self.q), ("unit", &self.unit), ("industry", &self.industry), ("size", &self.size), ("tier", &self.tier)] {
+        for (k, v) in [
+            ("q", &self.q),
+            ("unit", &self.unit),
+            ("industry", &self.industry),
+            ("size", &self.size),
+            ("tier", &self.tier),
+        ] {
             if let Some(v) = Self::value(v) {
                 s.append_pair(k, &v);
             }
@@ -60,7 +74,9 @@ pub struct ResultsView {
 
 impl ResultsView {
     pub fn park_name(&self, e: &Enterprise) -> String {
-        e.park.and_then(|p| self.park_names.get(&p).cloned()).unwrap_or_default()
+        e.park
+            .and_then(|p| self.park_names.get(&p).cloned())
+            .unwrap_or_default()
     }
     pub fn total_text(&self) -> String {
         grouped(self.total)
@@ -85,7 +101,11 @@ struct ListPage {
 
 impl ListPage {
     fn selected(&self, field: &Option<String>, value: &str) -> &'static str {
-        if field.as_deref() == Some(value) { "selected" } else { "" }
+        if field.as_deref() == Some(value) {
+            "selected"
+        } else {
+            ""
+        }
     }
 }
 
@@ -97,10 +117,23 @@ struct Rows {
 }
 
 /// Parses the filters of the list; a filter that does not parse is refused with its name.
-pub fn enterprise_query(q: &ListQuery, hierarchy: &Hierarchy) -> Result<(EnterpriseQuery, Option<UnitId>), WebError> {
-    let bad = |key: &'static str, value: &str| WebError::BadRequest(crate::error::Problem::Key("enterprises.bad_filter", vec![("filter", key.to_string()), ("value", value.to_string())]));
+pub fn enterprise_query(
+    q: &ListQuery,
+    hierarchy: &Hierarchy,
+) -> Result<(EnterpriseQuery, Option<UnitId>), WebError> {
+    let bad = |key: &'static str, value: &str| {
+        WebError::BadRequest(crate::error::Problem::Key(
+            "enterprises.bad_filter",
+            vec![("filter", key.to_string()), ("value", value.to_string())],
+        ))
+    };
     let unit = match ListQuery::value(&q.unit) {
-        Some(code) => Some(hierarchy.unit_by_code(&code).ok_or_else(|| bad("unit", &code))?.id),
+        Some(code) => Some(
+            hierarchy
+                .unit_by_code(&code)
+                .ok_or_else(|| bad("unit", &code))?
+                .id,
+        ),
         None => None,
     };
     let size_class = match ListQuery::value(&q.size) {
@@ -132,21 +165,49 @@ pub fn enterprise_query(q: &ListQuery, hierarchy: &Hierarchy) -> Result<(Enterpr
     ))
 }
 
-pub async fn list(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, headers: HeaderMap, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let (query, unit) = enterprise_query(&q, &hierarchy)?;
     let page = q.page.unwrap_or(1).max(1);
     let list = search_enterprises(state.store(), &user.principal, &tree, query, unit).await?;
-    let park_names = list.items.iter().filter_map(|e| e.park).filter_map(|p| hierarchy.unit(p).map(|u| (p, u.name_zh.clone()))).collect();
-    let r = ResultsView { pages: ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1), items: list.items, total: list.total, page, park_names, query: q };
+    let park_names = list
+        .items
+        .iter()
+        .filter_map(|e| e.park)
+        .filter_map(|p| hierarchy.unit(p).map(|u| (p, u.name_zh.clone())))
+        .collect();
+    let r = ResultsView {
+        pages: ((list.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        items: list.items,
+        total: list.total,
+        page,
+        park_names,
+        query: q,
+    };
     let chrome = Chrome::new(lang, Some(&user), "enterprises");
     if headers.contains_key("hx-request") && !headers.contains_key("hx-boosted") {
         return Ok(render(&Rows { chrome, r })?.into_response());
     }
-    let mut units: Vec<Unit> = hierarchy.units().filter(|u| user.principal.may_read_unit(u.id, &tree) && tree.parent(u.id).is_some()).cloned().collect();
+    let mut units: Vec<Unit> = hierarchy
+        .units()
+        .filter(|u| user.principal.may_read_unit(u.id, &tree) && tree.parent(u.id).is_some())
+        .cloned()
+        .collect();
     units.sort_by(|a, b| a.code.cmp(&b.code));
-    let page = ListPage { chrome, r, units, sizes: SizeClass::ALL.to_vec(), tiers: Tier::ALL.to_vec() };
+    let page = ListPage {
+        chrome,
+        r,
+        units,
+        sizes: SizeClass::ALL.to_vec(),
+        tiers: Tier::ALL.to_vec(),
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -171,41 +232,88 @@ impl EnterprisePage {
         self.e().high_tech_field.map(|f| f.code()).unwrap_or("")
     }
     fn park_name(&self) -> String {
-        self.d.park_path.last().map(|u| u.name_zh.clone()).unwrap_or_else(|| "—".to_string())
+        self.d
+            .park_path
+            .last()
+            .map(|u| u.name_zh.clone())
+            .unwrap_or_else(|| "—".to_string())
     }
     fn park_code(&self) -> String {
-        self.d.park_path.last().map(|u| u.code.to_string()).unwrap_or_default()
+        self.d
+            .park_path
+            .last()
+            .map(|u| u.code.to_string())
+            .unwrap_or_default()
     }
     fn industry_section(&self) -> String {
         let s = self.e().industry.section();
-        if self.chrome.is_en() { format!("{} {}", s.letter, s.name_en) } else { format!("{} {}", s.letter, s.name_zh) }
+        if self.chrome.is_en() {
+            format!("{} {}", s.letter, s.name_en)
+        } else {
+            format!("{} {}", s.letter, s.name_zh)
+        }
     }
     fn until_text(&self, until: &Option<innozone_domain::Date>) -> String {
-        until.map(|d| d.to_string()).unwrap_or_else(|| self.chrome.t("unit.membership_open"))
+        until
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| self.chrome.t("unit.membership_open"))
     }
     fn size_selected(&self, s: &SizeClass) -> &'static str {
-        if *s == self.e().size_class { "selected" } else { "" }
+        if *s == self.e().size_class {
+            "selected"
+        } else {
+            ""
+        }
     }
     fn registration_selected(&self, t: &RegistrationType) -> &'static str {
-        if *t == self.e().registration_type { "selected" } else { "" }
+        if *t == self.e().registration_type {
+            "selected"
+        } else {
+            ""
+        }
     }
     fn opt(&self, v: &Option<String>) -> String {
         v.clone().unwrap_or_default()
     }
 }
 
-pub async fn page(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let today = today();
-    let d = enterprise_detail(state.store(), &user.principal, &hierarchy, EnterpriseId(id), today).await?;
+    let d = enterprise_detail(
+        state.store(),
+        &user.principal,
+        &hierarchy,
+        EnterpriseId(id),
+        today,
+    )
+    .await?;
     let tree = hierarchy.as_of(today);
     let mut parks: Vec<Unit> = if d.may_edit {
-        hierarchy.units().filter(|u| u.kind.may_host_enterprises() && user.principal.may_place_enterprise_in(u.id, &tree) && tree.parent(u.id).is_some()).cloned().collect()
+        hierarchy
+            .units()
+            .filter(|u| {
+                u.kind.may_host_enterprises()
+                    && user.principal.may_place_enterprise_in(u.id, &tree)
+                    && tree.parent(u.id).is_some()
+            })
+            .cloned()
+            .collect()
     } else {
         Vec::new()
     };
     parks.sort_by(|a, b| a.code.cmp(&b.code));
-    let history = AuditQuery { entity: Some("enterprise".into()), entity_key: Some(d.enterprise.credit_code.to_string()), limit: 20, ..Default::default() };
+    let history = AuditQuery {
+        entity: Some("enterprise".into()),
+        entity_key: Some(d.enterprise.credit_code.to_string()),
+        limit: 20,
+        ..Default::default()
+    };
     let entries = super::audit::entry_views(state.store().audit(&history).await?.0);
     let page = EnterprisePage {
         entries,
@@ -234,8 +342,33 @@ pub struct EnterpriseForm {
 
 /// Saves the enterprise form through the same parsing and checks as an import. The park
 /// is kept unless the form moves the enterprise.
-pub async fn update(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<EnterpriseForm>) -> Result<Response, WebError> {
-    let stored = state.store().enterprise(EnterpriseId(id)).await?.ok_or(WebError::NotFound)?;
+pub async fn update(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<EnterpriseForm>,
+) -> Result<Response, WebError> {
+    let stored = state
+        .store()
+        .enterprise(EnterpriseId(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    // Decide on scope before anything else, so that the answer to a stranger's form
+    // reveals nothing about the enterprise (not even its credit code).
+    let tree = state.hierarchy().await?.as_of(today());
+    if !user
+        .principal
+        .may_read_enterprise(stored.id, stored.park, &tree)
+    {
+        return Err(WebError::NotFound);
+    }
+    if !user
+        .principal
+        .may_write_enterprise(stored.id, stored.park, &tree)
+    {
+        return Err(WebError::Forbidden);
+    }
     let fields = vec![
         ("credit_code", stored.credit_code.to_string()),
         ("name", f.name),
@@ -248,7 +381,14 @@ pub async fn update(State(state): State<AppState>, Language(lang): Language, use
         ("contact_name", f.contact_name.unwrap_or_default()),
         ("contact_phone", f.contact_phone.unwrap_or_default()),
     ];
-    match save_enterprise_form(state.store(), &user.principal, &form_table(&fields), today()).await {
+    match save_enterprise_form(
+        state.store(),
+        &user.principal,
+        &form_table(&fields),
+        today(),
+    )
+    .await
+    {
         Ok(_) => redirect_htmx(&format!("/enterprises/{id}")),
         Err(innozone_app::AppError::Import(issues)) => form_problems(lang, &user, &issues),
         Err(e) => Err(e.into()),

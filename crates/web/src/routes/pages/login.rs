@@ -31,16 +31,27 @@ pub struct NextQuery {
 /// Only local paths, so that the log-in page cannot send anyone elsewhere.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login") => {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
 
-pub async fn form(Language(lang): Language, MaybeUser(user): MaybeUser, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+pub async fn form(
+    Language(lang): Language,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     if user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    let page = LoginPage { chrome: Chrome::new(lang, None, ""), message: None, next: safe_next(q.next.as_deref()), username: String::new() };
+    let page = LoginPage {
+        chrome: Chrome::new(lang, None, ""),
+        message: None,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -51,7 +62,12 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(State(state): State<AppState>, Language(lang): Language, headers: HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
+pub async fn submit(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
     if !same_origin(&headers) {
         return Err(WebError::Csrf);
     }
@@ -59,29 +75,47 @@ pub async fn submit(State(state): State<AppState>, Language(lang): Language, hea
     match authenticate(state.store(), &f.username, &f.password, now_unix()).await {
         Ok(user) => {
             let (token, _) = start_session(&state, user.id).await?;
-            let target = if user.must_change_password { "/account".to_string() } else { next };
+            let target = if user.must_change_password {
+                "/account".to_string()
+            } else {
+                next
+            };
             let mut response = Redirect::to(&target).into_response();
             let cookie = session_cookie(&state, &token, crate::auth::SESSION_SECONDS);
-            response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?);
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
+            );
             Ok(response)
         }
         Err(innozone_app::accounts::LoginError::Store(e)) => Err(WebError::from(e)),
         Err(e) => {
             let message = login_message(&e, lang);
             let status = WebError::Login(std::sync::Arc::new(e)).status();
-            let page = LoginPage { chrome: Chrome::new(lang, None, ""), message: Some(message), next, username: f.username };
+            let page = LoginPage {
+                chrome: Chrome::new(lang, None, ""),
+                message: Some(message),
+                next,
+                username: f.username,
+            };
             Ok((status, render(&page)?).into_response())
         }
     }
 }
 
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> Result<Response, WebError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
     state.store().delete_session(&user.token_hash).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let h = response.headers_mut();
     h.insert("HX-Redirect", HeaderValue::from_static("/login"));
     let cookie = session_cookie(&state, "", 0);
-    h.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?);
+    h.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
     Ok(response)
 }
 
@@ -94,7 +128,10 @@ pub async fn switch_language(Path(code): Path<String>, headers: HeaderMap) -> Re
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()));
     let mut response = Redirect::to(&safe_next(back.as_deref())).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }

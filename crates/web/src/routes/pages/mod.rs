@@ -21,12 +21,18 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/lang/{code}", get(login::switch_language))
-        .route("/account", get(account::page).post(account::change_password))
+        .route(
+            "/account",
+            get(account::page).post(account::change_password),
+        )
         .route("/units", get(units::tree))
         .route("/units/{code}", get(units::page).post(units::update))
         .route("/units/{code}/children", post(units::create_child))
         .route("/enterprises", get(enterprises::list))
-        .route("/enterprises/{id}", get(enterprises::page).post(enterprises::update))
+        .route(
+            "/enterprises/{id}",
+            get(enterprises::page).post(enterprises::update),
+        )
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::page).post(users::update))
         .route("/users/{id}/password", post(users::reset_password))

@@ -7,8 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
-    ImportReport, enterprise_template, enterprises_sheet, import_enterprises, import_units, read_upload, sheet_bytes, unit_template,
-    units_sheet,
+    ImportReport, enterprise_template, enterprises_sheet, import_enterprises, import_units,
+    read_upload, sheet_bytes, unit_template, units_sheet,
 };
 use innozone_exchange::FileFormat;
 use innozone_i18n::Lang;
@@ -40,7 +40,10 @@ pub async fn page(Language(lang): Language, user: CurrentUser) -> Result<Respons
     if !user.principal.may_import() {
         return Err(WebError::Forbidden);
     }
-    Ok(render(&TransferPage { chrome: Chrome::new(lang, Some(&user), "transfer") })?.into_response())
+    Ok(render(&TransferPage {
+        chrome: Chrome::new(lang, Some(&user), "transfer"),
+    })?
+    .into_response())
 }
 
 /// What the user uploaded: the file's name and bytes, and whether only to check it.
@@ -51,8 +54,17 @@ pub struct Upload {
 }
 
 pub async fn read_multipart(mut multipart: Multipart) -> Result<Upload, WebError> {
-    let mut upload = Upload { file_name: String::new(), bytes: Vec::new(), dry_run: false };
-    let bad = |e: axum::extract::multipart::MultipartError| WebError::BadRequest(Problem::Key("transfer.bad_upload", vec![("reason", e.body_text())]));
+    let mut upload = Upload {
+        file_name: String::new(),
+        bytes: Vec::new(),
+        dry_run: false,
+    };
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        WebError::BadRequest(Problem::Key(
+            "transfer.bad_upload",
+            vec![("reason", e.body_text())],
+        ))
+    };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
             Some("file") => {
@@ -64,25 +76,70 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<Upload, WebError
         }
     }
     if upload.bytes.is_empty() {
-        return Err(WebError::BadRequest(Problem::Key("transfer.no_file", vec![])));
+        return Err(WebError::BadRequest(Problem::Key(
+            "transfer.no_file",
+            vec![],
+        )));
     }
     Ok(upload)
 }
 
-pub async fn import(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(what): Path<String>, multipart: Multipart) -> Result<Response, WebError> {
+pub async fn import(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(what): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
     let upload = read_multipart(multipart).await?;
     let table = read_upload(&upload.file_name, &upload.bytes)?;
     let result = match what.as_str() {
-        "units" => import_units(state.store(), &user.principal, &table, upload.dry_run, today()).await,
-        "enterprises" => import_enterprises(state.store(), &user.principal, &table, upload.dry_run, today()).await,
+        "units" => {
+            import_units(
+                state.store(),
+                &user.principal,
+                &table,
+                upload.dry_run,
+                today(),
+            )
+            .await
+        }
+        "enterprises" => {
+            import_enterprises(
+                state.store(),
+                &user.principal,
+                &table,
+                upload.dry_run,
+                today(),
+            )
+            .await
+        }
         _ => return Err(WebError::NotFound),
     };
     let chrome = Chrome::new(lang, Some(&user), "transfer");
     let (status, page) = match result {
-        Ok(report) => (StatusCode::OK, ImportResult { chrome, file: upload.file_name, report: Some(report), message: None, issues: vec![] }),
+        Ok(report) => (
+            StatusCode::OK,
+            ImportResult {
+                chrome,
+                file: upload.file_name,
+                report: Some(report),
+                message: None,
+                issues: vec![],
+            },
+        ),
         Err(innozone_app::AppError::Import(issues)) => {
             let message = lang.t_with("transfer.problems", &[("count", issues.len().to_string())]);
-            (StatusCode::UNPROCESSABLE_ENTITY, ImportResult { chrome, file: upload.file_name, report: None, message: Some(message), issues: issues_json(&issues, lang) })
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportResult {
+                    chrome,
+                    file: upload.file_name,
+                    report: None,
+                    message: Some(message),
+                    issues: issues_json(&issues, lang),
+                },
+            )
         }
         Err(e) => return Err(e.into()),
     };
@@ -95,7 +152,14 @@ pub fn attachment(bytes: Vec<u8>, file_name: &str, format: FileFormat) -> Respon
         FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         FileFormat::Csv => "text/csv; charset=utf-8",
     };
-    let disposition = format!("attachment; filename=\"{}\"; filename*=UTF-8''{}", file_name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-', "_"), crate::error::urlencode(file_name));
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        file_name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+            "_"
+        ),
+        crate::error::urlencode(file_name)
+    );
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
@@ -116,17 +180,35 @@ fn export_name(lang: Lang, what: &str, format: FileFormat) -> String {
         FileFormat::Xlsx => "xlsx",
         FileFormat::Csv => "csv",
     };
-    format!("{}-{}.{ext}", lang.t(&format!("transfer.file.{what}")), today())
+    format!(
+        "{}-{}.{ext}",
+        lang.t(&format!("transfer.file.{what}")),
+        today()
+    )
 }
 
-pub async fn export(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(file): Path<String>, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+pub async fn export(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(file): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
     let (what, format) = split_file(&file)?;
     let hierarchy = state.hierarchy().await?;
     let sheet = match what {
         "units" => units_sheet(&user.principal, &hierarchy, today()),
         "enterprises" => {
             let (query, unit) = enterprise_query(&q, &hierarchy)?;
-            enterprises_sheet(state.store(), &user.principal, &hierarchy, query, unit, today()).await?
+            enterprises_sheet(
+                state.store(),
+                &user.principal,
+                &hierarchy,
+                query,
+                unit,
+                today(),
+            )
+            .await?
         }
         _ => return Err(WebError::NotFound),
     };
@@ -134,7 +216,11 @@ pub async fn export(State(state): State<AppState>, Language(lang): Language, use
     Ok(attachment(bytes, &export_name(lang, what, format), format))
 }
 
-pub async fn template(Language(lang): Language, _user: CurrentUser, Path(file): Path<String>) -> Result<Response, WebError> {
+pub async fn template(
+    Language(lang): Language,
+    _user: CurrentUser,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
     let (what, format) = split_file(&file)?;
     if format != FileFormat::Xlsx {
         return Err(WebError::NotFound);

@@ -7,7 +7,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
-use innozone_app::registry::{ChildSummary, UnitOverview, form_table, import_units, subtree_figures, unit_overview};
+use innozone_app::registry::{
+    ChildSummary, UnitOverview, form_table, import_units, subtree_figures, unit_overview,
+};
 use innozone_domain::Date;
 use innozone_domain::accounts::Binding;
 use innozone_domain::registry::import::parse_date;
@@ -55,21 +57,48 @@ pub struct DateQuery {
     date: Option<String>,
 }
 
-fn flatten(hierarchy: &Hierarchy, tree: &innozone_domain::registry::Tree, root: UnitId, depth: usize, direct: &HashMap<UnitId, UnitFigures>, out: &mut Vec<TreeRow>) {
-    let Some(unit) = hierarchy.unit(root) else { return };
-    out.push(TreeRow { depth, unit: unit.clone(), figures: subtree_figures(tree, root, direct), children: tree.children(root).len() });
+fn flatten(
+    hierarchy: &Hierarchy,
+    tree: &innozone_domain::registry::Tree,
+    root: UnitId,
+    depth: usize,
+    direct: &HashMap<UnitId, UnitFigures>,
+    out: &mut Vec<TreeRow>,
+) {
+    let Some(unit) = hierarchy.unit(root) else {
+        return;
+    };
+    out.push(TreeRow {
+        depth,
+        unit: unit.clone(),
+        figures: subtree_figures(tree, root, direct),
+        children: tree.children(root).len(),
+    });
     for c in tree.children(root) {
         flatten(hierarchy, tree, *c, depth + 1, direct, out);
     }
 }
 
-pub async fn tree(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Query(q): Query<DateQuery>) -> Result<Response, WebError> {
+pub async fn tree(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Query(q): Query<DateQuery>,
+) -> Result<Response, WebError> {
     let p = &user.principal;
     if matches!(p.binding, Binding::Enterprise(_)) {
         return Err(WebError::Forbidden);
     }
     let today = today();
-    let date = q.date.as_deref().and_then(parse_date).unwrap_or(today);
+    let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => today,
+        Some(text) => parse_date(text).ok_or_else(|| {
+            WebError::BadRequest(crate::error::Problem::Key(
+                "tree.bad_date",
+                vec![("value", text.to_string())],
+            ))
+        })?,
+    };
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(date);
     let roots: Vec<UnitId> = match p.home_unit() {
@@ -77,13 +106,30 @@ pub async fn tree(State(state): State<AppState>, Language(lang): Language, user:
         None => tree.roots.clone(),
     };
     let visible: Vec<UnitId> = roots.iter().flat_map(|r| tree.subtree(*r)).collect();
-    let direct = if p.sees_enterprises() { state.store().unit_figures(&visible, date).await? } else { HashMap::new() };
+    let direct = if p.sees_enterprises() {
+        state.store().unit_figures(&visible, date).await?
+    } else {
+        HashMap::new()
+    };
     let mut rows = Vec::new();
     for r in roots {
         flatten(&hierarchy, &tree, r, 0, &direct, &mut rows);
     }
-    let detached = if p.home_unit().is_none() { tree.detached.iter().filter_map(|u| hierarchy.unit(*u).cloned()).collect() } else { Vec::new() };
-    let page = TreePage { chrome: Chrome::new(lang, Some(&user), "units"), date, is_today: date == today, rows, detached };
+    let detached = if p.home_unit().is_none() {
+        tree.detached
+            .iter()
+            .filter_map(|u| hierarchy.unit(*u).cloned())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let page = TreePage {
+        chrome: Chrome::new(lang, Some(&user), "units"),
+        date,
+        is_today: date == today,
+        rows,
+        detached,
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -105,7 +151,11 @@ impl UnitPage {
         grouped(*v.borrow())
     }
     fn kind_selected(&self, k: &UnitKind) -> &'static str {
-        if *k == self.o.unit.kind { "selected" } else { "" }
+        if *k == self.o.unit.kind {
+            "selected"
+        } else {
+            ""
+        }
     }
     fn may_contain(&self, k: &UnitKind) -> bool {
         self.o.unit.kind.may_contain(*k)
@@ -114,25 +164,41 @@ impl UnitPage {
         grouped(c.figures.enterprises)
     }
     fn park_name(&self, e: &Enterprise) -> String {
-        e.park.and_then(|p| self.park_names.get(&p).cloned()).unwrap_or_default()
+        e.park
+            .and_then(|p| self.park_names.get(&p).cloned())
+            .unwrap_or_default()
     }
     fn leading(&self) -> String {
         self.o.unit.leading_industries.join("、")
     }
     fn area(&self) -> String {
-        self.o.unit.area_km2.map(|a| a.to_string()).unwrap_or_default()
+        self.o
+            .unit
+            .area_km2
+            .map(|a| a.to_string())
+            .unwrap_or_default()
     }
     fn population_grouped(&self) -> String {
-        self.o.unit.population.map(grouped).unwrap_or_else(|| "—".to_string())
+        self.o
+            .unit
+            .population
+            .map(grouped)
+            .unwrap_or_else(|| "—".to_string())
     }
     fn population(&self) -> String {
-        self.o.unit.population.map(|a| a.to_string()).unwrap_or_default()
+        self.o
+            .unit
+            .population
+            .map(|a| a.to_string())
+            .unwrap_or_default()
     }
     fn role_code(&self) -> &'static str {
         self.o.unit.spatial_role.map(|r| r.code()).unwrap_or("")
     }
     fn until_text(&self, until: &Option<Date>) -> String {
-        until.map(|d| d.to_string()).unwrap_or_else(|| self.chrome.t("unit.membership_open"))
+        until
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| self.chrome.t("unit.membership_open"))
     }
 }
 
@@ -140,19 +206,38 @@ fn find_unit<'a>(hierarchy: &'a Hierarchy, code: &str) -> Result<&'a Unit, WebEr
     hierarchy.unit_by_code(code).ok_or(WebError::NotFound)
 }
 
-pub async fn page(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(code): Path<String>) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let unit = find_unit(&hierarchy, &code)?.id;
     let today = today();
     let o = unit_overview(state.store(), &user.principal, &hierarchy, unit, today).await?;
     let (enterprises, enterprise_total) = if user.principal.sees_enterprises() {
-        let q = EnterpriseQuery { today: Some(today), limit: 10, ..Default::default() };
-        let list = innozone_app::registry::search_enterprises(state.store(), &user.principal, &hierarchy.as_of(today), q, Some(unit)).await?;
+        let q = EnterpriseQuery {
+            today: Some(today),
+            limit: 10,
+            ..Default::default()
+        };
+        let list = innozone_app::registry::search_enterprises(
+            state.store(),
+            &user.principal,
+            &hierarchy.as_of(today),
+            q,
+            Some(unit),
+        )
+        .await?;
         (list.items, list.total)
     } else {
         (Vec::new(), 0)
     };
-    let park_names = hierarchy.units().map(|u| (u.id, u.name_zh.clone())).collect();
+    let park_names = hierarchy
+        .units()
+        .map(|u| (u.id, u.name_zh.clone()))
+        .collect();
     let page = UnitPage {
         chrome: Chrome::new(lang, Some(&user), "units"),
         o,
@@ -187,7 +272,10 @@ fn unit_fields(code: &str, f: UnitForm, parent: Option<&str>) -> Vec<(&'static s
         ("kind", f.kind),
         ("area_km2", f.area_km2.unwrap_or_default()),
         ("population", f.population.unwrap_or_default()),
-        ("leading_industries", f.leading_industries.unwrap_or_default()),
+        (
+            "leading_industries",
+            f.leading_industries.unwrap_or_default(),
+        ),
         ("spatial_role", f.spatial_role.unwrap_or_default()),
     ];
     if let Some(p) = parent {
@@ -199,7 +287,13 @@ fn unit_fields(code: &str, f: UnitForm, parent: Option<&str>) -> Vec<(&'static s
 
 /// Saves a form through the import path; answers with the located problems, or sends the
 /// browser to `target`.
-async fn save_units(state: &AppState, lang: innozone_i18n::Lang, user: &CurrentUser, fields: Vec<(&'static str, String)>, target: String) -> Result<Response, WebError> {
+async fn save_units(
+    state: &AppState,
+    lang: innozone_i18n::Lang,
+    user: &CurrentUser,
+    fields: Vec<(&'static str, String)>,
+    target: String,
+) -> Result<Response, WebError> {
     let table = form_table(&fields);
     match import_units(state.store(), &user.principal, &table, false, today()).await {
         Ok(_) => redirect_htmx(&target),
@@ -208,23 +302,48 @@ async fn save_units(state: &AppState, lang: innozone_i18n::Lang, user: &CurrentU
     }
 }
 
-pub async fn update(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(code): Path<String>, Form(f): Form<UnitForm>) -> Result<Response, WebError> {
+pub async fn update(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(f): Form<UnitForm>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let unit = find_unit(&hierarchy, &code)?;
-    if !user.principal.may_write_unit(unit.id, &hierarchy.as_of(today())) {
+    if !user
+        .principal
+        .may_write_unit(unit.id, &hierarchy.as_of(today()))
+    {
         return Err(WebError::Forbidden);
     }
     let target = format!("/units/{code}");
     save_units(&state, lang, &user, unit_fields(&code, f, None), target).await
 }
 
-pub async fn create_child(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(parent): Path<String>, Form(f): Form<UnitForm>) -> Result<Response, WebError> {
+pub async fn create_child(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(parent): Path<String>,
+    Form(f): Form<UnitForm>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let unit = find_unit(&hierarchy, &parent)?;
-    if !user.principal.may_create_unit_under(Some(unit.id), &hierarchy.as_of(today())) {
+    if !user
+        .principal
+        .may_create_unit_under(Some(unit.id), &hierarchy.as_of(today()))
+    {
         return Err(WebError::Forbidden);
     }
     let code = f.code.clone().unwrap_or_default();
     let target = format!("/units/{}", crate::error::urlencode(code.trim()));
-    save_units(&state, lang, &user, unit_fields(&code, f, Some(&parent)), target).await
+    save_units(
+        &state,
+        lang,
+        &user,
+        unit_fields(&code, f, Some(&parent)),
+        target,
+    )
+    .await
 }

@@ -4,7 +4,9 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::accounts::{NewAccount, create_account, generate_password, may_manage, update_account};
+use innozone_app::accounts::{
+    NewAccount, create_account, generate_password, may_manage, update_account,
+};
 use innozone_app::clock::today;
 use innozone_domain::accounts::{Binding, Password, Role, Username};
 use innozone_domain::registry::{CreditCode, Hierarchy, Tree, Unit};
@@ -51,10 +53,18 @@ struct Saved {
     link: String,
 }
 
-async fn node_label(store: &dyn Store, hierarchy: &Hierarchy, binding: Binding, chrome: &Chrome) -> String {
+async fn node_label(
+    store: &dyn Store,
+    hierarchy: &Hierarchy,
+    binding: Binding,
+    chrome: &Chrome,
+) -> String {
     match binding {
         Binding::Everything => chrome.t("users.everything"),
-        Binding::Unit(u) => hierarchy.unit(u).map(|u| u.name_zh.clone()).unwrap_or_else(|| u.to_string()),
+        Binding::Unit(u) => hierarchy
+            .unit(u)
+            .map(|u| u.name_zh.clone())
+            .unwrap_or_else(|| u.to_string()),
         Binding::Enterprise(e) => match store.enterprise(e).await {
             Ok(Some(e)) => e.name.clone(),
             _ => e.to_string(),
@@ -66,14 +76,22 @@ async fn node_label(store: &dyn Store, hierarchy: &Hierarchy, binding: Binding, 
 fn assignable_units(hierarchy: &Hierarchy, tree: &Tree, user: &CurrentUser) -> Vec<Unit> {
     let mut units: Vec<Unit> = hierarchy
         .units()
-        .filter(|u| user.principal.may_assign(Role::ParkStaff, Binding::Unit(u.id), None, tree) || user.principal.role == Role::Administrator)
+        .filter(|u| {
+            user.principal
+                .may_assign(Role::ParkStaff, Binding::Unit(u.id), None, tree)
+                || user.principal.role == Role::Administrator
+        })
         .cloned()
         .collect();
     units.sort_by(|a, b| a.code.cmp(&b.code));
     units
 }
 
-pub async fn list(State(state): State<AppState>, Language(lang): Language, user: CurrentUser) -> Result<Response, WebError> {
+pub async fn list(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
     if !user.principal.may_manage_users() {
         return Err(WebError::Forbidden);
     }
@@ -87,7 +105,12 @@ pub async fn list(State(state): State<AppState>, Language(lang): Language, user:
             users.push(UserRow { user: u, node });
         }
     }
-    let page = UsersPage { units: assignable_units(&hierarchy, &tree, &user), chrome, users, roles: Role::ALL.to_vec() };
+    let page = UsersPage {
+        units: assignable_units(&hierarchy, &tree, &user),
+        chrome,
+        users,
+        roles: Role::ALL.to_vec(),
+    };
     Ok(render(&page)?.into_response())
 }
 
@@ -106,47 +129,102 @@ fn bad(key: &'static str) -> WebError {
     WebError::BadRequest(Problem::Key(key, vec![]))
 }
 
-async fn binding_from(state: &AppState, hierarchy: &Hierarchy, role: Role, f: &AccountForm) -> Result<Binding, WebError> {
+async fn binding_from(
+    state: &AppState,
+    lang: innozone_i18n::Lang,
+    hierarchy: &Hierarchy,
+    role: Role,
+    f: &AccountForm,
+) -> Result<Binding, WebError> {
     let unit = f.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let code = f.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let code = f
+        .credit_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if role.binds_to_enterprise() {
         let code = code.ok_or_else(|| bad("users.need_credit_code"))?;
-        let code = CreditCode::parse(code).map_err(|e| WebError::BadRequest(Problem::Key("users.bad_credit_code", vec![("reason", innozone_i18n::Localize::localize(&e, innozone_i18n::Lang::ZhCn))])))?;
-        let e = state.store().enterprise_by_code(&code).await?.ok_or_else(|| bad("users.unknown_enterprise"))?;
+        let code = CreditCode::parse(code).map_err(|e| {
+            WebError::BadRequest(Problem::Key(
+                "users.bad_credit_code",
+                vec![("reason", innozone_i18n::Localize::localize(&e, lang))],
+            ))
+        })?;
+        let e = state
+            .store()
+            .enterprise_by_code(&code)
+            .await?
+            .ok_or_else(|| bad("users.unknown_enterprise"))?;
         return Ok(Binding::Enterprise(e.id));
     }
     match unit {
-        Some(u) => Ok(Binding::Unit(hierarchy.unit_by_code(u).ok_or_else(|| bad("users.unknown_unit"))?.id)),
+        Some(u) => Ok(Binding::Unit(
+            hierarchy
+                .unit_by_code(u)
+                .ok_or_else(|| bad("users.unknown_unit"))?
+                .id,
+        )),
         None => Ok(Binding::Everything),
     }
 }
 
-pub async fn create(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Form(f): Form<AccountForm>) -> Result<Response, WebError> {
+pub async fn create(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, WebError> {
     if !user.principal.may_manage_users() {
         return Err(WebError::Forbidden);
     }
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
-    let username = Username::parse(f.username.as_deref().unwrap_or("")).map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
+    let username = Username::parse(f.username.as_deref().unwrap_or(""))
+        .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
     let role = Role::parse(&f.role).ok_or_else(|| bad("users.unknown_role"))?;
-    let binding = binding_from(&state, &hierarchy, role, &f).await?;
-    let typed = f.password.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let binding = binding_from(&state, lang, &hierarchy, role, &f).await?;
+    let typed = f
+        .password
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let (password, shown) = match typed {
-        Some(p) => (Password::parse(p).map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?, None),
+        Some(p) => (
+            Password::parse(p)
+                .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?,
+            None,
+        ),
         None => {
             let p = generate_password();
             let shown = p.expose().to_string();
             (p, Some(shown))
         }
     };
-    let account = NewAccount { username, display_name: f.display_name.trim().to_string(), role, binding, password, must_change_password: true };
+    let account = NewAccount {
+        username,
+        display_name: f.display_name.trim().to_string(),
+        role,
+        binding,
+        password,
+        must_change_password: true,
+    };
     let created = create_account(state.store(), &user.principal, &tree, account).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
-    let page = Saved { message: chrome.t1("users.created", "username", &created.username), chrome, password: shown, link: format!("/users/{}", created.id) };
+    let page = Saved {
+        message: chrome.t1("users.created", "username", &created.username),
+        chrome,
+        password: shown,
+        link: format!("/users/{}", created.id),
+    };
     Ok(render(&page)?.into_response())
 }
 
-pub async fn page(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let target = state.store().user(id).await?.ok_or(WebError::NotFound)?;
@@ -156,37 +234,86 @@ pub async fn page(State(state): State<AppState>, Language(lang): Language, user:
     let chrome = Chrome::new(lang, Some(&user), "users");
     let node = node_label(state.store(), &hierarchy, target.binding, &chrome).await;
     let unit_code = match target.binding {
-        Binding::Unit(u) => hierarchy.unit(u).map(|u| u.code.to_string()).unwrap_or_default(),
+        Binding::Unit(u) => hierarchy
+            .unit(u)
+            .map(|u| u.code.to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     };
     let credit_code = match target.binding {
-        Binding::Enterprise(e) => state.store().enterprise(e).await?.map(|e| e.credit_code.to_string()).unwrap_or_default(),
+        Binding::Enterprise(e) => state
+            .store()
+            .enterprise(e)
+            .await?
+            .map(|e| e.credit_code.to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     };
-    let page = UserPage { units: assignable_units(&hierarchy, &tree, &user), chrome, row: UserRow { user: target, node }, roles: Role::ALL.to_vec(), unit_code, credit_code };
+    let page = UserPage {
+        units: assignable_units(&hierarchy, &tree, &user),
+        chrome,
+        row: UserRow { user: target, node },
+        roles: Role::ALL.to_vec(),
+        unit_code,
+        credit_code,
+    };
     Ok(render(&page)?.into_response())
 }
 
-pub async fn update(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>, Form(f): Form<AccountForm>) -> Result<Response, WebError> {
+pub async fn update(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountForm>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let role = Role::parse(&f.role).ok_or_else(|| bad("users.unknown_role"))?;
-    let binding = binding_from(&state, &hierarchy, role, &f).await?;
-    let update = UserUpdate { display_name: f.display_name.trim().to_string(), role, binding, active: f.active.is_some() };
+    let binding = binding_from(&state, lang, &hierarchy, role, &f).await?;
+    let update = UserUpdate {
+        display_name: f.display_name.trim().to_string(),
+        role,
+        binding,
+        active: f.active.is_some(),
+    };
     let saved = update_account(state.store(), &user.principal, &tree, id, update).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
-    let page = Saved { message: chrome.t1("users.saved", "username", &saved.username), chrome, password: None, link: format!("/users/{id}") };
+    let page = Saved {
+        message: chrome.t1("users.saved", "username", &saved.username),
+        chrome,
+        password: None,
+        link: format!("/users/{id}"),
+    };
     Ok(render(&page)?.into_response())
 }
 
 /// Sets a new random password, shown once; the user must change it at next log-in.
-pub async fn reset_password(State(state): State<AppState>, Language(lang): Language, user: CurrentUser, Path(id): Path<i64>) -> Result<Response, WebError> {
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let password = generate_password();
-    innozone_app::accounts::set_password(state.store(), &user.principal, &tree, id, None, &password).await?;
+    innozone_app::accounts::set_password(
+        state.store(),
+        &user.principal,
+        &tree,
+        id,
+        None,
+        &password,
+    )
+    .await?;
     state.store().delete_user_sessions(id).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
-    let page = Saved { message: chrome.t("users.password_reset"), chrome, password: Some(password.expose().to_string()), link: format!("/users/{id}") };
+    let page = Saved {
+        message: chrome.t("users.password_reset"),
+        chrome,
+        password: Some(password.expose().to_string()),
+        link: format!("/users/{id}"),
+    };
     Ok(render(&page)?.into_response())
 }
