@@ -172,6 +172,62 @@ async fn check_binding_exists(
     Ok(())
 }
 
+/// The node an account is to be bound to, from the codes a form, a request or the command
+/// line gives: an enterprise filer's enterprise by credit code, anyone else's unit by code,
+/// the whole platform when neither is given. Whether the role may have that node is
+/// decided when the account is saved.
+pub async fn resolve_binding(
+    store: &dyn Store,
+    hierarchy: &innozone_domain::registry::Hierarchy,
+    role: Role,
+    unit_code: Option<&str>,
+    credit_code: Option<&str>,
+) -> Result<Binding, AppError> {
+    let given = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    if role.binds_to_enterprise() {
+        let code = given(credit_code).ok_or(AppError::Binding(
+            innozone_domain::accounts::BindingError::FilerNeedsEnterprise,
+        ))?;
+        let code = innozone_domain::registry::CreditCode::parse(&code)?;
+        let enterprise =
+            store
+                .enterprise_by_code(&code)
+                .await?
+                .ok_or_else(|| AppError::UnknownReference {
+                    entity: "enterprise",
+                    key: code.to_string(),
+                })?;
+        return Ok(Binding::Enterprise(enterprise.id));
+    }
+    match given(unit_code) {
+        Some(code) => hierarchy
+            .unit_by_code(&code)
+            .map(|u| Binding::Unit(u.id))
+            .ok_or(AppError::UnknownReference {
+                entity: "unit",
+                key: code,
+            }),
+        None => Ok(Binding::Everything),
+    }
+}
+
+/// The password an administrator typed for a new account, or a generated one; the
+/// generated one is returned in clear to be shown once.
+pub fn typed_or_generated(typed: Option<&str>) -> Result<(Password, Option<String>), AppError> {
+    match typed.filter(|p| !p.trim().is_empty()) {
+        Some(p) => Ok((Password::parse(p)?, None)),
+        None => {
+            let p = generate_password();
+            let shown = p.expose().to_string();
+            Ok((p, Some(shown)))
+        }
+    }
+}
+
 pub struct NewAccount {
     pub username: Username,
     pub display_name: String,

@@ -1,4 +1,5 @@
 use innozone_domain::accounts::{BindingError, CredentialError};
+use innozone_domain::registry::CreditCodeError;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_store::StoreError;
 
@@ -10,6 +11,12 @@ pub enum AppError {
     Forbidden,
     #[error("{entity} '{key}' does not exist")]
     NotFound { entity: &'static str, key: String },
+    /// A code in the request names nothing: the unit or enterprise an account is to be
+    /// bound to, say. Unlike `NotFound`, the request itself was found and is at fault.
+    #[error("no {entity} has the code '{key}'")]
+    UnknownReference { entity: &'static str, key: String },
+    #[error(transparent)]
+    CreditCode(#[from] CreditCodeError),
     #[error("the file has {} problem(s)", .0.len())]
     Import(Vec<ImportIssue>),
     #[error("the file cannot be read: {0}")]

@@ -8,7 +8,6 @@ use innozone_app::accounts::{NewAccount, operator_principal};
 use innozone_app::clock::{format_unix, today};
 use innozone_app::registry::{self, ImportReport};
 use innozone_domain::accounts::{Binding, Password, Role, Username};
-use innozone_domain::registry::CreditCode;
 use innozone_example::Scale;
 use innozone_exchange::FileFormat;
 use innozone_i18n::Lang;
@@ -356,31 +355,14 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                     ),
                 )
             })?;
-            let binding = match (unit, enterprise) {
-                (_, Some(code)) => {
-                    let code = CreditCode::parse(&code)
-                        .map_err(|e| Failure::Input(innozone_i18n::Localize::localize(&e, lang)))?;
-                    let e = store.enterprise_by_code(&code).await?.ok_or_else(|| {
-                        Failure::App(innozone_app::AppError::NotFound {
-                            entity: "enterprise",
-                            key: code.to_string(),
-                        })
-                    })?;
-                    Binding::Enterprise(e.id)
-                }
-                (Some(code), None) => Binding::Unit(
-                    hierarchy
-                        .unit_by_code(&code)
-                        .ok_or_else(|| {
-                            Failure::App(innozone_app::AppError::NotFound {
-                                entity: "unit",
-                                key: code.clone(),
-                            })
-                        })?
-                        .id,
-                ),
-                (None, None) => Binding::Everything,
-            };
+            let binding = innozone_app::accounts::resolve_binding(
+                store.as_ref(),
+                &hierarchy,
+                role,
+                unit.as_deref(),
+                enterprise.as_deref(),
+            )
+            .await?;
             let (password, shown) = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()

@@ -45,9 +45,10 @@ impl Failure {
                 AppError::Import(_)
                 | AppError::File(_)
                 | AppError::Credential(_)
-                | AppError::Binding(_),
+                | AppError::Binding(_)
+                | AppError::CreditCode(_),
             ) => 3,
-            Failure::App(AppError::NotFound { .. }) => 5,
+            Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
             Failure::App(AppError::Store(e)) | Failure::Store(e) => store_code(e),
             Failure::App(AppError::Hashing) | Failure::Io(_) => 1,
@@ -115,6 +116,17 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         ),
         Failure::App(AppError::Credential(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Binding(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::CreditCode(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::UnknownReference { entity, key }) => eprintln!(
+            "{prefix}{}",
+            lang.t_with(
+                "error.unknown_reference",
+                &[
+                    ("entity", lang.t(&format!("entity.{entity}"))),
+                    ("key", key.clone())
+                ]
+            )
+        ),
         Failure::App(AppError::Hashing) => eprintln!("{prefix}{}", lang.t("error.internal")),
         Failure::Input(message) | Failure::Io(message) => eprintln!("{prefix}{message}"),
     }

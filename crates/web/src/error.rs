@@ -67,6 +67,14 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
             lang.t_with("error.import", &[("count", issues.len().to_string())])
         }
         AppError::File(reason) => lang.t_with("error.file", &[("reason", reason.clone())]),
+        AppError::UnknownReference { entity, key } => lang.t_with(
+            "error.unknown_reference",
+            &[
+                ("entity", lang.t(&format!("entity.{entity}"))),
+                ("key", key.clone()),
+            ],
+        ),
+        AppError::CreditCode(c) => c.localize(lang),
         AppError::Credential(c) => c.localize(lang),
         AppError::Binding(b) => b.localize(lang),
         AppError::Store(s) => store_message(s, lang),

@@ -264,6 +264,54 @@ impl RowReader<'_> {
         ));
     }
 
+    /// Reports a problem of a field that has its own column (or of the row, if not).
+    fn report_field(&mut self, key: &'static str, problem: ImportProblem) {
+        let column = self.cell(key).map(|(c, _)| c);
+        self.report(key, column, problem);
+    }
+
+    /// A value from a fixed list (a kind, a size class…): `Some(None)` when an optional one
+    /// is absent, `None` when it is missing or not in the list (reported).
+    fn choice<T>(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        parse: impl FnOnce(&str) -> Option<T>,
+        problem: impl FnOnce(String) -> ImportProblem,
+    ) -> Option<Option<T>> {
+        let text = if required {
+            self.required_text(key)?
+        } else {
+            match self.optional_text(key) {
+                Some(t) => t,
+                None => return Some(None),
+            }
+        };
+        match parse(&text) {
+            Some(v) => Some(Some(v)),
+            None => {
+                self.report_field(key, problem(text));
+                None
+            }
+        }
+    }
+
+    /// Reports a key (a code) that an earlier row of the file already has.
+    fn unique(&mut self, key: &'static str, value: &str, seen: &mut HashMap<String, usize>) {
+        match seen.get(value) {
+            Some(first) => {
+                let problem = ImportProblem::DuplicateInFile {
+                    key: value.to_string(),
+                    first_row: *first,
+                };
+                self.report_field(key, problem);
+            }
+            None => {
+                seen.insert(value.to_string(), self.row.number);
+            }
+        }
+    }
+
     fn optional_text(&mut self, key: &'static str) -> Option<String> {
         match self.cell(key) {
             Some((_, c)) if !c.is_empty() => Some(c.as_text()),
@@ -451,8 +499,45 @@ fn check_rows(table: &Table, issues: &mut Vec<ImportIssue>) {
     }
 }
 
-pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> {
-    let (rows, issues) = parse_unit_rows_partial(table);
+/// Runs `read_row` over every non-empty row. A row counts only if it raised no problem;
+/// `seen` holds the keys met so far, for duplicates within the file. When a column is
+/// missing no row is read: every row would repeat the same problem.
+fn parse_rows<R>(
+    table: &Table,
+    specs: &[ColumnSpec],
+    mut read_row: impl FnMut(&mut RowReader<'_>, &mut HashMap<String, usize>) -> Option<R>,
+) -> (Vec<R>, Vec<ImportIssue>) {
+    let mut issues = Vec::new();
+    let columns = ColumnMap::build(table, specs, &mut issues);
+    check_rows(table, &mut issues);
+    if !issues.is_empty() {
+        return (Vec::new(), issues);
+    }
+    let mut rows = Vec::new();
+    let mut seen = HashMap::new();
+    for row in table
+        .rows
+        .iter()
+        .filter(|r| !r.cells.iter().all(Cell::is_empty))
+    {
+        let before = issues.len();
+        let mut reader = RowReader {
+            table,
+            row,
+            columns: &columns,
+            issues: &mut issues,
+        };
+        let parsed = read_row(&mut reader, &mut seen);
+        if issues.len() == before {
+            rows.extend(parsed);
+        }
+    }
+    (rows, issues)
+}
+
+fn all_or_issues<R>(
+    (rows, issues): (Vec<R>, Vec<ImportIssue>),
+) -> Result<Vec<R>, Vec<ImportIssue>> {
     if issues.is_empty() {
         Ok(rows)
     } else {
@@ -460,48 +545,23 @@ pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> 
     }
 }
 
-/// The rows that parse, and the problems of the others. When a column is missing no row
-/// is parsed: every row would repeat the same problem.
+pub fn parse_unit_rows(table: &Table) -> Result<Vec<UnitRow>, Vec<ImportIssue>> {
+    all_or_issues(parse_unit_rows_partial(table))
+}
+
+/// The rows that parse, and the problems of the others.
 pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>) {
-    let mut issues = Vec::new();
-    let columns = ColumnMap::build(table, &UNIT_COLUMNS, &mut issues);
-    check_rows(table, &mut issues);
-    if !issues.is_empty() {
-        return (Vec::new(), issues);
-    }
-    let mut rows = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in table
-        .rows
-        .iter()
-        .filter(|r| !r.cells.iter().all(Cell::is_empty))
-    {
-        let before = issues.len();
-        let mut r = RowReader {
-            table,
-            row,
-            columns: &columns,
-            issues: &mut issues,
-        };
+    parse_rows(table, &UNIT_COLUMNS, |r, seen| {
         let code_text = r.code_text("code", true);
-        let code = r.parsed(
-            "code",
-            code_text.clone(),
-            UnitCode::parse,
-            ImportProblem::Unit,
-        );
+        if let Some(code) = &code_text {
+            r.unique("code", code, seen);
+        }
+        let code = r.parsed("code", code_text, UnitCode::parse, ImportProblem::Unit);
         let name_zh = r.required_text("name_zh");
         let name_en = r.optional_text("name_en");
-        let kind_text = r.required_text("kind");
-        let kind = match kind_text {
-            None => None,
-            Some(t) => r.parsed(
-                "kind",
-                Some(t.clone()),
-                |s| UnitKind::parse(s).ok_or(()),
-                |_| ImportProblem::Unit(UnitError::UnknownKind { value: t }),
-            ),
-        };
+        let kind = r.choice("kind", true, UnitKind::parse, |value| {
+            ImportProblem::Unit(UnitError::UnknownKind { value })
+        });
         let parent_text = r.code_text("parent_code", false);
         let parent = r.parsed(
             "parent_code",
@@ -516,67 +576,18 @@ pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>
             .optional_text("leading_industries")
             .map(|t| split_list(&t))
             .unwrap_or_default();
-        let role_text = r.optional_text("spatial_role");
-        let spatial_role = match role_text {
-            None => Some(None),
-            Some(t) => r
-                .parsed(
-                    "spatial_role",
-                    Some(t.clone()),
-                    |s| SpatialRole::parse(s).ok_or(()),
-                    |_| ImportProblem::Unit(UnitError::UnknownSpatialRole { value: t }),
-                )
-                .map(Some),
-        };
-        if let Some(code) = &code_text {
-            if let Some(first) = seen.get(code) {
-                let column = columns.index.get("code").map(|c| c + 1);
-                issues.push(issue(
-                    table,
-                    row.number,
-                    column,
-                    Some("code"),
-                    ImportProblem::DuplicateInFile {
-                        key: code.clone(),
-                        first_row: *first,
-                    },
-                ));
-            } else {
-                seen.insert(code.clone(), row.number);
-            }
-        }
-        if issues.len() > before {
-            continue;
-        }
-        let (
-            Some(code),
-            Some(name_zh),
-            Some(kind),
-            Some(member_since),
-            Some(area_km2),
-            Some(population),
-            Some(spatial_role),
-        ) = (
-            code,
-            name_zh,
-            kind,
-            member_since,
-            area_km2,
-            population,
-            spatial_role,
-        )
-        else {
-            continue;
-        };
+        let spatial_role = r.choice("spatial_role", false, SpatialRole::parse, |value| {
+            ImportProblem::Unit(UnitError::UnknownSpatialRole { value })
+        });
         let draft = UnitDraft {
-            code,
-            name_zh,
+            code: code?,
+            name_zh: name_zh?,
             name_en,
-            kind,
-            area_km2,
-            population,
+            kind: kind??,
+            area_km2: area_km2?,
+            population: population?,
             leading_industries,
-            spatial_role,
+            spatial_role: spatial_role?,
         };
         if let Err(e) = draft.validate() {
             let field = match e {
@@ -584,58 +595,25 @@ pub fn parse_unit_rows_partial(table: &Table) -> (Vec<UnitRow>, Vec<ImportIssue>
                 UnitError::NegativePopulation { .. } => "population",
                 _ => "name_zh",
             };
-            let column = columns.index.get(field).map(|c| c + 1);
-            issues.push(issue(
-                table,
-                row.number,
-                column,
-                Some(field),
-                ImportProblem::Unit(e),
-            ));
-            continue;
+            r.report_field(field, ImportProblem::Unit(e));
+            return None;
         }
-        rows.push(UnitRow {
-            row: row.number,
+        Some(UnitRow {
+            row: r.row.number,
             draft,
             parent,
-            member_since,
-        });
-    }
-    (rows, issues)
+            member_since: member_since?,
+        })
+    })
 }
 
 pub fn parse_enterprise_rows(table: &Table) -> Result<Vec<EnterpriseRow>, Vec<ImportIssue>> {
-    let (rows, issues) = parse_enterprise_rows_partial(table);
-    if issues.is_empty() {
-        Ok(rows)
-    } else {
-        Err(issues)
-    }
+    all_or_issues(parse_enterprise_rows_partial(table))
 }
 
-/// The rows that parse, and the problems of the others. When a column is missing no row
-/// is parsed: every row would repeat the same problem.
+/// The rows that parse, and the problems of the others.
 pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<ImportIssue>) {
-    let mut issues = Vec::new();
-    let columns = ColumnMap::build(table, &ENTERPRISE_COLUMNS, &mut issues);
-    check_rows(table, &mut issues);
-    if !issues.is_empty() {
-        return (Vec::new(), issues);
-    }
-    let mut rows = Vec::new();
-    let mut seen: HashMap<CreditCode, usize> = HashMap::new();
-    for row in table
-        .rows
-        .iter()
-        .filter(|r| !r.cells.iter().all(Cell::is_empty))
-    {
-        let before = issues.len();
-        let mut r = RowReader {
-            table,
-            row,
-            columns: &columns,
-            issues: &mut issues,
-        };
+    parse_rows(table, &ENTERPRISE_COLUMNS, |r, seen| {
         let code_text = r.code_text("credit_code", true);
         let credit_code = r.parsed(
             "credit_code",
@@ -643,6 +621,9 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
             CreditCode::parse,
             ImportProblem::CreditCode,
         );
+        if let Some(code) = &credit_code {
+            r.unique("credit_code", code.as_str(), seen);
+        }
         let name = r.required_text("name");
         let industry_text = r.code_text("industry_code", true);
         let industry = r.parsed(
@@ -651,98 +632,30 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
             IndustryCode::parse,
             ImportProblem::Industry,
         );
-        let field_text = r.optional_text("high_tech_field");
-        let high_tech_field = match field_text {
-            None => Some(None),
-            Some(t) => r
-                .parsed(
-                    "high_tech_field",
-                    Some(t.clone()),
-                    |s| HighTechField::parse(s).ok_or(()),
-                    |_| {
-                        ImportProblem::Enterprise(EnterpriseError::UnknownHighTechField {
-                            value: t,
-                        })
-                    },
-                )
-                .map(Some),
-        };
-        let size_text = r.required_text("size_class");
-        let size_class = match size_text {
-            None => None,
-            Some(t) => r.parsed(
-                "size_class",
-                Some(t.clone()),
-                |s| SizeClass::parse(s).ok_or(()),
-                |_| ImportProblem::Enterprise(EnterpriseError::UnknownSizeClass { value: t }),
-            ),
-        };
-        let reg_text = r.required_text("registration_type");
-        let registration_type = match reg_text {
-            None => None,
-            Some(t) => r.parsed(
-                "registration_type",
-                Some(t.clone()),
-                |s| RegistrationType::parse(s).ok_or(()),
-                |_| {
-                    ImportProblem::Enterprise(EnterpriseError::UnknownRegistrationType { value: t })
-                },
-            ),
-        };
+        let high_tech_field = r.choice("high_tech_field", false, HighTechField::parse, |value| {
+            ImportProblem::Enterprise(EnterpriseError::UnknownHighTechField { value })
+        });
+        let size_class = r.choice("size_class", true, SizeClass::parse, |value| {
+            ImportProblem::Enterprise(EnterpriseError::UnknownSizeClass { value })
+        });
+        let registration_type = r.choice(
+            "registration_type",
+            true,
+            RegistrationType::parse,
+            |value| ImportProblem::Enterprise(EnterpriseError::UnknownRegistrationType { value }),
+        );
         let park_text = r.code_text("park_code", true);
         let park = r.parsed("park_code", park_text, UnitCode::parse, ImportProblem::Unit);
         let located_since = r.date("located_since");
         let contact_name = r.optional_text("contact_name");
         let contact_phone = r.code_text("contact_phone", false);
-        if let Some(code) = &credit_code {
-            if let Some(first) = seen.get(code) {
-                let column = columns.index.get("credit_code").map(|c| c + 1);
-                issues.push(issue(
-                    table,
-                    row.number,
-                    column,
-                    Some("credit_code"),
-                    ImportProblem::DuplicateInFile {
-                        key: code.to_string(),
-                        first_row: *first,
-                    },
-                ));
-            } else {
-                seen.insert(code.clone(), row.number);
-            }
-        }
-        if issues.len() > before {
-            continue;
-        }
-        let (
-            Some(credit_code),
-            Some(name),
-            Some(industry),
-            Some(high_tech_field),
-            Some(size_class),
-            Some(registration_type),
-            Some(park),
-            Some(located_since),
-        ) = (
-            credit_code,
-            name,
-            industry,
-            high_tech_field,
-            size_class,
-            registration_type,
-            park,
-            located_since,
-        )
-        else {
-            continue;
-        };
         let draft = EnterpriseDraft {
-            credit_code,
-            name,
-            industry,
-            high_tech_field,
-            size_class,
-            registration_type,
+            credit_code: credit_code?,
+            name: name?,
+            industry: industry?,
+            high_tech_field: high_tech_field?,
+            size_class: size_class??,
+            registration_type: registration_type??,
             contact_name,
             contact_phone,
         };
@@ -751,24 +664,16 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
                 EnterpriseError::InvalidPhone { .. } => "contact_phone",
                 _ => "name",
             };
-            let column = columns.index.get(field).map(|c| c + 1);
-            issues.push(issue(
-                table,
-                row.number,
-                column,
-                Some(field),
-                ImportProblem::Enterprise(e),
-            ));
-            continue;
+            r.report_field(field, ImportProblem::Enterprise(e));
+            return None;
         }
-        rows.push(EnterpriseRow {
-            row: row.number,
+        Some(EnterpriseRow {
+            row: r.row.number,
             draft,
-            park,
-            located_since,
-        });
-    }
-    (rows, issues)
+            park: park?,
+            located_since: located_since?,
+        })
+    })
 }
 
 /// A unit to create or update.

@@ -7,20 +7,19 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use innozone_app::AppError;
 use innozone_app::accounts::{
-    NewAccount, create_account, generate_password, may_manage, update_account,
+    NewAccount, create_account, may_manage, resolve_binding, typed_or_generated, update_account,
 };
 use innozone_app::clock::today;
-use innozone_domain::accounts::{Binding, Password, Role, Username};
-use innozone_domain::registry::{CreditCode, EnterpriseId, Hierarchy};
-use innozone_i18n::{Lang, Localize};
+use innozone_domain::accounts::{Binding, Role, Username};
+use innozone_domain::registry::{EnterpriseId, Hierarchy};
+
 use innozone_store::{Store, UserRecord, UserUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{JsonBody, clean, parse_id};
+use super::{JsonBody, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::{ErrorJson, Problem, WebError};
-use crate::language::Language;
 use crate::state::AppState;
 
 /// An account as the API shows it; never its password hash.
@@ -185,38 +184,6 @@ fn parse_role(text: &str) -> Result<Role, WebError> {
     Role::parse(text).ok_or_else(|| bad("api.unknown_role", vec![("role", text.to_string())]))
 }
 
-/// The node named by a request: an enterprise (by credit code) for filers, else a unit,
-/// else everything. Whether the role may have it is the use case's decision.
-async fn binding_of(
-    state: &AppState,
-    hierarchy: &Hierarchy,
-    lang: Lang,
-    role: Role,
-    unit_code: &Option<String>,
-    credit_code: &Option<String>,
-) -> Result<Binding, WebError> {
-    if role.binds_to_enterprise() {
-        let code = clean(credit_code).ok_or_else(|| bad("api.need_credit_code", vec![]))?;
-        let parsed = CreditCode::parse(&code)
-            .map_err(|e| bad("api.bad_credit_code", vec![("reason", e.localize(lang))]))?;
-        let enterprise = state
-            .store()
-            .enterprise_by_code(&parsed)
-            .await?
-            .ok_or_else(|| bad("api.unknown_enterprise", vec![("code", code.clone())]))?;
-        return Ok(Binding::Enterprise(enterprise.id));
-    }
-    match clean(unit_code) {
-        Some(code) => {
-            let unit = hierarchy
-                .unit_by_code(&code)
-                .ok_or_else(|| bad("api.unknown_unit", vec![("code", code.clone())]))?;
-            Ok(Binding::Unit(unit.id))
-        }
-        None => Ok(Binding::Everything),
-    }
-}
-
 fn credential(e: innozone_domain::accounts::CredentialError) -> WebError {
     WebError::from(AppError::Credential(e))
 }
@@ -238,7 +205,6 @@ fn credential(e: innozone_domain::accounts::CredentialError) -> WebError {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Language(lang): Language,
     user: CurrentUser,
     JsonBody(request): JsonBody<NewUserRequest>,
 ) -> Result<(StatusCode, Json<CreatedUserBody>), WebError> {
@@ -249,23 +215,15 @@ pub async fn create(
     let tree = hierarchy.as_of(today());
     let username = Username::parse(&request.username).map_err(credential)?;
     let role = parse_role(&request.role)?;
-    let binding = binding_of(
-        &state,
+    let binding = resolve_binding(
+        state.store(),
         &hierarchy,
-        lang,
         role,
-        &request.unit_code,
-        &request.credit_code,
+        request.unit_code.as_deref(),
+        request.credit_code.as_deref(),
     )
     .await?;
-    let (password, shown) = match clean(&request.password) {
-        Some(p) => (Password::parse(&p).map_err(credential)?, None),
-        None => {
-            let p = generate_password();
-            let shown = p.expose().to_string();
-            (p, Some(shown))
-        }
-    };
+    let (password, shown) = typed_or_generated(request.password.as_deref())?;
     let account = NewAccount {
         username,
         display_name: request.display_name.trim().to_string(),
@@ -303,7 +261,6 @@ pub async fn create(
 )]
 pub async fn update(
     State(state): State<AppState>,
-    Language(lang): Language,
     user: CurrentUser,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<UpdateUserRequest>,
@@ -315,13 +272,12 @@ pub async fn update(
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let role = parse_role(&request.role)?;
-    let binding = binding_of(
-        &state,
+    let binding = resolve_binding(
+        state.store(),
         &hierarchy,
-        lang,
         role,
-        &request.unit_code,
-        &request.credit_code,
+        request.unit_code.as_deref(),
+        request.credit_code.as_deref(),
     )
     .await?;
     let update = UserUpdate {

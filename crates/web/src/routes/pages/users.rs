@@ -5,11 +5,12 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::accounts::{
-    NewAccount, create_account, generate_password, may_manage, update_account,
+    NewAccount, create_account, generate_password, may_manage, resolve_binding, typed_or_generated,
+    update_account,
 };
 use innozone_app::clock::today;
-use innozone_domain::accounts::{Binding, Password, Role, Username};
-use innozone_domain::registry::{CreditCode, Hierarchy, Tree, Unit};
+use innozone_domain::accounts::{Binding, Role, Username};
+use innozone_domain::registry::{Hierarchy, Tree, Unit};
 use innozone_store::{Store, UserRecord, UserUpdate};
 use serde::Deserialize;
 
@@ -131,41 +132,18 @@ fn bad(key: &'static str) -> WebError {
 
 async fn binding_from(
     state: &AppState,
-    lang: innozone_i18n::Lang,
     hierarchy: &Hierarchy,
     role: Role,
     f: &AccountForm,
 ) -> Result<Binding, WebError> {
-    let unit = f.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let code = f
-        .credit_code
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    if role.binds_to_enterprise() {
-        let code = code.ok_or_else(|| bad("users.need_credit_code"))?;
-        let code = CreditCode::parse(code).map_err(|e| {
-            WebError::BadRequest(Problem::Key(
-                "users.bad_credit_code",
-                vec![("reason", innozone_i18n::Localize::localize(&e, lang))],
-            ))
-        })?;
-        let e = state
-            .store()
-            .enterprise_by_code(&code)
-            .await?
-            .ok_or_else(|| bad("users.unknown_enterprise"))?;
-        return Ok(Binding::Enterprise(e.id));
-    }
-    match unit {
-        Some(u) => Ok(Binding::Unit(
-            hierarchy
-                .unit_by_code(u)
-                .ok_or_else(|| bad("users.unknown_unit"))?
-                .id,
-        )),
-        None => Ok(Binding::Everything),
-    }
+    Ok(resolve_binding(
+        state.store(),
+        hierarchy,
+        role,
+        f.unit.as_deref(),
+        f.credit_code.as_deref(),
+    )
+    .await?)
 }
 
 pub async fn create(
@@ -182,24 +160,8 @@ pub async fn create(
     let username = Username::parse(f.username.as_deref().unwrap_or(""))
         .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
     let role = Role::parse(&f.role).ok_or_else(|| bad("users.unknown_role"))?;
-    let binding = binding_from(&state, lang, &hierarchy, role, &f).await?;
-    let typed = f
-        .password
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let (password, shown) = match typed {
-        Some(p) => (
-            Password::parse(p)
-                .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?,
-            None,
-        ),
-        None => {
-            let p = generate_password();
-            let shown = p.expose().to_string();
-            (p, Some(shown))
-        }
-    };
+    let binding = binding_from(&state, &hierarchy, role, &f).await?;
+    let (password, shown) = typed_or_generated(f.password.as_deref())?;
     let account = NewAccount {
         username,
         display_name: f.display_name.trim().to_string(),
@@ -270,7 +232,7 @@ pub async fn update(
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let role = Role::parse(&f.role).ok_or_else(|| bad("users.unknown_role"))?;
-    let binding = binding_from(&state, lang, &hierarchy, role, &f).await?;
+    let binding = binding_from(&state, &hierarchy, role, &f).await?;
     let update = UserUpdate {
         display_name: f.display_name.trim().to_string(),
         role,
