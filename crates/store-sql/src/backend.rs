@@ -266,7 +266,9 @@ macro_rules! sql_store {
             }
             if let Some(tier) = q.tier {
                 push_condition(qb, &mut started);
-                qb.push("EXISTS (SELECT 1 FROM recognitions r WHERE r.enterprise_id = e.id AND r.tier = ")
+                // A semi-join on the set of holders, not a probe per enterprise: counting
+                // the high-tech enterprises of the nation reads the tier's index once.
+                qb.push("e.id IN (SELECT r.enterprise_id FROM recognitions r WHERE r.tier = ")
                     .push_bind(tier.code())
                     .push(" AND r.issued_on <= ")
                     .push_bind(tier_date.to_string())
