@@ -419,6 +419,13 @@ fn csv_cell(field: &str) -> Cell {
     {
         return Cell::Number(n);
     }
+    // The apostrophe an export puts before text that a spreadsheet would take for a
+    // formula (see `write_csv`).
+    if let Some(rest) = field.strip_prefix('\'')
+        && rest.starts_with(crate::write::FORMULA_STARTS)
+    {
+        return Cell::Text(rest.to_string());
+    }
     Cell::Text(field.to_string())
 }
 

@@ -71,6 +71,19 @@ impl Value {
     }
 }
 
+/// The characters that make a spreadsheet read a cell as a formula.
+pub(crate) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A field of a CSV export. Text that a spreadsheet would run as a formula (a name
+/// starting with "=", a phone number "+86 …") gets the apostrophe that marks text in
+/// Excel; the CSV reader takes it off again, so that an export imports back unchanged.
+fn csv_field(value: &Value) -> String {
+    match value {
+        Value::Text(s) if s.starts_with(FORMULA_STARTS) => format!("'{s}"),
+        other => other.to_text(),
+    }
+}
+
 fn date_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
@@ -336,7 +349,7 @@ pub fn write_csv(sheet: &SheetData) -> Vec<u8> {
         .expect("write to memory");
     for row in &sheet.rows {
         writer
-            .write_record(row.iter().map(Value::to_text))
+            .write_record(row.iter().map(csv_field))
             .expect("write to memory");
     }
     writer.into_inner().expect("write to memory")

@@ -344,6 +344,49 @@ fn written_csv_reads_back() {
     );
 }
 
+/// Text a spreadsheet would run as a formula is written with Excel's text apostrophe, so
+/// opening an export cannot run anything, and it reads back as it was.
+#[test]
+fn formula_like_text_is_defused_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let risky = [
+        "=HYPERLINK(\"http://x\")",
+        "+86 931 8888888",
+        "-5 号楼",
+        "@SUM(A1)",
+    ];
+    let sheet = SheetData {
+        name: "企业".into(),
+        headers: vec!["name".into()],
+        rows: risky
+            .iter()
+            .map(|t| vec![Value::from(*t)])
+            .chain([vec![Value::Integer(-3)]])
+            .collect(),
+    };
+    let bytes = write_csv(&sheet);
+    let written = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    assert_eq!(lines[2], "'+86 931 8888888");
+    assert_eq!(lines[3], "'-5 号楼");
+    assert_eq!(lines[4], "'@SUM(A1)");
+    // Numbers are not text: a negative number stays a number.
+    assert_eq!(lines[5], "-3");
+    let table = load(&save(dir.path(), "企业.csv", &bytes), None).unwrap();
+    let read: Vec<Cell> = table.rows.iter().map(|r| r.cells[0].clone()).collect();
+    let mut expected: Vec<Cell> = risky.iter().map(|t| text(t)).collect();
+    expected.push(text("-3"));
+    assert_eq!(read, expected);
+    // An apostrophe before anything else is the user's own and is kept.
+    let own = load(
+        &save(dir.path(), "own.csv", "name\n'quoted\n".as_bytes()),
+        None,
+    )
+    .unwrap();
+    assert_eq!(own.rows[0].cells, [text("'quoted")]);
+}
+
 #[test]
 fn undecodable_csv_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
