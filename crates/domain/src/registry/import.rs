@@ -368,27 +368,50 @@ impl RowReader<'_> {
         }
     }
 
-    fn number(&mut self, key: &'static str) -> Option<Option<f64>> {
+    /// A typed value: taken from a cell of that type, or parsed from text. `Some(None)`
+    /// when the cell is empty or the column absent, `None` when it does not parse
+    /// (reported).
+    fn typed<T>(
+        &mut self,
+        key: &'static str,
+        from_cell: impl FnOnce(&Cell) -> Option<T>,
+        from_text: impl FnOnce(&str) -> Option<T>,
+        problem: impl FnOnce(String) -> ImportProblem,
+    ) -> Option<Option<T>> {
         let Some((column, cell)) = self.cell(key) else {
             return Some(None);
         };
-        match cell {
-            Cell::Empty => Some(None),
-            Cell::Number(n) => Some(Some(*n)),
-            other => {
-                let text = other.as_text();
-                if text.is_empty() {
-                    return Some(None);
-                }
-                match text.replace(',', "").parse::<f64>() {
-                    Ok(n) if n.is_finite() => Some(Some(n)),
-                    _ => {
-                        self.report(key, Some(column), ImportProblem::NotANumber { value: text });
-                        None
-                    }
-                }
+        if let Some(v) = from_cell(cell) {
+            return Some(Some(v));
+        }
+        let text = cell.as_text();
+        if text.is_empty() {
+            return Some(None);
+        }
+        match from_text(&text) {
+            Some(v) => Some(Some(v)),
+            None => {
+                self.report(key, Some(column), problem(text));
+                None
             }
         }
+    }
+
+    fn number(&mut self, key: &'static str) -> Option<Option<f64>> {
+        self.typed(
+            key,
+            |c| match c {
+                Cell::Number(n) => Some(*n),
+                _ => None,
+            },
+            |t| {
+                t.replace(',', "")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+            },
+            |value| ImportProblem::NotANumber { value },
+        )
     }
 
     fn integer(&mut self, key: &'static str) -> Option<Option<i64>> {
@@ -411,26 +434,15 @@ impl RowReader<'_> {
     }
 
     fn date(&mut self, key: &'static str) -> Option<Option<Date>> {
-        let Some((column, cell)) = self.cell(key) else {
-            return Some(None);
-        };
-        match cell {
-            Cell::Empty => Some(None),
-            Cell::Date(d) => Some(Some(*d)),
-            other => {
-                let text = other.as_text();
-                if text.is_empty() {
-                    return Some(None);
-                }
-                match parse_date(&text) {
-                    Some(d) => Some(Some(d)),
-                    None => {
-                        self.report(key, Some(column), ImportProblem::NotADate { value: text });
-                        None
-                    }
-                }
-            }
-        }
+        self.typed(
+            key,
+            |c| match c {
+                Cell::Date(d) => Some(*d),
+                _ => None,
+            },
+            parse_date,
+            |value| ImportProblem::NotADate { value },
+        )
     }
 }
 
