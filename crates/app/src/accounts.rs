@@ -305,7 +305,8 @@ pub async fn update_account(
 }
 
 /// Sets a new password for `id`: by the user themself (after checking the current one)
-/// or by someone who manages the account (then it must be changed at next log-in).
+/// or by someone who manages the account (then it must be changed at next log-in, the
+/// account is unlocked and its sessions end).
 pub async fn set_password(
     store: &dyn Store,
     by: &Principal,
@@ -331,6 +332,12 @@ pub async fn set_password(
     }
     let hash = hash_password(new).await?;
     store.set_password(id, &hash, !own, &actor_of(by)).await?;
+    if !own {
+        // A reset by a manager is how a locked-out user gets back in, and whoever held the
+        // old password must not stay signed in with it.
+        store.record_login_success(id).await?;
+        store.delete_user_sessions(id).await?;
+    }
     Ok(())
 }
 

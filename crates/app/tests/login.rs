@@ -109,3 +109,45 @@ async fn a_disabled_account_cannot_log_in() {
         Err(LoginError::Disabled)
     ));
 }
+
+#[tokio::test]
+async fn a_reset_by_a_manager_unlocks_and_signs_out() {
+    let store = store_with_user().await;
+    let s = store.as_ref();
+    for attempt in 0..MAX_FAILED_LOGINS {
+        let _ = authenticate(s, "zhang.wei", "wrong-password", T0 + attempt).await;
+    }
+    let user = s
+        .user_by_username(&Username::parse("zhang.wei").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.locked_until.is_some());
+    let session = innozone_store::SessionRecord {
+        token_hash: "h".repeat(64),
+        user_id: user.id,
+        csrf_token: "c".into(),
+        created_at: T0,
+        expires_at: T0 + 3600,
+    };
+    s.create_session(&session).await.unwrap();
+
+    let tree = Hierarchy::default().as_of(time::macros::date!(2026 - 01 - 01));
+    let new = Password::parse("Baiyin-2025x").unwrap();
+    innozone_app::accounts::set_password(s, &operator_principal(), &tree, user.id, None, &new)
+        .await
+        .unwrap();
+
+    assert!(
+        s.session(&session.token_hash).await.unwrap().is_none(),
+        "old sessions end"
+    );
+    // Still within the old lock's time, the new password works: the reset unlocked.
+    let back = authenticate(s, "zhang.wei", "Baiyin-2025x", T0 + MAX_FAILED_LOGINS + 1)
+        .await
+        .unwrap();
+    assert!(
+        back.must_change_password,
+        "a reset password must be changed"
+    );
+}

@@ -443,8 +443,6 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
             let p = innozone_app::accounts::generate_password();
             innozone_app::accounts::set_password(store.as_ref(), &operator, &tree, u.id, None, &p)
                 .await?;
-            store.record_login_success(u.id).await?;
-            store.delete_user_sessions(u.id).await?;
             println!(
                 "{}",
                 lang.t_with("cli.user.password", &[("password", p.expose().to_string())])

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use innozone_domain::registry::{
-    CreditCode, Dataset, DatasetEnterprise, Hierarchy, Membership, SizeClass, SpatialRole, Tier,
-    Unit, UnitCode, UnitId, UnitKind,
+    CreditCode, Dataset, DatasetEnterprise, Hierarchy, SizeClass, SpatialRole, Tier, UnitCode,
+    UnitId, UnitKind,
 };
 use innozone_example::builtin::{VANADIUM_TITANIUM, industries_of};
 use innozone_example::industries;
@@ -425,35 +425,10 @@ fn generation_is_deterministic() {
     assert_eq!(innozone_example::builtin(), innozone_example::builtin());
 }
 
-/// Builds the domain's hierarchy from the data set with provisional ids, checking every
-/// membership as a store would on import.
+/// The domain's hierarchy of the data set, every membership checked as an import would.
 fn hierarchy(data: &Dataset) -> (Hierarchy, HashMap<UnitCode, UnitId>) {
-    let ids: HashMap<UnitCode, UnitId> = data
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.code.clone(), UnitId(i as i64 + 1)))
-        .collect();
+    let (h, ids) = data.hierarchy().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids.len(), data.units.len(), "unit codes are unique");
-    let units = data
-        .units
-        .iter()
-        .map(|u| Unit {
-            id: ids[&u.code],
-            details: u.clone(),
-        })
-        .collect();
-    let mut h = Hierarchy::new(units, Vec::new());
-    for m in &data.memberships {
-        let new = Membership {
-            child: ids[&m.child],
-            parent: ids[&m.parent],
-            from: m.from,
-            until: m.until,
-        };
-        h.add_membership(new)
-            .unwrap_or_else(|e| panic!("{} → {}: {e}", m.child, m.parent));
-    }
     (h, ids)
 }
 

@@ -2,11 +2,9 @@
 //! example inside them, and a tree the domain accepts.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use innozone_domain::registry::{
-    CreditCode, Dataset, Hierarchy, Membership, Unit, UnitCode, UnitId, UnitKind,
-};
+use innozone_domain::registry::{CreditCode, Dataset, UnitKind};
 use innozone_example::{Scale, generate};
 use time::{Date, Month};
 
@@ -14,32 +12,8 @@ fn check_tree(data: &Dataset) {
     for u in &data.units {
         u.validate().unwrap_or_else(|e| panic!("{}: {e}", u.code));
     }
-    let ids: HashMap<UnitCode, UnitId> = data
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.code.clone(), UnitId(i as i64 + 1)))
-        .collect();
+    let (h, ids) = data.hierarchy().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(ids.len(), data.units.len(), "unit codes are unique");
-    let units = data
-        .units
-        .iter()
-        .map(|u| Unit {
-            id: ids[&u.code],
-            details: u.clone(),
-        })
-        .collect();
-    let mut h = Hierarchy::new(units, Vec::new());
-    for m in &data.memberships {
-        let new = Membership {
-            child: ids[&m.child],
-            parent: ids[&m.parent],
-            from: m.from,
-            until: m.until,
-        };
-        h.add_membership(new)
-            .unwrap_or_else(|e| panic!("{} → {}: {e}", m.child, m.parent));
-    }
     let tree = h.as_of(Date::from_calendar_date(2025, Month::June, 30).unwrap());
     // Every zone hangs under a province; every park and district under a zone.
     assert!(

@@ -269,7 +269,6 @@ pub async fn reset_password(
         &password,
     )
     .await?;
-    state.store().delete_user_sessions(id).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
     let page = Saved {
         message: chrome.t("users.password_reset"),
