@@ -3,7 +3,9 @@
 //! records for import. Plain Rust: no I/O, no web types, no storage.
 
 pub mod accounts;
+pub mod expr;
 pub mod registry;
+pub mod reporting;
 pub mod table;
 
 pub use time::Date;
