@@ -1,6 +1,8 @@
 use innozone_domain::accounts::{BindingError, CredentialError};
 use innozone_domain::registry::CreditCodeError;
 use innozone_domain::registry::import::ImportIssue;
+use innozone_domain::reporting::intake::IntakeIssue;
+use innozone_domain::reporting::{FormError, LifecycleError, PeriodError};
 use innozone_store::StoreError;
 
 /// Why a use case did not happen. Mapped to HTTP statuses and to user messages in one
@@ -19,6 +21,19 @@ pub enum AppError {
     CreditCode(#[from] CreditCodeError),
     #[error("the file has {} problem(s)", .0.len())]
     Import(Vec<ImportIssue>),
+    /// A form definition that does not hold together.
+    #[error(transparent)]
+    Form(#[from] FormError),
+    #[error(transparent)]
+    Period(#[from] PeriodError),
+    #[error("form {form} is not filed for a period like {period}")]
+    WrongPeriodType { form: String, period: String },
+    /// What stops a filing or an upload, each with where it is; with the form, so that
+    /// fields can be named by their labels.
+    #[error("the filing has {} problem(s)", issues.len())]
+    Intake { issues: Vec<IntakeIssue>, form: Option<std::sync::Arc<innozone_domain::reporting::Form>> },
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
     #[error("the file cannot be read: {0}")]
     File(String),
     #[error(transparent)]

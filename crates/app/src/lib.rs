@@ -7,5 +7,6 @@ pub mod clock;
 pub mod error;
 pub mod example;
 pub mod registry;
+pub mod reporting;
 
 pub use error::AppError;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use innozone_app::AppError;
-use innozone_i18n::{Lang, Localize};
+use innozone_i18n::{Lang, Localize, intake_message};
 use innozone_store::StoreError;
 
 /// Why a command failed, with the exit code a script sees:
@@ -32,7 +32,7 @@ impl From<StoreError> for Failure {
 
 fn store_code(e: &StoreError) -> u8 {
     match e {
-        StoreError::NotFound { .. } | StoreError::Duplicate { .. } => 5,
+        StoreError::NotFound { .. } | StoreError::Duplicate { .. } | StoreError::Conflict { .. } => 5,
         StoreError::Unavailable(_) | StoreError::Migration(_) => 4,
         StoreError::Backend(_) | StoreError::Corrupt(_) => 1,
     }
@@ -46,7 +46,12 @@ impl Failure {
                 | AppError::File(_)
                 | AppError::Credential(_)
                 | AppError::Binding(_)
-                | AppError::CreditCode(_),
+                | AppError::CreditCode(_)
+                | AppError::Form(_)
+                | AppError::Period(_)
+                | AppError::WrongPeriodType { .. }
+                | AppError::Intake { .. }
+                | AppError::Lifecycle(_),
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
@@ -79,6 +84,7 @@ pub fn store_message(e: &StoreError, lang: Lang) -> String {
         StoreError::Backend(reason) | StoreError::Corrupt(reason) => {
             lang.t_with("cli.store_failed", &[("reason", reason.clone())])
         }
+        StoreError::Conflict { .. } => lang.t("error.conflict"),
     }
 }
 
@@ -128,6 +134,22 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
             )
         ),
         Failure::App(AppError::Hashing) => eprintln!("{prefix}{}", lang.t("error.internal")),
+        Failure::App(AppError::Intake { issues, form }) => {
+            eprintln!(
+                "{prefix}{}",
+                lang.t_with("cli.import_failed", &[("count", issues.len().to_string())])
+            );
+            for issue in issues {
+                eprintln!("  {}", intake_message(issue, form.as_deref(), lang));
+            }
+        }
+        Failure::App(AppError::Form(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Period(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Lifecycle(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::WrongPeriodType { form, period }) => eprintln!(
+            "{prefix}{}",
+            lang.t_with("period.wrong_type", &[("form", form.clone()), ("period", period.clone())])
+        ),
         Failure::Input(message) | Failure::Io(message) => eprintln!("{prefix}{message}"),
     }
 }

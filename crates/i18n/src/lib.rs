@@ -1,10 +1,12 @@
 //! The translation layer. Every string a user sees is looked up here by key, in zh-CN
-//! (the default) or English; the catalogue is `locales/app.yml`, compiled into the binary.
+//! (the default) or English; the catalogue is `locales/*.yml`, compiled into the binary.
 //! Domain errors are turned into user messages here, in one place.
 
 mod messages;
+mod reporting;
 
 pub use messages::{Localize, field_label, issue_location};
+pub use reporting::{action_name, form_field_label, formula_message, intake_message, state_name, status_name};
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 
@@ -98,7 +100,12 @@ mod tests {
     /// the raw key to a user.
     #[test]
     fn every_key_has_both_languages() {
-        let text = include_str!("../locales/app.yml");
+        for text in [include_str!("../locales/app.yml"), include_str!("../locales/reporting.yml")] {
+            check_catalogue(text);
+        }
+    }
+
+    fn check_catalogue(text: &str) {
         let mut current: Option<String> = None;
         let mut langs: Vec<String> = Vec::new();
         let mut problems = Vec::new();

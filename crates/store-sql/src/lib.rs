@@ -18,6 +18,9 @@
 
 #[macro_use]
 mod backend;
+#[macro_use]
+mod reporting;
+mod reporting_rows;
 mod error;
 mod model;
 mod postgres;

@@ -20,6 +20,11 @@ sql_store! {
     analyze_after_load: Some("ANALYZE units, unit_memberships, enterprises, enterprise_locations, recognitions"),
 }
 
+sql_reporting! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
     let pool = PgPoolOptions::new()

@@ -25,6 +25,11 @@ sql_store! {
     analyze_after_load: None,
 }
 
+sql_reporting! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

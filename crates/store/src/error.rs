@@ -4,6 +4,9 @@ pub enum StoreError {
     NotFound { entity: &'static str, key: String },
     #[error("{entity} '{key}' already exists")]
     Duplicate { entity: &'static str, key: String },
+    /// Someone else changed the record since it was read.
+    #[error("{entity} '{key}' was changed meanwhile")]
+    Conflict { entity: &'static str, key: String },
     #[error("the database cannot be opened: {0}")]
     Unavailable(String),
     #[error("the database schema could not be brought up to date: {0}")]

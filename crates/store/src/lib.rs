@@ -5,6 +5,7 @@
 mod audit;
 mod error;
 mod records;
+mod reporting;
 
 use std::collections::HashMap;
 
@@ -18,6 +19,9 @@ use innozone_domain::registry::{
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use error::{StoreError, StoreResult};
+pub use reporting::{
+    ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
+};
 pub use records::{
     EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
     UserRecord, UserUpdate,
@@ -27,7 +31,7 @@ pub use records::{
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: ReportingStore + Send + Sync {
     /// The name of the backend, for logs: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 

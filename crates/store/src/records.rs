@@ -16,6 +16,8 @@ pub struct EnterpriseQuery {
     pub size_class: Option<SizeClass>,
     /// Holding a recognition of this tier valid today.
     pub tier: Option<Tier>,
+    /// In (true) or out of (false) the statistical survey (入统).
+    pub in_survey: Option<bool>,
     /// Today's date, for locations and recognitions (the store does not read the clock).
     pub today: Option<innozone_domain::Date>,
     pub offset: i64,

@@ -13,7 +13,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use innozone_app::AppError;
 use innozone_app::accounts::LoginError;
 use innozone_domain::registry::import::ImportIssue;
-use innozone_i18n::{Lang, Localize, issue_location};
+use innozone_domain::reporting::Form;
+use innozone_domain::reporting::intake::IntakeIssue;
+use innozone_i18n::{Lang, Localize, intake_message, issue_location};
 use innozone_store::StoreError;
 use serde::Serialize;
 
@@ -32,6 +34,8 @@ pub enum WebError {
     BadRequest(Problem),
     /// An upload or a form with located problems.
     Import(Arc<Vec<ImportIssue>>),
+    /// A filing or a filings upload with located problems, and the form they concern.
+    Intake(Arc<Vec<IntakeIssue>>, Option<Arc<Form>>),
     Login(Arc<LoginError>),
     Unavailable(String),
     Internal(String),
@@ -79,6 +83,13 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::Binding(b) => b.localize(lang),
         AppError::Store(s) => store_message(s, lang),
         AppError::Hashing => lang.t("error.internal"),
+        AppError::Form(e) => e.localize(lang),
+        AppError::Period(e) => e.localize(lang),
+        AppError::WrongPeriodType { form, period } => {
+            lang.t_with("period.wrong_type", &[("form", form.clone()), ("period", period.clone())])
+        }
+        AppError::Intake { issues, .. } => lang.t_with("error.import", &[("count", issues.len().to_string())]),
+        AppError::Lifecycle(e) => e.localize(lang),
     }
 }
 
@@ -102,6 +113,7 @@ fn store_message(e: &StoreError, lang: Lang) -> String {
         | StoreError::Migration(_)
         | StoreError::Backend(_)
         | StoreError::Corrupt(_) => lang.t("error.unavailable"),
+        StoreError::Conflict { .. } => lang.t("error.conflict"),
     }
 }
 
@@ -109,7 +121,7 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { .. } => WebError::NotFound,
-            StoreError::Duplicate { .. } => {
+            StoreError::Duplicate { .. } | StoreError::Conflict { .. } => {
                 WebError::BadRequest(Problem::App(Arc::new(AppError::Store(e))))
             }
             other => {
@@ -126,6 +138,7 @@ impl From<AppError> for WebError {
             AppError::Forbidden => WebError::Forbidden,
             AppError::NotFound { .. } => WebError::NotFound,
             AppError::Import(issues) => WebError::Import(Arc::new(issues)),
+            AppError::Intake { issues, form } => WebError::Intake(Arc::new(issues), form),
             AppError::Store(s) => WebError::from(s),
             AppError::Hashing => WebError::Internal("password hashing".into()),
             other => WebError::BadRequest(Problem::App(Arc::new(other))),
@@ -139,7 +152,9 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::BadRequest(_) | WebError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest(_) | WebError::Import(_) | WebError::Intake(..) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             WebError::Login(e) => match e.as_ref() {
                 LoginError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
                 LoginError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -157,7 +172,7 @@ impl WebError {
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
-            WebError::Import(_) => "invalid_input",
+            WebError::Import(_) | WebError::Intake(..) => "invalid_input",
             WebError::Login(e) => match e.as_ref() {
                 LoginError::Locked { .. } => "locked",
                 LoginError::Disabled => "disabled",
@@ -177,6 +192,9 @@ impl WebError {
             WebError::NotFound => lang.t("error.not_found"),
             WebError::BadRequest(p) => p.localize(lang),
             WebError::Import(issues) => {
+                lang.t_with("error.import", &[("count", issues.len().to_string())])
+            }
+            WebError::Intake(issues, _) => {
                 lang.t_with("error.import", &[("count", issues.len().to_string())])
             }
             WebError::Login(e) => login_message(e, lang),
@@ -212,7 +230,7 @@ pub struct IssueJson {
     pub sheet: Option<String>,
     pub row: usize,
     pub column: Option<String>,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub location: String,
     pub message: String,
 }
@@ -224,11 +242,37 @@ pub fn issues_json(issues: &[ImportIssue], lang: Lang) -> Vec<IssueJson> {
             sheet: i.position.sheet.clone(),
             row: i.position.row,
             column: i.position.column.map(innozone_domain::table::column_letter),
-            field: i.field,
+            field: i.field.map(str::to_string),
             location: issue_location(i, lang),
             message: i.problem.localize(lang),
         })
         .collect()
+}
+
+pub fn intake_json(issues: &[IntakeIssue], form: Option<&Form>, lang: Lang) -> Vec<IssueJson> {
+    issues
+        .iter()
+        .map(|i| {
+            let message = intake_message(i, form, lang);
+            let problem = i.problem.localize(lang);
+            IssueJson {
+                sheet: i.position.sheet.clone(),
+                row: i.position.row,
+                column: i.position.column.map(innozone_domain::table::column_letter),
+                field: i.field.clone(),
+                location: message.strip_suffix(&problem).unwrap_or("").trim_end_matches(['：', ':', ' ']).to_string(),
+                message: problem,
+            }
+        })
+        .collect()
+}
+
+fn error_issues(error: &WebError, lang: Lang) -> Vec<IssueJson> {
+    match error {
+        WebError::Import(issues) => issues_json(issues, lang),
+        WebError::Intake(issues, form) => intake_json(issues, form.as_deref(), lang),
+        _ => Vec::new(),
+    }
 }
 
 // `pub` with its schema so that the OpenAPI document describes exactly what
@@ -262,10 +306,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     };
     let status = error.status();
     if is_api {
-        let issues = match &error {
-            WebError::Import(issues) => issues_json(issues, lang),
-            _ => Vec::new(),
-        };
+        let issues = error_issues(&error, lang);
         return (
             status,
             Json(ErrorJson {
@@ -289,10 +330,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         return Redirect::to(&target).into_response();
     }
     let message = error.message(lang);
-    let issues = match &error {
-        WebError::Import(issues) => issues_json(issues, lang),
-        _ => Vec::new(),
-    };
+    let issues = error_issues(&error, lang);
     let body = if is_htmx {
         crate::views::error_fragment(lang, &message, &issues)
     } else {

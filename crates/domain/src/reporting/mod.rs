@@ -5,6 +5,7 @@
 pub mod authority;
 pub mod completeness;
 pub mod form;
+pub mod intake;
 pub mod lifecycle;
 pub mod period;
 pub mod revision;

@@ -1,0 +1,134 @@
+use innozone_domain::Date;
+use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Location, Tree, UnitId};
+use innozone_domain::reporting::{FilingValues, Form, Period};
+use innozone_store::{ClosureRecord, FilingRecord, PeriodRecord, Store};
+
+use crate::AppError;
+
+/// Everything a filing is judged by: the form version in force, the period, where the
+/// enterprise was on the period's date, the filing so far and the ones it is compared with.
+#[derive(Debug, Clone)]
+pub struct FilingContext {
+    pub form: Form,
+    pub period: PeriodRecord,
+    pub enterprise: Enterprise,
+    /// The park the enterprise is located in on the period's last day (属地).
+    pub park: Option<UnitId>,
+    pub tree: Tree,
+    pub filing: Option<FilingRecord>,
+    pub previous_year: Option<FilingValues>,
+    pub previous_period: Option<FilingValues>,
+    /// Whether the zone has closed the period for the enterprise's park.
+    pub closed: bool,
+}
+
+/// The park an enterprise is located in on `date`.
+pub fn located_park(locations: &[Location], date: Date) -> Option<UnitId> {
+    locations
+        .iter()
+        .find(|l| l.from <= date && l.until.is_none_or(|u| u > date))
+        .map(|l| l.park)
+}
+
+pub(crate) fn closed_for(closures: &[ClosureRecord], park: Option<UnitId>, tree: &Tree) -> bool {
+    park.is_some_and(|p| closures.iter().any(|c| tree.is_within(p, c.unit)))
+}
+
+pub(crate) async fn period_record(
+    store: &dyn Store,
+    form_code: &str,
+    period: Period,
+) -> Result<PeriodRecord, AppError> {
+    store
+        .period(form_code, period)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            entity: "period",
+            key: format!("{form_code}/{period}"),
+        })
+}
+
+pub(crate) async fn form_version(
+    store: &dyn Store,
+    code: &str,
+    version: u32,
+) -> Result<Form, AppError> {
+    store
+        .form(code, version)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            entity: "form",
+            key: format!("{code} v{version}"),
+        })
+}
+
+pub async fn filing_context(
+    store: &dyn Store,
+    hierarchy: &Hierarchy,
+    form_code: &str,
+    period: Period,
+    enterprise: EnterpriseId,
+) -> Result<FilingContext, AppError> {
+    let record = period_record(store, form_code, period).await?;
+    let filing = store.filing(form_code, period, enterprise).await?;
+    // A filing stays with the version it was first filed under.
+    let version = filing
+        .as_ref()
+        .map_or(record.form_version, |f| f.form_version);
+    let form = form_version(store, form_code, version).await?;
+    let found = store
+        .enterprise(enterprise)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            entity: "enterprise",
+            key: enterprise.to_string(),
+        })?;
+    let date = period.last_day();
+    let park = located_park(&store.enterprise_locations(enterprise).await?, date);
+    let tree = hierarchy.as_of(date);
+    let closed = closed_for(&store.closures(form_code, period).await?, park, &tree);
+    let previous_year = earlier_values(store, &form, period.previous_year(), enterprise).await?;
+    let previous_period = match period.previous_in_year() {
+        Some(p) => earlier_values(store, &form, p, enterprise).await?,
+        None => None,
+    };
+    Ok(FilingContext {
+        form,
+        period: record,
+        enterprise: found,
+        park,
+        tree,
+        filing,
+        previous_year,
+        previous_period,
+        closed,
+    })
+}
+
+async fn earlier_values(
+    store: &dyn Store,
+    form: &Form,
+    period: Period,
+    enterprise: EnterpriseId,
+) -> Result<Option<FilingValues>, AppError> {
+    Ok(store
+        .filing(&form.code, period, enterprise)
+        .await?
+        .map(|f| FilingValues::from_map(form, &f.values)))
+}
+
+impl FilingContext {
+    pub fn values(&self) -> FilingValues {
+        match &self.filing {
+            Some(f) => FilingValues::from_map(&self.form, &f.values),
+            None => FilingValues::blank(&self.form),
+        }
+    }
+
+    pub fn assessment_context(&self) -> innozone_domain::reporting::Context<'_> {
+        innozone_domain::reporting::Context {
+            previous_year: self.previous_year.as_ref(),
+            previous_period: self.previous_period.as_ref(),
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Direct reporting's use cases: forms and periods, filing one enterprise's report,
+//! review and closing, uploads of many, completeness and the export upward.
+
+mod context;
+mod export;
+mod filing;
+mod forms;
+mod progress;
+mod upload;
+
+pub use context::{FilingContext, filing_context, located_park};
+pub use export::{approved_export, completeness_sheet, filing_template, missing_sheet};
+pub use filing::{
+    CheckedEntries, FilingOutcome, RevisionView, act, check_entries, close_period, file, history,
+};
+pub use forms::{FormOverview, form_overview, install_form, open_period};
+pub use progress::{
+    CompletenessView, MissingEnterprise, ParkCompleteness, completeness, review_queue,
+};
+pub use upload::{UploadReport, upload_filings};
+
+/// The text of a unit of measure, for labels and column headers.
+pub fn unit_label(unit: innozone_domain::reporting::MeasureUnit, english: bool) -> &'static str {
+    use innozone_domain::reporting::MeasureUnit::*;
+    match (unit, english) {
+        (Yuan, false) => "元",
+        (Yuan, true) => "yuan",
+        (ThousandYuan, false) => "千元",
+        (ThousandYuan, true) => "thousand yuan",
+        (TenThousandYuan, false) => "万元",
+        (TenThousandYuan, true) => "10k yuan",
+        (Persons, false) => "人",
+        (Persons, true) => "persons",
+        (PersonYears, false) => "人年",
+        (PersonYears, true) => "person-years",
+        (Pieces, false) => "件",
+        (Pieces, true) => "items",
+        (Tce, false) => "吨标准煤",
+        (Tce, true) => "tce",
+        (Mu, false) => "亩",
+        (Mu, true) => "mu",
+        (Percent, _) => "%",
+    }
+}

@@ -1,0 +1,174 @@
+use std::collections::HashMap;
+
+use innozone_domain::accounts::Principal;
+use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Unit, UnitId};
+use innozone_domain::reporting::completeness::tally;
+use innozone_domain::reporting::{Completeness, FilingProgress, FilingStatus, Period};
+use innozone_store::{FilingRecord, PeriodRecord, Store};
+
+use super::context::period_record;
+use crate::AppError;
+
+#[derive(Debug, Clone)]
+pub struct ParkCompleteness {
+    pub park: Unit,
+    pub counts: Completeness,
+}
+
+/// An expected enterprise that has not submitted, with whom to call.
+#[derive(Debug, Clone)]
+pub struct MissingEnterprise {
+    pub enterprise: Enterprise,
+    pub park: Unit,
+    /// A draft exists but was never submitted.
+    pub has_draft: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompletenessView {
+    pub period: PeriodRecord,
+    pub unit: Unit,
+    pub parks: Vec<ParkCompleteness>,
+    pub total: Completeness,
+    pub missing: Vec<MissingEnterprise>,
+    /// Whether the period is closed for the unit.
+    pub closed: bool,
+}
+
+/// Who was expected to file for the period within `unit`, and how far each park is.
+pub async fn completeness(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    form_code: &str,
+    period: Period,
+    unit: UnitId,
+) -> Result<CompletenessView, AppError> {
+    let record = period_record(store, form_code, period).await?;
+    let date = period.last_day();
+    let tree = hierarchy.as_of(date);
+    let home = hierarchy
+        .unit(unit)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound {
+            entity: "unit",
+            key: unit.to_string(),
+        })?;
+    if !principal.may_read_unit(unit, &tree) || !principal.sees_enterprises() {
+        return Err(AppError::Forbidden);
+    }
+    let expected: Vec<(EnterpriseId, UnitId)> = store
+        .surveyed_on(date)
+        .await?
+        .into_iter()
+        .filter(|(_, park)| tree.is_within(*park, unit))
+        .collect();
+    let ids: Vec<EnterpriseId> = expected.iter().map(|(e, _)| *e).collect();
+    let filings: HashMap<EnterpriseId, FilingRecord> = store
+        .filings(form_code, period, Some(&ids))
+        .await?
+        .into_iter()
+        .map(|f| (f.enterprise, f))
+        .collect();
+    let progress: HashMap<EnterpriseId, FilingProgress> = filings
+        .iter()
+        .map(|(e, f)| {
+            (
+                *e,
+                FilingProgress {
+                    status: f.state.status,
+                    first_submitted_at: f.first_submitted_at,
+                },
+            )
+        })
+        .collect();
+    let by_park = tally(&expected, &progress, record.deadline);
+    let mut parks: Vec<ParkCompleteness> = by_park
+        .iter()
+        .filter_map(|(p, c)| {
+            hierarchy.unit(*p).map(|u| ParkCompleteness {
+                park: u.clone(),
+                counts: *c,
+            })
+        })
+        .collect();
+    parks.sort_by(|a, b| a.park.code.as_str().cmp(b.park.code.as_str()));
+    let mut total = Completeness::default();
+    for p in &parks {
+        total.add(&p.counts);
+    }
+    let mut missing = Vec::new();
+    for (e, park) in &expected {
+        let filing = filings.get(e);
+        if filing.is_some_and(|f| f.first_submitted_at.is_some()) {
+            continue;
+        }
+        let (Some(enterprise), Some(park)) = (store.enterprise(*e).await?, hierarchy.unit(*park))
+        else {
+            continue;
+        };
+        missing.push(MissingEnterprise {
+            enterprise,
+            park: park.clone(),
+            has_draft: filing.is_some_and(|f| f.state.status == FilingStatus::Draft),
+        });
+    }
+    missing.sort_by(|a, b| {
+        (a.park.code.as_str(), a.enterprise.details.name.as_str())
+            .cmp(&(b.park.code.as_str(), b.enterprise.details.name.as_str()))
+    });
+    let closures = store.closures(form_code, period).await?;
+    let closed = closures.iter().any(|c| tree.is_within(unit, c.unit));
+    Ok(CompletenessView {
+        period: record,
+        unit: home,
+        parks,
+        total,
+        missing,
+        closed,
+    })
+}
+
+/// Filings of the period within `unit` with the given status, for review.
+pub async fn review_queue(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    form_code: &str,
+    period: Period,
+    unit: UnitId,
+    status: Option<FilingStatus>,
+) -> Result<Vec<(FilingRecord, Enterprise, Unit)>, AppError> {
+    period_record(store, form_code, period).await?;
+    let date = period.last_day();
+    let tree = hierarchy.as_of(date);
+    if !principal.may_read_unit(unit, &tree) || !principal.sees_enterprises() {
+        return Err(AppError::Forbidden);
+    }
+    let located: HashMap<EnterpriseId, UnitId> = store
+        .located_on(date)
+        .await?
+        .into_iter()
+        .filter(|(_, park, _)| tree.is_within(*park, unit))
+        .map(|(e, p, _)| (e, p))
+        .collect();
+    let ids: Vec<EnterpriseId> = located.keys().copied().collect();
+    let mut out = Vec::new();
+    for f in store.filings(form_code, period, Some(&ids)).await? {
+        if status.is_some_and(|s| s != f.state.status) {
+            continue;
+        }
+        let (Some(enterprise), Some(park)) = (
+            store.enterprise(f.enterprise).await?,
+            located.get(&f.enterprise).and_then(|p| hierarchy.unit(*p)),
+        ) else {
+            continue;
+        };
+        if !principal.may_read_enterprise(enterprise.id, Some(park.id), &tree) {
+            continue;
+        }
+        out.push((f, enterprise, park.clone()));
+    }
+    out.sort_by(|a, b| b.0.updated_at.cmp(&a.0.updated_at));
+    Ok(out)
+}

@@ -1,0 +1,482 @@
+//! `ReportingStore`, written once and expanded for each database like `backend.rs`.
+
+macro_rules! sql_reporting {
+    (store: $store:ident, db: $db:ty $(,)?) => {
+        mod reporting_impl {
+            use std::collections::HashMap;
+
+            use async_trait::async_trait;
+            use innozone_domain::Date;
+            use innozone_domain::registry::{EnterpriseId, UnitId};
+            use innozone_domain::reporting::{FilingAction, Form, Period};
+            use innozone_store::{
+                Actor, ClosureRecord, FilingRecord, NewRevision, PeriodRecord, Progress, ReportingStore,
+                RevisionRecord, StoreError, StoreResult,
+            };
+            use sqlx::QueryBuilder;
+
+            use super::$store;
+            use crate::error::db_error;
+            use crate::model::{corrupt, date_text, now, parse_date};
+            use crate::reporting_rows::{FilingRow, RevisionRow, filing_columns, period_from};
+
+            type Tx = sqlx::Transaction<'static, $db>;
+
+            /// Rows per multi-row INSERT: revisions bind 12 values each.
+            const REVISION_ROWS: usize = 2000;
+            const FILING_ROWS: usize = 3000;
+
+            fn json<T: serde::Serialize>(value: &T) -> String {
+                serde_json::to_string(value).expect("maps of numbers and text serialise")
+            }
+
+            fn conflict(r: &NewRevision) -> StoreError {
+                StoreError::Conflict {
+                    entity: "filing",
+                    key: format!("{}/{}/{}", r.form_code, r.period, r.enterprise.0),
+                }
+            }
+
+            async fn audit(tx: &mut Tx, actor: &Actor, action: &str, key: String, after: serde_json::Value) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, before_json, after_json) \
+                     VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
+                )
+                .bind(now())
+                .bind(actor.user_id)
+                .bind(actor.name.as_str())
+                .bind(action)
+                .bind("filing")
+                .bind(key)
+                .bind(after.to_string())
+                .execute(&mut **tx)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            /// Appends the revisions and moves the filings, in the caller's transaction.
+            async fn record(tx: &mut Tx, revisions: &[NewRevision], actor: &Actor, progress: Progress<'_>) -> StoreResult<()> {
+                // New filings first, in multi-row statements; their ids come back with the
+                // key they were inserted under, whatever order the database returns them in.
+                let mut ids: HashMap<(&str, String, i64), i64> = HashMap::new();
+                let fresh: Vec<&NewRevision> = revisions.iter().filter(|r| r.after_revision == 0).collect();
+                for chunk in fresh.chunks(FILING_ROWS) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO filings (form_code, period, enterprise_id, form_version, status, locked, revision, \
+                         first_submitted_at, updated_at) ",
+                    );
+                    qb.push_values(chunk, |mut b, r| {
+                        b.push_bind(r.form_code.as_str())
+                            .push_bind(r.period.to_string())
+                            .push_bind(r.enterprise.0)
+                            .push_bind(i64::from(r.form_version))
+                            .push_bind(r.state.status.code())
+                            .push_bind(r.state.locked)
+                            .push_bind(1_i32)
+                            .push_bind((r.action == FilingAction::Submit).then_some(r.at))
+                            .push_bind(r.at);
+                    });
+                    qb.push(" RETURNING id, form_code, period, enterprise_id");
+                    let rows: Vec<(i64, String, String, i64)> = qb.build_query_as().fetch_all(&mut **tx).await.map_err(|e| {
+                        match db_error(e) {
+                            StoreError::Duplicate { .. } => conflict(chunk[0]),
+                            other => other,
+                        }
+                    })?;
+                    for (id, form, period, enterprise) in rows {
+                        let form = chunk.iter().find(|r| r.form_code == form).map_or("", |r| r.form_code.as_str());
+                        ids.insert((form, period, enterprise), id);
+                    }
+                }
+                // Then steps on existing filings, each guarded by the revision it follows.
+                let mut numbered: Vec<(i64, i32, &NewRevision)> = Vec::with_capacity(revisions.len());
+                let mut next: HashMap<i64, i32> = HashMap::new();
+                for r in revisions {
+                    if r.after_revision == 0 {
+                        let key = (r.form_code.as_str(), r.period.to_string(), r.enterprise.0);
+                        let id = *ids.get(&key).ok_or_else(|| conflict(r))?;
+                        if next.insert(id, 1).is_some() {
+                            return Err(conflict(r));
+                        }
+                        numbered.push((id, 1, r));
+                        continue;
+                    }
+                    let number = r.after_revision + 1;
+                    let id: Option<i64> = sqlx::query_scalar(
+                        "UPDATE filings SET status = $1, locked = $2, revision = $3, form_version = $4, \
+                         first_submitted_at = COALESCE(first_submitted_at, $5), updated_at = $6 \
+                         WHERE form_code = $7 AND period = $8 AND enterprise_id = $9 AND revision = $10 RETURNING id",
+                    )
+                    .bind(r.state.status.code())
+                    .bind(r.state.locked)
+                    .bind(number)
+                    .bind(i64::from(r.form_version))
+                    .bind((r.action == FilingAction::Submit).then_some(r.at))
+                    .bind(r.at)
+                    .bind(r.form_code.as_str())
+                    .bind(r.period.to_string())
+                    .bind(r.enterprise.0)
+                    .bind(r.after_revision)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db_error)?;
+                    let id = id.ok_or_else(|| conflict(r))?;
+                    numbered.push((id, number, r));
+                }
+                let mut done = 0_u64;
+                for chunk in numbered.chunks(REVISION_ROWS) {
+                    let mut qb = QueryBuilder::<$db>::new(
+                        "INSERT INTO filing_revisions (filing_id, number, action, status, locked, form_version, values_json, \
+                         explanations_json, note, actor_id, actor_name, at) ",
+                    );
+                    qb.push_values(chunk, |mut b, (id, number, r)| {
+                        let who = r.actor.as_ref().unwrap_or(actor);
+                        b.push_bind(*id)
+                            .push_bind(*number)
+                            .push_bind(r.action.code())
+                            .push_bind(r.state.status.code())
+                            .push_bind(r.state.locked)
+                            .push_bind(i64::from(r.form_version))
+                            .push_bind(json(&r.values))
+                            .push_bind(json(&r.explanations))
+                            .push_bind(r.note.clone())
+                            .push_bind(who.user_id)
+                            .push_bind(who.name.clone())
+                            .push_bind(r.at);
+                    });
+                    qb.build().execute(&mut **tx).await.map_err(|e| match db_error(e) {
+                        StoreError::Duplicate { .. } => conflict(chunk[0].2),
+                        other => other,
+                    })?;
+                    done += chunk.len() as u64;
+                    progress(done);
+                }
+                Ok(())
+            }
+
+            async fn read_filings(qb: &mut QueryBuilder<$db>, pool: &sqlx::Pool<$db>) -> StoreResult<Vec<FilingRecord>> {
+                let rows: Vec<FilingRow> = qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
+                rows.into_iter().map(FilingRow::into_record).collect()
+            }
+
+            fn filings_query() -> QueryBuilder<$db> {
+                QueryBuilder::new(concat!(
+                    "SELECT ",
+                    filing_columns!(),
+                    " FROM filings f JOIN filing_revisions r ON r.filing_id = f.id AND r.number = f.revision WHERE "
+                ))
+            }
+
+            #[async_trait]
+            impl ReportingStore for $store {
+                async fn save_form(&self, form: &Form, actor: &Actor) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let stored: Option<String> =
+                        sqlx::query_scalar("SELECT definition FROM report_forms WHERE code = $1 AND version = $2")
+                            .bind(form.code.as_str())
+                            .bind(i64::from(form.version))
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    match stored {
+                        Some(text) if text == form.source => return Ok(()),
+                        Some(_) => {
+                            return Err(StoreError::Duplicate {
+                                entity: "form",
+                                key: format!("{} v{}", form.code, form.version),
+                            });
+                        }
+                        None => {}
+                    }
+                    sqlx::query(
+                        "INSERT INTO report_forms (code, version, name_zh, period_type, definition, created_at, created_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(form.code.as_str())
+                    .bind(i64::from(form.version))
+                    .bind(form.name_zh.as_str())
+                    .bind(form.period_type.code())
+                    .bind(form.source.as_str())
+                    .bind(now())
+                    .bind(actor.name.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    audit(
+                        &mut tx,
+                        actor,
+                        "form.create",
+                        format!("{} v{}", form.code, form.version),
+                        serde_json::json!({"code": form.code, "version": form.version, "name": form.name_zh}),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn forms(&self) -> StoreResult<Vec<Form>> {
+                    let texts: Vec<String> = sqlx::query_scalar(
+                        "SELECT definition FROM report_forms f \
+                         WHERE version = (SELECT MAX(version) FROM report_forms g WHERE g.code = f.code) ORDER BY code",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    texts.iter().map(|t| Form::parse(t).map_err(|e| corrupt("the form definition", &e.to_string()))).collect()
+                }
+
+                async fn form(&self, code: &str, version: u32) -> StoreResult<Option<Form>> {
+                    let text: Option<String> =
+                        sqlx::query_scalar("SELECT definition FROM report_forms WHERE code = $1 AND version = $2")
+                            .bind(code)
+                            .bind(i64::from(version))
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    text.map(|t| Form::parse(&t).map_err(|e| corrupt("the form definition", &e.to_string())))
+                        .transpose()
+                }
+
+                async fn form_versions(&self, code: &str) -> StoreResult<Vec<u32>> {
+                    let versions: Vec<i64> =
+                        sqlx::query_scalar("SELECT version FROM report_forms WHERE code = $1 ORDER BY version")
+                            .bind(code)
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    Ok(versions.into_iter().filter_map(|v| u32::try_from(v).ok()).collect())
+                }
+
+                async fn save_period(&self, period: &PeriodRecord, actor: &Actor) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    sqlx::query(
+                        "INSERT INTO report_periods (form_code, period, form_version, deadline) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (form_code, period) DO UPDATE SET deadline = excluded.deadline",
+                    )
+                    .bind(period.form_code.as_str())
+                    .bind(period.period.to_string())
+                    .bind(i64::from(period.form_version))
+                    .bind(date_text(period.deadline))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    audit(
+                        &mut tx,
+                        actor,
+                        "period.save",
+                        format!("{}/{}", period.form_code, period.period),
+                        serde_json::json!({"form_version": period.form_version, "deadline": date_text(period.deadline)}),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn periods(&self, form_code: &str) -> StoreResult<Vec<PeriodRecord>> {
+                    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+                        "SELECT form_code, period, form_version, deadline FROM report_periods WHERE form_code = $1",
+                    )
+                    .bind(form_code)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    let mut periods = rows.into_iter().map(period_record).collect::<StoreResult<Vec<_>>>()?;
+                    periods.sort_by(|a, b| b.period.cmp(&a.period));
+                    Ok(periods)
+                }
+
+                async fn period(&self, form_code: &str, period: Period) -> StoreResult<Option<PeriodRecord>> {
+                    let row: Option<(String, String, i64, String)> = sqlx::query_as(
+                        "SELECT form_code, period, form_version, deadline FROM report_periods WHERE form_code = $1 AND period = $2",
+                    )
+                    .bind(form_code)
+                    .bind(period.to_string())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    row.map(period_record).transpose()
+                }
+
+                async fn closures(&self, form_code: &str, period: Period) -> StoreResult<Vec<ClosureRecord>> {
+                    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                        "SELECT unit_id, closed_at, closed_by FROM period_closures WHERE form_code = $1 AND period = $2 \
+                         ORDER BY closed_at",
+                    )
+                    .bind(form_code)
+                    .bind(period.to_string())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(unit, at, actor_name)| ClosureRecord { unit: UnitId(unit), at, actor_name })
+                        .collect())
+                }
+
+                async fn close_period(
+                    &self,
+                    form_code: &str,
+                    period: Period,
+                    unit: UnitId,
+                    locks: &[NewRevision],
+                    actor: &Actor,
+                ) -> StoreResult<()> {
+                    let mut tx = self.write().await?;
+                    let at = now();
+                    sqlx::query(
+                        "INSERT INTO period_closures (form_code, period, unit_id, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(form_code)
+                    .bind(period.to_string())
+                    .bind(unit.0)
+                    .bind(at)
+                    .bind(actor.name.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match db_error(e) {
+                        StoreError::Duplicate { .. } => StoreError::Duplicate {
+                            entity: "closure",
+                            key: format!("{form_code}/{period}/{}", unit.0),
+                        },
+                        other => other,
+                    })?;
+                    record(&mut tx, locks, actor, &|_| {}).await?;
+                    audit(
+                        &mut tx,
+                        actor,
+                        "period.close",
+                        format!("{form_code}/{period}"),
+                        serde_json::json!({"unit": unit.0, "locked": locks.len()}),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn record_revisions(
+                    &self,
+                    revisions: &[NewRevision],
+                    actor: &Actor,
+                    progress: Progress<'_>,
+                ) -> StoreResult<u64> {
+                    if revisions.is_empty() {
+                        return Ok(0);
+                    }
+                    let mut tx = self.write().await?;
+                    record(&mut tx, revisions, actor, progress).await?;
+                    let first = &revisions[0];
+                    let mut actions: Vec<&str> = revisions.iter().map(|r| r.action.code()).collect();
+                    actions.sort_unstable();
+                    actions.dedup();
+                    let key = if revisions.len() == 1 {
+                        format!("{}/{}/{}", first.form_code, first.period, first.enterprise.0)
+                    } else {
+                        format!("{}/{}", first.form_code, first.period)
+                    };
+                    audit(
+                        &mut tx,
+                        actor,
+                        "filing.record",
+                        key,
+                        serde_json::json!({"revisions": revisions.len(), "actions": actions}),
+                    )
+                    .await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(revisions.len() as u64)
+                }
+
+                async fn filing(
+                    &self,
+                    form_code: &str,
+                    period: Period,
+                    enterprise: EnterpriseId,
+                ) -> StoreResult<Option<FilingRecord>> {
+                    let mut qb = filings_query();
+                    qb.push("f.form_code = ")
+                        .push_bind(form_code.to_string())
+                        .push(" AND f.period = ")
+                        .push_bind(period.to_string())
+                        .push(" AND f.enterprise_id = ")
+                        .push_bind(enterprise.0);
+                    Ok(read_filings(&mut qb, &self.pool).await?.pop())
+                }
+
+                async fn filing_by_id(&self, id: i64) -> StoreResult<Option<FilingRecord>> {
+                    let mut qb = filings_query();
+                    qb.push("f.id = ").push_bind(id);
+                    Ok(read_filings(&mut qb, &self.pool).await?.pop())
+                }
+
+                async fn filings(
+                    &self,
+                    form_code: &str,
+                    period: Period,
+                    enterprises: Option<&[EnterpriseId]>,
+                ) -> StoreResult<Vec<FilingRecord>> {
+                    let base = |qb: &mut QueryBuilder<$db>| {
+                        qb.push("f.form_code = ")
+                            .push_bind(form_code.to_string())
+                            .push(" AND f.period = ")
+                            .push_bind(period.to_string());
+                    };
+                    match enterprises {
+                        None => {
+                            let mut qb = filings_query();
+                            base(&mut qb);
+                            read_filings(&mut qb, &self.pool).await
+                        }
+                        Some(list) => {
+                            let mut out = Vec::new();
+                            for chunk in list.chunks(1000) {
+                                let mut qb = filings_query();
+                                base(&mut qb);
+                                qb.push(" AND f.enterprise_id IN (");
+                                let mut ids = qb.separated(", ");
+                                for e in chunk {
+                                    ids.push_bind(e.0);
+                                }
+                                ids.push_unseparated(")");
+                                out.extend(read_filings(&mut qb, &self.pool).await?);
+                            }
+                            Ok(out)
+                        }
+                    }
+                }
+
+                async fn revisions(&self, filing_id: i64) -> StoreResult<Vec<RevisionRecord>> {
+                    let rows: Vec<RevisionRow> = sqlx::query_as(
+                        "SELECT filing_id, number, action, status, locked, form_version, values_json, explanations_json, \
+                         note, actor_id, actor_name, at FROM filing_revisions WHERE filing_id = $1 ORDER BY number",
+                    )
+                    .bind(filing_id)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(RevisionRow::into_record).collect()
+                }
+
+                async fn located_on(&self, date: Date) -> StoreResult<Vec<(EnterpriseId, UnitId, bool)>> {
+                    let day = date_text(date);
+                    let rows: Vec<(i64, i64, bool)> = sqlx::query_as(
+                        "SELECT e.id, l.park_id, e.in_survey FROM enterprises e JOIN enterprise_locations l \
+                         ON l.enterprise_id = e.id AND l.from_date <= $1 AND (l.until_date IS NULL OR l.until_date > $2) \
+                         ORDER BY e.id",
+                    )
+                    .bind(day.clone())
+                    .bind(day)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(|(e, p, s)| (EnterpriseId(e), UnitId(p), s)).collect())
+                }
+            }
+
+            fn period_record((form_code, period, version, deadline): (String, String, i64, String)) -> StoreResult<PeriodRecord> {
+                Ok(PeriodRecord {
+                    form_code,
+                    period: period_from(&period)?,
+                    form_version: u32::try_from(version).map_err(|_| corrupt("the form version", &version.to_string()))?,
+                    deadline: parse_date(&deadline)?,
+                })
+            }
+        }
+    };
+}
