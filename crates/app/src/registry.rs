@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use innozone_domain::Date;
 use innozone_domain::accounts::{Principal, Role};
+use innozone_domain::registry::enterprise::yes_no_zh;
 use innozone_domain::registry::import::{
     ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows_partial,
     parse_unit_rows_partial, plan_enterprise_import, plan_unit_import,
@@ -483,6 +484,7 @@ pub async fn enterprises_sheet(
                 e.park_since.map(Value::Date).unwrap_or(Value::Empty),
                 opt_text(e.contact_name.as_deref()),
                 opt_text(e.contact_phone.as_deref()),
+                text(yes_no_zh(e.in_survey)),
             ]);
         }
         query.offset += n;

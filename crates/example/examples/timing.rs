@@ -23,7 +23,7 @@ fn main() {
     for e in data.enterprises.iter().step_by(997).take(8) {
         let d = &e.draft;
         println!(
-            "  {} {} {} {:?} {:?} {} {} @{} {}",
+            "  {} {} {} {:?} {:?} {} {} {} @{} {}",
             d.credit_code,
             d.name,
             d.industry,
@@ -31,6 +31,7 @@ fn main() {
             d.registration_type,
             d.contact_name.as_deref().unwrap_or(""),
             d.contact_phone.as_deref().unwrap_or(""),
+            if d.in_survey { "入统" } else { "未入统" },
             e.locations
                 .iter()
                 .map(|l| format!("{}({})", l.park, l.from))

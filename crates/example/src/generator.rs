@@ -38,6 +38,10 @@ const LAPSED_SHARE: f64 = 0.15;
 const LATER_SHARE: f64 = 0.25;
 /// Chance that a certificate expiring after the reference year is renewed.
 const RENEWAL_AFTER_REFERENCE: f64 = 0.85;
+/// Share of the enterprises in the statistical survey (入统) among those neither above the
+/// size threshold nor high-tech, who all are: the Torch survey covers the zone's
+/// enterprises broadly, but some small ones are not on its roster.
+const OTHERS_IN_SURVEY_SHARE: f64 = 0.85;
 
 /// A unit that enterprises are located in.
 #[derive(Debug, Clone)]
@@ -404,6 +408,9 @@ impl Generator {
                 }
             })
             .collect();
+        // Drawn only for the others, so the stream advances as little as it must.
+        let in_survey =
+            d.above || !recognitions.is_empty() || self.rng.random_bool(OTHERS_IN_SURVEY_SHARE);
         let mut locations = vec![DatasetLocation {
             park: host.unit.clone(),
             from: d.entered,
@@ -432,6 +439,7 @@ impl Generator {
                 registration_type,
                 contact_name: Some(contact_name),
                 contact_phone: Some(contact_phone),
+                in_survey,
             },
             locations,
             recognitions,

@@ -771,6 +771,25 @@ fn names_and_contacts_look_local_and_names_are_unique() {
 }
 
 #[test]
+fn above_scale_and_high_tech_enterprises_are_in_the_survey_and_most_others_too() {
+    let data = innozone_example::builtin();
+    let (mut others, mut others_in) = (0u32, 0u32);
+    for e in &data.enterprises {
+        let d = &e.draft;
+        if d.size_class == SizeClass::AboveScale || !e.recognitions.is_empty() {
+            assert!(d.in_survey, "{} is above scale or high-tech", d.name);
+        } else {
+            others += 1;
+            others_in += u32::from(d.in_survey);
+        }
+    }
+    // 85% of the others, within what chance gives over thousands of them.
+    let share = f64::from(others_in) / f64::from(others);
+    assert!(others > 3_000, "{others}");
+    assert!((0.82..0.88).contains(&share), "{share}");
+}
+
+#[test]
 fn certificates_are_numbered_dated_and_valid_three_years() {
     let data = innozone_example::builtin();
     let mut numbers = HashSet::new();

@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 
 use innozone_domain::registry::import::{ColumnSpec, parse_date};
-use rust_xlsxwriter::{Color, Format, IgnoreError, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    Color, DataValidation, DataValidationErrorStyle, Format, IgnoreError, Workbook, Worksheet,
+};
 
 use crate::width::display_width;
 use crate::write::{Formats, MAX_COLUMNS, Value, WriteError, add_sheet, write_value};
@@ -26,6 +28,9 @@ enum ColumnKind {
     Code,
     Date,
     Number,
+    /// A yes/no answer, its example 是 or 否: offered as a list of the two, though the
+    /// import takes other spellings too (Y/N, 1/0, true/false).
+    YesNo,
     Text,
 }
 
@@ -34,6 +39,8 @@ impl ColumnKind {
         let key = spec.key;
         if key == "code" || key.ends_with("_code") || key.ends_with("_phone") {
             ColumnKind::Code
+        } else if matches!(spec.example, "是" | "否") {
+            ColumnKind::YesNo
         } else if spec.example.len() == 10
             && spec.example.contains('-')
             && parse_date(spec.example).is_some()
@@ -58,7 +65,7 @@ impl ColumnKind {
             ColumnKind::Number => text
                 .parse::<f64>()
                 .map_or_else(|_| text.into(), Value::Number),
-            ColumnKind::Code | ColumnKind::Text => text.into(),
+            ColumnKind::Code | ColumnKind::YesNo | ColumnKind::Text => text.into(),
         }
     }
 }
@@ -125,6 +132,14 @@ fn write_data_sheet(
             ColumnKind::Date => {
                 sheet.set_column_format(column, &formats.date)?;
             }
+            ColumnKind::YesNo => {
+                // A warning, not a stop: the other spellings the import takes stay allowed.
+                let choice = DataValidation::new()
+                    .allow_list_strings(&["是", "否"])?
+                    .set_error_style(DataValidationErrorStyle::Warning)
+                    .set_error_message("请填写“是”或“否”。Please answer 是 (yes) or 否 (no).")?;
+                sheet.add_data_validation(1, column, LAST_ROW, column, &choice)?;
+            }
             ColumnKind::Number | ColumnKind::Text => {}
         }
         write_value(sheet, 1, column, &kind.example(spec), &example)?;
@@ -152,6 +167,16 @@ fn write_notes_sheet(
         "代码和电话列已设为文本格式，请勿改为数值。Code and telephone columns are formatted as text; keep them so.",
         "列标题可以是中文名称、英文名称或括号中的代码。A header may be the Chinese label, the English label or the key in brackets.",
     ];
+    let mut hints = hints.to_vec();
+    if columns
+        .iter()
+        .any(|c| ColumnKind::of(c) == ColumnKind::YesNo)
+    {
+        hints.push(
+            "“是否”列填“是”或“否”（也可填 Y/N、1/0、true/false）；留空时，新记录为“是”，已有记录保持不变。\
+             A yes/no column takes 是 or 否 (or Y/N, 1/0, true/false); left blank, a new record is yes and a stored one keeps its value.",
+        );
+    }
     for (i, hint) in hints.iter().enumerate() {
         sheet.write_string(1 + i as u32, 0, *hint)?;
     }
@@ -224,5 +249,7 @@ mod tests {
         assert!(enterprises.contains(&("contact_phone", ColumnKind::Code)));
         assert!(enterprises.contains(&("located_since", ColumnKind::Date)));
         assert!(enterprises.contains(&("name", ColumnKind::Text)));
+        assert!(enterprises.contains(&("in_survey", ColumnKind::YesNo)));
+        assert!(!units.iter().any(|(_, k)| *k == ColumnKind::YesNo));
     }
 }

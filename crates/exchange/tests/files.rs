@@ -594,6 +594,8 @@ fn enterprise_template_round_trips() {
     assert_eq!(row.located_since, Some(date!(2018 - 03 - 01)));
     assert_eq!(row.draft.contact_name.as_deref(), Some("张伟"));
     assert_eq!(row.draft.contact_phone.as_deref(), Some("0931-8888888"));
+    assert_eq!(row.in_survey, Some(true));
+    assert!(row.draft.in_survey);
 
     // Required headers are red, all headers bold; the example row is in italics, its
     // credit code formatted as text and its date as a date.

@@ -171,6 +171,9 @@ impl Localize for EnterpriseError {
                 "err.enterprise.registration_type",
                 &[("value", value.clone())],
             ),
+            EnterpriseError::UnknownSurveyFlag { value } => {
+                lang.t_with("err.enterprise.in_survey", &[("value", value.clone())])
+            }
             EnterpriseError::CannotHostEnterprises { kind } => {
                 lang.t_with("err.enterprise.host", &[("kind", kind_name(*kind, lang))])
             }

@@ -155,6 +155,7 @@ macro_rules! sql_store {
                 .bind(e.registration_type.code())
                 .bind(e.contact_name.clone())
                 .bind(e.contact_phone.clone())
+                .bind(e.in_survey)
         }
 
         /// The tiers each enterprise holds on `date`.
@@ -263,6 +264,10 @@ macro_rules! sql_store {
             if let Some(size) = q.size_class {
                 push_condition(qb, &mut started);
                 qb.push("e.size_class = ").push_bind(size.code());
+            }
+            if let Some(in_survey) = q.in_survey {
+                push_condition(qb, &mut started);
+                qb.push("e.in_survey = ").push_bind(in_survey);
             }
             if let Some(tier) = q.tier {
                 push_condition(qb, &mut started);
@@ -491,6 +496,7 @@ macro_rules! sql_store {
                     && query.text.as_deref().is_none_or(|t| t.trim().is_empty())
                     && query.industry_prefix.as_deref().is_none_or(|p| p.trim().is_empty())
                     && query.size_class.is_none()
+                    && query.in_survey.is_none()
                     && query.tier.is_none();
                 let total: i64 = match &query.units {
                     Some(units) if by_location_only => {
@@ -785,7 +791,8 @@ macro_rules! sql_store {
                             let id: i64 = bind_enterprise(
                                 sqlx::query(
                                     "INSERT INTO enterprises (credit_code, name, industry_code, high_tech_field, size_class, \
-                                     registration_type, contact_name, contact_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                     registration_type, contact_name, contact_phone, in_survey) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
                                 ),
                                 &change.draft,
                             )
@@ -816,7 +823,7 @@ macro_rules! sql_store {
                                     sqlx::query(
                                         "UPDATE enterprises SET credit_code = $1, name = $2, industry_code = $3, \
                                          high_tech_field = $4, size_class = $5, registration_type = $6, \
-                                         contact_name = $7, contact_phone = $8 WHERE id = $9",
+                                         contact_name = $7, contact_phone = $8, in_survey = $9 WHERE id = $10",
                                     ),
                                     &change.draft,
                                 )
@@ -950,10 +957,10 @@ macro_rules! sql_store {
                 let mut done = 0u64;
                 let mut location_count = 0usize;
                 let mut recognition_count = 0usize;
-                for chunk in dataset.enterprises.chunks(rows_per_statement(8)) {
+                for chunk in dataset.enterprises.chunks(rows_per_statement(9)) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO enterprises (credit_code, name, industry_code, high_tech_field, size_class, \
-                         registration_type, contact_name, contact_phone) ",
+                         registration_type, contact_name, contact_phone, in_survey) ",
                     );
                     qb.push_values(chunk, |mut b, e| {
                         let d = &e.draft;
@@ -964,7 +971,8 @@ macro_rules! sql_store {
                             .push_bind(d.size_class.code())
                             .push_bind(d.registration_type.code())
                             .push_bind(d.contact_name.clone())
-                            .push_bind(d.contact_phone.clone());
+                            .push_bind(d.contact_phone.clone())
+                            .push_bind(d.in_survey);
                     });
                     qb.push(" RETURNING id, credit_code");
                     let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *tx).await.map_err(db_error)?;

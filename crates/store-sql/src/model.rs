@@ -15,7 +15,7 @@ use innozone_store::{AuditEntry, SessionRecord, StoreError, StoreResult, UserRec
 use sqlx::{Database, QueryBuilder};
 use time::{Month, OffsetDateTime, UtcOffset};
 
-fn corrupt(what: &str, value: &str) -> StoreError {
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} '{value}' is not valid"))
 }
 
@@ -181,6 +181,7 @@ pub(crate) struct EnterpriseRow {
     pub registration_type: String,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    pub in_survey: bool,
     pub park_id: Option<i64>,
     pub located_from: Option<String>,
     pub located_until: Option<String>,
@@ -191,7 +192,7 @@ pub(crate) struct EnterpriseRow {
 macro_rules! enterprise_columns {
     () => {
         "e.id, e.credit_code, e.name, e.industry_code, e.high_tech_field, e.size_class, \
-         e.registration_type, e.contact_name, e.contact_phone, l.park_id, \
+         e.registration_type, e.contact_name, e.contact_phone, e.in_survey, l.park_id, \
          l.from_date AS located_from, l.until_date AS located_until"
     };
 }
@@ -243,6 +244,7 @@ impl EnterpriseRow {
             )?,
             contact_name: self.contact_name.clone(),
             contact_phone: self.contact_phone.clone(),
+            in_survey: self.in_survey,
         })
     }
 

@@ -98,6 +98,7 @@ fn national() -> Dataset {
                     registration_type: RegistrationType::Private,
                     contact_name: Some("张伟".into()),
                     contact_phone: Some("0931-8888888".into()),
+                    in_survey: n % 7 != 0,
                 },
                 locations,
                 recognitions,

@@ -65,6 +65,7 @@ on_both_backends!(
     a_failing_unit_plan_writes_nothing,
     enterprise_plan_creates_updates_and_moves_with_audit,
     a_failing_enterprise_plan_writes_nothing,
+    the_survey_flag_round_trips_through_plans_and_audit,
     stored_enterprises_are_found_by_code,
     search_filters_and_pages,
     unit_figures_count_by_date,
@@ -249,6 +250,15 @@ fn draft(n: u32, name: &str, industry: &str, size: SizeClass) -> EnterpriseDraft
         registration_type: RegistrationType::LimitedLiability,
         contact_name: None,
         contact_phone: None,
+        in_survey: true,
+    }
+}
+
+/// `draft`, out of the statistical survey.
+fn out_of_survey(draft: EnterpriseDraft) -> EnterpriseDraft {
+    EnterpriseDraft {
+        in_survey: false,
+        ..draft
     }
 }
 
@@ -293,6 +303,8 @@ fn recognised(tier: Tier, no: &str, issued_on: Date, expires_on: Option<Date>) -
 /// | 4 | Delta 采矿  | 0610 B      | below | P1 2016–2022, P2 2022-              | HT 2021-06-01, no expiry             |
 /// | 5 | Epsilon 建筑| 4710 E      | above | P2 2017–2023 (left)                 |                                      |
 /// | 6 | alpha 服务  | 7310 M      | below | P1 2025- (not yet arrived)          |                                      |
+///
+/// Beta and "alpha 服务" are out of the statistical survey (未入统); the others are in it.
 fn six_enterprises() -> Dataset {
     let e = |draft, locations, recognitions| DatasetEnterprise {
         draft,
@@ -339,7 +351,7 @@ fn six_enterprises() -> Dataset {
                 ],
             ),
             e(
-                draft(2, "Beta 软件", "6511", SizeClass::BelowScale),
+                out_of_survey(draft(2, "Beta 软件", "6511", SizeClass::BelowScale)),
                 vec![located("P1", date!(2018 - 01 - 01), None)],
                 vec![recognised(
                     Tier::TechSme,
@@ -376,7 +388,7 @@ fn six_enterprises() -> Dataset {
                 vec![],
             ),
             e(
-                draft(6, "alpha 服务", "7310", SizeClass::BelowScale),
+                out_of_survey(draft(6, "alpha 服务", "7310", SizeClass::BelowScale)),
                 vec![located("P1", date!(2025 - 01 - 01), None)],
                 vec![],
             ),
@@ -892,6 +904,99 @@ async fn a_failing_enterprise_plan_writes_nothing(store: Db) {
     assert_eq!(audit_count(&store).await, entries);
 }
 
+async fn the_survey_flag_round_trips_through_plans_and_audit(store: Db) {
+    lanbai(&store).await;
+    let (a, b) = (credit(1), credit(2));
+    let mut headers = ENTERPRISE_HEADERS.to_vec();
+    headers.push("in_survey");
+    let plan = |rows: Vec<[&str; 8]>| {
+        let store = store.clone();
+        let t = table(
+            &headers,
+            &rows.iter().map(|r| &r[..]).collect::<Vec<&[&str]>>(),
+        );
+        async move {
+            let parsed = parse_enterprise_rows(&t).expect("rows parse");
+            let codes: Vec<CreditCode> =
+                parsed.iter().map(|r| r.draft.credit_code.clone()).collect();
+            let stored = store.stored_enterprises(&codes).await.unwrap();
+            let hierarchy = store.hierarchy().await.unwrap();
+            plan_enterprise_import(&t, parsed, &stored, &hierarchy, &admin(), TODAY)
+                .expect("plan is valid")
+        }
+    };
+    fn row<'a>(code: &'a CreditCode, flag: &'a str) -> [&'a str; 8] {
+        [
+            code.as_str(),
+            "兰州甲科技有限公司",
+            "6511",
+            "规上",
+            "有限责任公司",
+            "LB-P1",
+            "2019-03-01",
+            flag,
+        ]
+    }
+    // A is created out of the survey; B, left blank, in it.
+    let created = plan(vec![row(&a, "否"), row(&b, "")]).await;
+    store
+        .apply_enterprise_plan(&created, &actor())
+        .await
+        .unwrap();
+    let first = store.enterprise_by_code(&a).await.unwrap().unwrap();
+    assert!(!first.in_survey);
+    assert!(
+        store
+            .enterprise_by_code(&b)
+            .await
+            .unwrap()
+            .unwrap()
+            .in_survey
+    );
+    assert_eq!(store.enterprise(first.id).await.unwrap().unwrap(), first);
+
+    // A blank keeps A out: nothing changes and no audit entry is written.
+    let entries = audit_count(&store).await;
+    let summary = store
+        .apply_enterprise_plan(&plan(vec![row(&a, "")]).await, &actor())
+        .await
+        .unwrap();
+    assert_eq!((summary.updated, summary.unchanged), (0, 1));
+    assert_eq!(audit_count(&store).await, entries);
+
+    // 是 puts A into the survey, with the change in the audit trail.
+    let summary = store
+        .apply_enterprise_plan(&plan(vec![row(&a, "是")]).await, &actor())
+        .await
+        .unwrap();
+    assert_eq!(summary.updated, 1);
+    assert!(
+        store
+            .enterprise_by_code(&a)
+            .await
+            .unwrap()
+            .unwrap()
+            .in_survey
+    );
+    let (entries, _) = store
+        .audit(&AuditQuery {
+            entity_key: Some(a.to_string()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(entries[0].action, "enterprise.update");
+    assert_eq!(
+        entries[0].before.as_ref().unwrap()["in_survey"],
+        json!(false)
+    );
+    assert_eq!(entries[0].after.as_ref().unwrap()["in_survey"], json!(true));
+    let created = entries.last().unwrap();
+    assert_eq!(created.action, "enterprise.create");
+    assert_eq!(created.after.as_ref().unwrap()["in_survey"], json!(false));
+}
+
 async fn stored_enterprises_are_found_by_code(store: Db) {
     load_six(&store).await;
     let p2 = unit_id(&store, "P2").await;
@@ -911,8 +1016,17 @@ async fn stored_enterprises_are_found_by_code(store: Db) {
             until: None
         })
     );
+    assert!(delta.draft.in_survey);
     // Epsilon has left: no open location.
     assert_eq!(found[&credit(5)].location, None);
+    // The bulk load kept the survey flag of each enterprise.
+    let flags = store
+        .stored_enterprises(&[credit(1), credit(2), credit(6)])
+        .await
+        .unwrap();
+    assert!(flags[&credit(1)].draft.in_survey);
+    assert!(!flags[&credit(2)].draft.in_survey);
+    assert!(!flags[&credit(6)].draft.in_survey);
     assert_eq!(
         store.recognitions(delta.id).await.unwrap(),
         vec![recognised(
@@ -1072,6 +1186,23 @@ async fn search_filters_and_pages(store: Db) {
     }))
     .await;
     assert_eq!(names(&combined), ["Delta 采矿"]);
+
+    // In or out of the statistical survey.
+    let out = search(q(&|q| q.in_survey = Some(false))).await;
+    assert_eq!(names(&out), ["Beta 软件", "alpha 服务"]);
+    assert!(out.items.iter().all(|e| !e.in_survey));
+    let surveyed = search(q(&|q| q.in_survey = Some(true))).await;
+    assert_eq!(
+        names(&surveyed),
+        ["Alpha 材料", "Delta 采矿", "Epsilon 建筑", "Gamma 电力"]
+    );
+    // With units, not only the location index: P1 today holds Alpha (in) and Beta (out).
+    let out_in_p1 = search(q(&|q| {
+        q.units = Some(vec![p1]);
+        q.in_survey = Some(false);
+    }))
+    .await;
+    assert_eq!((out_in_p1.total, names(&out_in_p1)), (1, vec!["Beta 软件"]));
 
     // Only the given enterprises (a filer's own).
     let ids: Vec<EnterpriseId> = all

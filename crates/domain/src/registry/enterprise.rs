@@ -178,6 +178,28 @@ pub struct EnterpriseDraft {
     pub registration_type: RegistrationType,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    /// 入统: the enterprise is on the roster of the Torch statistical survey and is
+    /// expected to file its statistical reports. New enterprises are, unless told otherwise.
+    #[serde(default = "in_survey_by_default")]
+    pub in_survey: bool,
+}
+
+fn in_survey_by_default() -> bool {
+    true
+}
+
+/// Reads a yes/no answer: 是/否, yes/no, true/false, 1/0, Y/N (case-insensitive).
+pub fn parse_yes_no(input: &str) -> Option<bool> {
+    match input.trim().to_ascii_lowercase().as_str() {
+        "是" | "yes" | "y" | "true" | "1" => Some(true),
+        "否" | "no" | "n" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// 是 or 否, as exports and templates write a yes/no column.
+pub fn yes_no_zh(value: bool) -> &'static str {
+    if value { "是" } else { "否" }
 }
 
 impl EnterpriseDraft {
@@ -245,6 +267,8 @@ pub enum EnterpriseError {
     UnknownHighTechField { value: String },
     #[error("'{value}' is not a registration type")]
     UnknownRegistrationType { value: String },
+    #[error("'{value}' does not say whether the enterprise is in the statistical survey (是/否)")]
+    UnknownSurveyFlag { value: String },
     #[error("enterprises cannot be located directly in a {kind:?}")]
     CannotHostEnterprises { kind: super::unit::UnitKind },
     #[error("the move date {date} is not after the current location's start {since}")]

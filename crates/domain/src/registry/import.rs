@@ -11,7 +11,7 @@ use time::{Date, Month};
 use super::credit_code::{CreditCode, CreditCodeError};
 use super::enterprise::{
     EnterpriseDraft, EnterpriseError, EnterpriseId, HighTechField, Location, RegistrationType,
-    SizeClass,
+    SizeClass, parse_yes_no,
 };
 use super::hierarchy::{Hierarchy, HierarchyError, Membership};
 use super::industry::{IndustryCode, IndustryCodeError};
@@ -94,7 +94,7 @@ pub const UNIT_COLUMNS: [ColumnSpec; 10] = [
     col("spatial_role", "空间功能", "Spatial role", false, "辐射区"),
 ];
 
-pub const ENTERPRISE_COLUMNS: [ColumnSpec; 10] = [
+pub const ENTERPRISE_COLUMNS: [ColumnSpec; 11] = [
     col(
         "credit_code",
         "统一社会信用代码",
@@ -129,6 +129,7 @@ pub const ENTERPRISE_COLUMNS: [ColumnSpec; 10] = [
     ),
     col("contact_name", "联系人", "Contact", false, "张伟"),
     col("contact_phone", "联系电话", "Phone", false, "0931-8888888"),
+    col("in_survey", "是否入统", "In survey", false, "是"),
 ];
 
 /// What is wrong at one place in a file.
@@ -433,6 +434,24 @@ impl RowReader<'_> {
         }
     }
 
+    /// A yes/no answer (see [`parse_yes_no`]), also from a spreadsheet's TRUE/FALSE or a
+    /// number 1/0.
+    fn yes_no(
+        &mut self,
+        key: &'static str,
+        problem: impl FnOnce(String) -> ImportProblem,
+    ) -> Option<Option<bool>> {
+        self.typed(
+            key,
+            |c| match c {
+                Cell::Bool(b) => Some(*b),
+                _ => None,
+            },
+            parse_yes_no,
+            problem,
+        )
+    }
+
     fn date(&mut self, key: &'static str) -> Option<Option<Date>> {
         self.typed(
             key,
@@ -490,9 +509,14 @@ pub struct UnitRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseRow {
     pub row: usize,
+    /// `draft.in_survey` is `in_survey`, or true when the row leaves it blank; the plan
+    /// keeps a stored enterprise's flag instead (see [`EnterpriseRow::in_survey`]).
     pub draft: EnterpriseDraft,
     pub park: UnitCode,
     pub located_since: Option<Date>,
+    /// 是否入统 as given; `None` when blank or the column is absent: true for a new
+    /// enterprise, unchanged for a stored one.
+    pub in_survey: Option<bool>,
 }
 
 fn check_rows(table: &Table, issues: &mut Vec<ImportIssue>) {
@@ -661,6 +685,10 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
         let located_since = r.date("located_since");
         let contact_name = r.optional_text("contact_name");
         let contact_phone = r.code_text("contact_phone", false);
+        let in_survey = r.yes_no("in_survey", |value| {
+            ImportProblem::Enterprise(EnterpriseError::UnknownSurveyFlag { value })
+        });
+        let in_survey = in_survey?;
         let draft = EnterpriseDraft {
             credit_code: credit_code?,
             name: name?,
@@ -670,6 +698,7 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
             registration_type: registration_type??,
             contact_name,
             contact_phone,
+            in_survey: in_survey.unwrap_or(true),
         };
         if let Err(e) = draft.validate() {
             let field = match e {
@@ -684,6 +713,7 @@ pub fn parse_enterprise_rows_partial(table: &Table) -> (Vec<EnterpriseRow>, Vec<
             draft,
             park: park?,
             located_since: located_since?,
+            in_survey,
         })
     })
 }
@@ -1052,10 +1082,17 @@ pub fn plan_enterprise_import(
             }
             _ => Some((park.id, date)),
         };
+        let mut draft = row.draft;
+        // A blank 是否入统 leaves a stored enterprise as it is, as a blank 入园日期 does.
+        if row.in_survey.is_none()
+            && let Some(e) = &existing
+        {
+            draft.in_survey = e.draft.in_survey;
+        }
         plan.enterprises.push(EnterpriseChange {
             row: row.row,
             existing,
-            draft: row.draft,
+            draft,
             new_location,
         });
     }

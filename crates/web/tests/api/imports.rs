@@ -485,3 +485,68 @@ async fn exports_and_templates_are_files() {
         "the public sees no enterprise data"
     );
 }
+
+#[tokio::test]
+async fn the_survey_flag_is_shown_corrected_filtered_and_checked() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin").await;
+    let a2 = &app.firms["A2"];
+    let path = format!("/api/v1/enterprises/{}", a2.id);
+    let (status, body) = app.get(&path, &admin).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["enterprise"]["in_survey"], json!(true), "{body}");
+
+    // Out of the survey, as a JSON boolean.
+    let mut record = app.firm_record("A2", "张伟");
+    record["in_survey"] = json!(false);
+    let (status, body) = app.send_json(Method::PUT, &path, &admin, &record).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["updated"], json!(1), "{body}");
+    let (_, body) = app.get(&path, &admin).await;
+    assert_eq!(body["enterprise"]["in_survey"], json!(false), "{body}");
+
+    // Left out, the flag stays as it is.
+    record.as_object_mut().unwrap().remove("in_survey");
+    let (status, body) = app.send_json(Method::PUT, &path, &admin, &record).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["unchanged"], json!(1), "{body}");
+
+    // The list and the export filter by it, in any spelling of yes and no.
+    let (status, out) = app.get("/api/v1/enterprises?in_survey=否", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["total"], json!(1), "{out}");
+    assert_eq!(out["items"][0]["credit_code"], json!(a2.credit_code));
+    let (_, surveyed) = app.get("/api/v1/enterprises?in_survey=true", &admin).await;
+    assert_eq!(surveyed["total"], json!(2), "{surveyed}");
+    let (status, body) = app.get("/api/v1/enterprises?in_survey=maybe", &admin).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("in_survey"),
+        "{body}"
+    );
+    let r = app
+        .request(
+            Method::GET,
+            "/api/v1/exports/enterprises.csv?in_survey=n",
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 2, "the header and A2: {csv}");
+    assert!(lines[0].contains("是否入统 (in_survey)"), "{csv}");
+    assert!(lines[1].ends_with(",否"), "{csv}");
+
+    // A value that is neither yes nor no is an issue of its field, in the user's language.
+    record["in_survey"] = json!("也许");
+    let (status, body) = app.send_json(Method::PUT, &path, &admin, &record).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(assert_located(&body), vec![(1, "in_survey".to_string())]);
+    let message = body["issues"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("也许") && message.contains("入统"),
+        "{body}"
+    );
+}

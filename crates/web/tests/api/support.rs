@@ -80,6 +80,7 @@ fn firm(code: &str, name: &str, park: &str, tiers: Vec<Recognition>) -> DatasetE
             registration_type: RegistrationType::LimitedLiability,
             contact_name: Some("张伟".to_string()),
             contact_phone: Some("0931-8888888".to_string()),
+            in_survey: true,
         },
         locations: vec![DatasetLocation {
             park: UnitCode::parse(park).expect("valid code"),
@@ -276,6 +277,7 @@ impl TestApp {
             "park_code": f.park,
             "contact_name": contact,
             "contact_phone": "0931-8888888",
+            "in_survey": true,
         })
     }
 }

@@ -87,7 +87,7 @@ const LANZHOU_W: &str = "91620100710001234W";
 // ---------------------------------------------------------------------------------------
 // Parsing enterprises
 
-const ENTERPRISE_HEADERS: [&str; 10] = [
+const ENTERPRISE_HEADERS: [&str; 11] = [
     "统一社会信用代码",
     "企业名称",
     "行业代码",
@@ -98,6 +98,7 @@ const ENTERPRISE_HEADERS: [&str; 10] = [
     "入园日期",
     "联系人",
     "联系电话",
+    "是否入统",
 ];
 
 /// A row with nothing wrong in it, to spoil one cell at a time.
@@ -115,6 +116,7 @@ fn good_enterprise(number: usize, credit_code: Cell) -> Row {
             Cell::Date(date!(2018 - 03 - 01)),
             t("张伟"),
             t("0931-8888888"),
+            t("否"),
         ],
     }
 }
@@ -149,6 +151,16 @@ fn every_problem_of_an_enterprise_file_is_listed_where_it_is() {
             spoilt(good_enterprise(9, t(LANZHOU_W)), 5, t("中型")),
             6,
             Cell::Empty,
+        ),
+        // 入统 is answered yes or no, not "to be decided" (a code of its own, so that the
+        // row has no other problem).
+        spoilt(
+            good_enterprise(
+                10,
+                t(CreditCode::complete("91620100MA0000001").unwrap().as_str()),
+            ),
+            11,
+            t("待定"),
         ),
     ];
     let file = table("企业", 1, &ENTERPRISE_HEADERS, rows);
@@ -209,6 +221,14 @@ fn every_problem_of_an_enterprise_file_is_listed_where_it_is() {
                 })
             ),
             e(9, 6, "registration_type", ImportProblem::Required),
+            e(
+                10,
+                11,
+                "in_survey",
+                ImportProblem::Enterprise(EnterpriseError::UnknownSurveyFlag {
+                    value: "待定".into()
+                })
+            ),
         ]
     );
     assert_eq!(issues[0].position.to_string(), "企业!A2");
@@ -249,9 +269,11 @@ fn a_good_enterprise_file_parses() {
                 registration_type: RegistrationType::LimitedLiability,
                 contact_name: Some("张伟".into()),
                 contact_phone: Some("0931-8888888".into()),
+                in_survey: false,
             },
             park: code("LB-GX-YT"),
             located_since: Some(date!(2018 - 03 - 01)),
+            in_survey: Some(false),
         }
     );
     assert_eq!(parsed[1].row, 3);
@@ -260,6 +282,69 @@ fn a_good_enterprise_file_parses() {
     assert_eq!(parsed[1].draft.registration_type, RegistrationType::Private);
     assert_eq!(parsed[1].draft.contact_phone, None);
     assert_eq!(parsed[1].located_since, Some(date!(2020 - 05 - 08)));
+    // The row stops before 是否入统: not given, so in the survey as far as the row goes.
+    assert_eq!(parsed[1].in_survey, None);
+    assert!(parsed[1].draft.in_survey);
+}
+
+#[test]
+fn the_survey_flag_takes_the_usual_spellings_of_yes_and_no() {
+    let answers = [
+        (t("是"), Some(true)),
+        (t("否"), Some(false)),
+        (t(" YES "), Some(true)),
+        (t("No"), Some(false)),
+        (t("true"), Some(true)),
+        (t("FALSE"), Some(false)),
+        (t("y"), Some(true)),
+        (t("N"), Some(false)),
+        (t("1"), Some(true)),
+        (t("0"), Some(false)),
+        // A spreadsheet's own TRUE/FALSE, and 1/0 typed as numbers.
+        (Cell::Bool(true), Some(true)),
+        (Cell::Bool(false), Some(false)),
+        (Cell::Number(1.0), Some(true)),
+        (Cell::Number(0.0), Some(false)),
+        (Cell::Empty, None),
+        (t("  "), None),
+    ];
+    for (cell, expected) in &answers {
+        let row = spoilt(good_enterprise(2, t(HUAWEI)), 11, cell.clone());
+        let file = table("企业", 1, &ENTERPRISE_HEADERS, vec![row]);
+        let parsed = parse_enterprise_rows(&file).unwrap();
+        assert_eq!(parsed[0].in_survey, *expected, "{cell:?}");
+        assert_eq!(
+            parsed[0].draft.in_survey,
+            expected.unwrap_or(true),
+            "{cell:?}"
+        );
+    }
+    // Neither yes nor no: a number other than 1 or 0, a date, a word.
+    for cell in [
+        Cell::Number(2.0),
+        Cell::Date(date!(2024 - 01 - 01)),
+        t("有"),
+    ] {
+        let file = table(
+            "企业",
+            1,
+            &ENTERPRISE_HEADERS,
+            vec![spoilt(good_enterprise(2, t(HUAWEI)), 11, cell.clone())],
+        );
+        let issues = parse_enterprise_rows(&file).unwrap_err();
+        assert_eq!(
+            issues,
+            vec![at(
+                "企业",
+                2,
+                Some(11),
+                Some("in_survey"),
+                ImportProblem::Enterprise(EnterpriseError::UnknownSurveyFlag {
+                    value: cell.as_text()
+                })
+            )]
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -840,6 +925,7 @@ fn draft(credit_code: &str, name: &str) -> EnterpriseDraft {
         registration_type: RegistrationType::JointStock,
         contact_name: None,
         contact_phone: None,
+        in_survey: true,
     }
 }
 
@@ -1081,4 +1167,66 @@ fn unchanged_enterprises_are_counted_as_unchanged() {
     assert_eq!(plan.created(), 1);
     assert_eq!(plan.updated(), 2);
     assert_eq!(plan.enterprises.len() - plan.created() - plan.updated(), 1);
+}
+
+#[test]
+fn a_blank_survey_flag_keeps_a_stored_enterprises_and_means_yes_for_a_new_one() {
+    let admin = who(Role::Administrator, Binding::Everything);
+    // Huawei is stored out of the survey; Tencent and 91620102224331056P in it.
+    let mut stored = registry();
+    stored.get_mut(&credit(HUAWEI)).unwrap().draft.in_survey = false;
+    let mut headers = PLAN_ENTERPRISE_HEADERS.to_vec();
+    headers.push("是否入统");
+    let with_flag = |number, credit_code, name, park, flag: &str| {
+        let mut row = enterprise_row(number, credit_code, name, park, "");
+        row.cells.push(if flag.is_empty() {
+            Cell::Empty
+        } else {
+            t(flag)
+        });
+        row
+    };
+    let file = table(
+        "企业",
+        1,
+        &headers,
+        vec![
+            // New, left blank: in the survey.
+            with_flag(2, LANZHOU_W, "兰州某某新材料有限公司", "LB-GX-YT", ""),
+            // Stored out of the survey, left blank: still out, so unchanged.
+            with_flag(3, HUAWEI, "华为技术有限公司", "LB-GX-YT", ""),
+            // Stored in the survey, now 否: updated.
+            with_flag(4, TENCENT, "腾讯科技（深圳）有限公司", "LB-BY-YZ", "否"),
+            // Stored in the survey, 是 again: unchanged.
+            with_flag(5, LANZHOU_P, "兰州某某科技有限公司", "LB-GX-YT", "是"),
+        ],
+    );
+    let parsed = parse_enterprise_rows(&file).unwrap();
+    let plan = plan_enterprise_import(&file, parsed, &stored, &lanbai(), &admin, TODAY).unwrap();
+    let flags: Vec<(usize, bool)> = plan
+        .enterprises
+        .iter()
+        .map(|e| (e.row, e.draft.in_survey))
+        .collect();
+    assert_eq!(flags, vec![(2, true), (3, false), (4, false), (5, true)]);
+    assert_eq!(plan.created(), 1);
+    assert_eq!(plan.updated(), 1);
+
+    // A file without the column, as written before there was one, changes no flag.
+    let old = table(
+        "企业",
+        1,
+        &PLAN_ENTERPRISE_HEADERS,
+        vec![enterprise_row(
+            2,
+            HUAWEI,
+            "华为技术有限公司",
+            "LB-GX-YT",
+            "",
+        )],
+    );
+    let parsed = parse_enterprise_rows(&old).unwrap();
+    let plan = plan_enterprise_import(&old, parsed, &stored, &lanbai(), &admin, TODAY).unwrap();
+    assert!(!plan.enterprises[0].draft.in_survey);
+    assert_eq!(plan.updated(), 0);
 }

@@ -6,6 +6,7 @@ use innozone_app::clock::today;
 use innozone_app::registry::{
     enterprise_detail, import_enterprises, save_enterprise_form, search_enterprises,
 };
+use innozone_domain::registry::enterprise::parse_yes_no;
 use innozone_domain::registry::import::ENTERPRISE_COLUMNS;
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, SizeClass, Tier, UnitId};
 use innozone_store::EnterpriseQuery;
@@ -41,6 +42,10 @@ pub struct EnterpriseBody {
     pub tiers: Vec<String>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    /// 入统: on the roster of the Torch statistical survey, expected to file statistical
+    /// reports.
+    #[schema(example = true)]
+    pub in_survey: bool,
 }
 
 pub fn enterprise_body(e: &Enterprise, hierarchy: &Hierarchy) -> EnterpriseBody {
@@ -60,6 +65,7 @@ pub fn enterprise_body(e: &Enterprise, hierarchy: &Hierarchy) -> EnterpriseBody 
         tiers: e.tiers.iter().map(|t| t.code().to_string()).collect(),
         contact_name: e.contact_name.clone(),
         contact_phone: e.contact_phone.clone(),
+        in_survey: e.in_survey,
     }
 }
 
@@ -86,6 +92,8 @@ pub struct EnterpriseFilter {
     pub size: Option<String>,
     /// A tier held today, e.g. high_tech.
     pub tier: Option<String>,
+    /// In (true, 是) or out of (false, 否) the statistical survey (入统).
+    pub in_survey: Option<String>,
     /// Rows to skip; 0 when left out (ignored by exports).
     pub offset: Option<i64>,
     /// Rows to return, 1 to 500; 50 when left out (ignored by exports).
@@ -127,11 +135,16 @@ impl EnterpriseFilter {
             Some(s) => return Err(bad("industry", &s)),
             None => None,
         };
+        let in_survey = match clean(&self.in_survey) {
+            Some(s) => Some(parse_yes_no(&s).ok_or_else(|| bad("in_survey", &s))?),
+            None => None,
+        };
         let query = EnterpriseQuery {
             text: clean(&self.q),
             industry_prefix,
             size_class,
             tier,
+            in_survey,
             today: Some(today()),
             ..Default::default()
         };
@@ -278,7 +291,7 @@ pub async fn show(
     tag = "enterprises",
     params(("id" = i64, Path, description = "The enterprise's id")),
     request_body(content = Object, description = "The record keyed by the import's column keys, without credit_code",
-        example = json!({"name": "兰州某某科技有限公司", "industry_code": "6511", "size_class": "above_scale", "registration_type": "limited_liability", "park_code": "LB-GX-YT", "contact_name": "张伟"})),
+        example = json!({"name": "兰州某某科技有限公司", "industry_code": "6511", "size_class": "above_scale", "registration_type": "limited_liability", "park_code": "LB-GX-YT", "contact_name": "张伟", "in_survey": true})),
     responses(
         (status = 200, description = "Saved", body = ImportReportBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
@@ -321,9 +334,10 @@ pub async fn update(
 /// Creates, updates and moves enterprises, all or nothing, with the checks of a file
 /// import. Each element is one row keyed by the import's column keys: `credit_code`,
 /// `name`, `industry_code`, `high_tech_field`, `size_class`, `registration_type`,
-/// `park_code`, `located_since`, `contact_name`, `contact_phone`. In the issues of a 422,
-/// `row` is the index in the array plus one, `field` the key, and `sheet` and `column`
-/// are null.
+/// `park_code`, `located_since`, `contact_name`, `contact_phone`, `in_survey` (true or
+/// false, or 是/否, yes/no, 1/0, Y/N; left out, true for a new enterprise and unchanged for
+/// a stored one). In the issues of a 422, `row` is the index in the array plus one, `field`
+/// the key, and `sheet` and `column` are null.
 #[utoipa::path(
     post,
     path = "/api/v1/enterprises",

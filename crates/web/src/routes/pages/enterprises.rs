@@ -272,6 +272,20 @@ impl EnterprisePage {
             ""
         }
     }
+    fn survey_text(&self) -> String {
+        self.chrome.t(if self.e().in_survey {
+            "enterprise.in_survey_yes"
+        } else {
+            "enterprise.in_survey_no"
+        })
+    }
+    fn survey_selected(&self, in_survey: bool) -> &'static str {
+        if self.e().in_survey == in_survey {
+            "selected"
+        } else {
+            ""
+        }
+    }
     fn opt(&self, v: &Option<String>) -> String {
         v.clone().unwrap_or_default()
     }
@@ -338,6 +352,8 @@ pub struct EnterpriseForm {
     located_since: Option<String>,
     contact_name: Option<String>,
     contact_phone: Option<String>,
+    /// 是 or 否; left out, the flag stays as it is.
+    in_survey: Option<String>,
 }
 
 /// Saves the enterprise form through the same parsing and checks as an import. The park
@@ -380,6 +396,7 @@ pub async fn update(
         ("located_since", f.located_since.unwrap_or_default()),
         ("contact_name", f.contact_name.unwrap_or_default()),
         ("contact_phone", f.contact_phone.unwrap_or_default()),
+        ("in_survey", f.in_survey.unwrap_or_default()),
     ];
     match save_enterprise_form(
         state.store(),
