@@ -13,10 +13,13 @@
 //!   30,000 enterprises.
 //! - [`national`]: both seed zones and a synthetic zone for each of 198 other cities: 200
 //!   zones, about 2,000 parks, 250,000 enterprises.
+//! - [`filings`]: the 兰白 enterprises' Torch survey filings (annual 2024–2025, quarterly
+//!   2025), revision by revision, for the reporting pages.
 //!
 //! No I/O: the seed files are compiled in.
 
 pub mod builtin;
+pub mod filings;
 mod generator;
 pub mod industries;
 mod names;
