@@ -55,3 +55,116 @@ pub async fn ensure_administrator(
         password: password.expose().to_string(),
     }))
 }
+
+/// What the example's reporting holds once loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportingExample {
+    pub forms: usize,
+    pub periods: usize,
+    pub filings: usize,
+    pub recorded: u64,
+}
+
+/// Loads the example's reporting into a store that has its registry but no form yet:
+/// both shipped Torch forms, their periods, the 兰白 zone's filings step by step as the
+/// example's history has them, and the closing of the periods the zone has closed.
+pub async fn load_reporting_example(
+    store: &dyn Store,
+    dataset: &Dataset,
+    progress: Progress<'_>,
+) -> Result<Option<ReportingExample>, AppError> {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use innozone_domain::reporting::{FilingAction, FilingState};
+    use innozone_example::filings::{ZONE_PREFIX, closed_periods, forms, lanbai_filings};
+    use innozone_store::{NewRevision, PeriodRecord};
+
+    if !store.forms().await?.is_empty() {
+        return Ok(None);
+    }
+    let system = Actor::system();
+    let forms = forms();
+    for form in &forms {
+        store.save_form(form, &system).await?;
+    }
+    let filings = lanbai_filings(dataset, &forms);
+    let closed = closed_periods();
+    let periods: BTreeSet<(String, innozone_domain::reporting::Period)> = filings
+        .iter()
+        .map(|f| (f.form_code.clone(), f.period))
+        .chain(closed.iter().map(|(code, p)| (code.to_string(), *p)))
+        .collect();
+    for (code, period) in &periods {
+        let Some(form) = forms.iter().find(|f| &f.code == code) else {
+            continue;
+        };
+        let record = PeriodRecord {
+            form_code: code.clone(),
+            period: *period,
+            form_version: form.version,
+            deadline: form.deadline(*period),
+        };
+        store.save_period(&record, &system).await?;
+    }
+    let codes: Vec<_> = filings.iter().map(|f| f.credit_code.clone()).collect();
+    let stored = store.stored_enterprises(&codes).await?;
+    let mut revisions = Vec::new();
+    for filing in &filings {
+        let Some(enterprise) = stored.get(&filing.credit_code) else {
+            continue;
+        };
+        let Some(form) = forms.iter().find(|f| f.code == filing.form_code) else {
+            continue;
+        };
+        let mut state: Option<FilingState> = None;
+        let mut values = BTreeMap::new();
+        let mut explanations = BTreeMap::new();
+        for (i, step) in filing.steps.iter().enumerate() {
+            // The example's closing is its last step; before it the period was open.
+            let next = match state {
+                None => FilingState::new_filing(step.action, false),
+                Some(s) => s.after(step.action, step.note.as_deref(), false),
+            }?;
+            state = Some(next);
+            if let Some(v) = &step.values {
+                values = v.clone();
+                explanations = step.explanations.clone();
+            }
+            revisions.push(NewRevision {
+                form_code: form.code.clone(),
+                form_version: form.version,
+                period: filing.period,
+                enterprise: enterprise.id,
+                after_revision: i as i32,
+                action: step.action,
+                state: next,
+                values: values.clone(),
+                explanations: explanations.clone(),
+                note: step.note.clone(),
+                actor: Some(Actor {
+                    user_id: None,
+                    name: step.actor.clone(),
+                }),
+                at: step.at,
+            });
+            debug_assert!(step.action != FilingAction::Lock || next.locked);
+        }
+    }
+    let recorded = store
+        .record_revisions(&revisions, &system, progress)
+        .await?;
+    let hierarchy = store.hierarchy().await?;
+    if let Some(zone) = hierarchy.unit_by_code(ZONE_PREFIX) {
+        for (code, period) in &closed {
+            store
+                .close_period(code, *period, zone.id, &[], &system)
+                .await?;
+        }
+    }
+    Ok(Some(ReportingExample {
+        forms: forms.len(),
+        periods: periods.len(),
+        filings: filings.len(),
+        recorded,
+    }))
+}

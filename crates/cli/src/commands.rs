@@ -16,7 +16,7 @@ use innozone_store::{Store, UserUpdate};
 use crate::output::{Failure, bar, spinner};
 use crate::{Cli, Command, ExampleScale, Registry, UserAction};
 
-async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
+pub(crate) async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
     if !database.starts_with("postgres://")
         && !database.starts_with("postgresql://")
         && let Some(parent) = std::path::Path::new(database)
@@ -52,6 +52,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Template { what, file } => template(lang, what, &file),
         Command::User { action } => user(&cli.database, lang, action).await,
         Command::Example { scale } => example(&cli.database, lang, scale).await,
+        Command::Form { action } => crate::reporting::form(&cli.database, lang, action).await,
+        Command::Filings { action } => crate::reporting::filings(&cli.database, lang, action).await,
+        Command::Bench { what } => crate::bench::run(lang, what).await,
     }
 }
 
@@ -65,7 +68,13 @@ fn scale_of(scale: ExampleScale) -> Scale {
 
 /// Generates and loads a data set with progress bars; returns false if the store was
 /// not empty.
-async fn load_example(store: &dyn Store, lang: Lang, scale: Scale) -> Result<bool, Failure> {
+/// With `reporting`, the example's forms and the 兰白 zone's filings are loaded too.
+pub(crate) async fn load_example(
+    store: &dyn Store,
+    lang: Lang,
+    scale: Scale,
+    reporting: bool,
+) -> Result<bool, Failure> {
     if !store.is_empty().await? {
         return Ok(false);
     }
@@ -90,6 +99,28 @@ async fn load_example(store: &dyn Store, lang: Lang, scale: Scale) -> Result<boo
         .load_dataset(&dataset, &innozone_store::Actor::system(), &progress)
         .await?;
     loading.finish_and_clear();
+    if reporting {
+        let message = lang.t("cli.example.filings");
+        let filing = spinner(message.clone());
+        let progress = |n: u64| filing.set_message(format!("{message} {n}"));
+        let loaded =
+            innozone_app::example::load_reporting_example(store, &dataset, &progress).await?;
+        filing.finish_and_clear();
+        if let Some(r) = loaded {
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.example.filings_loaded",
+                    &[
+                        ("forms", r.forms.to_string()),
+                        ("periods", r.periods.to_string()),
+                        ("filings", r.filings.to_string()),
+                        ("revisions", r.recorded.to_string()),
+                    ]
+                )
+            );
+        }
+    }
     println!(
         "{}",
         lang.t_with(
@@ -114,7 +145,7 @@ async fn serve(
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
-        load_example(store.as_ref(), lang, Scale::Builtin).await?;
+        load_example(store.as_ref(), lang, Scale::Builtin, true).await?;
     }
     let admin = innozone_app::example::ensure_administrator(store.as_ref()).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
@@ -157,7 +188,7 @@ async fn serve(
         .map_err(|e| Failure::Io(e.to_string()))
 }
 
-fn format_of(path: &std::path::Path, lang: Lang) -> Result<FileFormat, Failure> {
+pub(crate) fn format_of(path: &std::path::Path, lang: Lang) -> Result<FileFormat, Failure> {
     FileFormat::from_path(path).ok_or_else(|| {
         Failure::Input(lang.t_with(
             "cli.unknown_format",
@@ -276,7 +307,11 @@ async fn export(
 
 /// Writes to a temporary file beside the target and renames it, so that an interrupted
 /// export never leaves a half-written file under the target's name.
-fn write_atomically(path: &std::path::Path, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
+pub(crate) fn write_atomically(
+    path: &std::path::Path,
+    bytes: &[u8],
+    lang: Lang,
+) -> Result<(), Failure> {
     let io = |e: std::io::Error| {
         Failure::Io(lang.t_with(
             "cli.cannot_write",
@@ -488,7 +523,7 @@ async fn set_active(
 
 async fn example(database: &str, lang: Lang, scale: ExampleScale) -> Result<(), Failure> {
     let store = open(database, lang).await?;
-    if !load_example(store.as_ref(), lang, scale_of(scale)).await? {
+    if !load_example(store.as_ref(), lang, scale_of(scale), true).await? {
         return Err(Failure::App(innozone_app::AppError::Store(
             innozone_store::StoreError::Duplicate {
                 entity: "registry",

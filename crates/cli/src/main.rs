@@ -2,8 +2,10 @@
 //! `innozone-app` over the chosen store, and reports in the user's language with exit
 //! codes a script can rely on (see `ExitCode`).
 
+mod bench;
 mod commands;
 mod output;
+mod reporting;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +69,99 @@ pub enum Command {
     Example {
         #[arg(long, value_enum, default_value = "builtin")]
         scale: ExampleScale,
+    },
+    /// Report form definitions (一套表表式): check, install, list.
+    Form {
+        #[command(subcommand)]
+        action: FormAction,
+    },
+    /// Filings of a report period: upload, export, templates, closing.
+    Filings {
+        #[command(subcommand)]
+        action: FilingsAction,
+    },
+    /// Benchmarks that print their figures.
+    Bench {
+        #[command(subcommand)]
+        what: BenchTarget,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FormAction {
+    /// Check a form definition file and list its fields and rules; store nothing.
+    Check { file: PathBuf },
+    /// Check and store a form definition as a new version.
+    Install { file: PathBuf },
+    /// List the stored forms and their periods.
+    List,
+    /// Open a period of a form (or change its deadline).
+    Open {
+        form: String,
+        period: String,
+        /// The deadline, YYYY-MM-DD (default: the form's days after the period's end).
+        #[arg(long)]
+        deadline: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum FilingsAction {
+    /// Submit the filings of an xlsx or CSV file (one enterprise per row), all or nothing.
+    Import {
+        form: String,
+        period: String,
+        file: PathBuf,
+        /// Only check the file and list every problem; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the time taken and the peak memory.
+        #[arg(long)]
+        timings: bool,
+    },
+    /// Export the approved filings within a unit in the form's layout, with a summary
+    /// sheet per park (xlsx), or the filings alone (csv).
+    Export {
+        form: String,
+        period: String,
+        /// The code of the zone or park.
+        #[arg(long)]
+        unit: String,
+        file: PathBuf,
+    },
+    /// Write the upload template of a period, pre-filled with the enterprises expected
+    /// within a unit.
+    Template {
+        form: String,
+        period: String,
+        #[arg(long)]
+        unit: String,
+        file: PathBuf,
+    },
+    /// Close the period for a zone or park: its filings are locked.
+    Close {
+        form: String,
+        period: String,
+        #[arg(long)]
+        unit: String,
+    },
+    /// Completeness per park: expected, filed, on time, late, missing, returned, approved.
+    Progress {
+        form: String,
+        period: String,
+        #[arg(long)]
+        unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchTarget {
+    /// Import a national year of annual filings from one CSV into SQLite and compare
+    /// with the sqlite3 command line's own `.import` of the same file.
+    Filings {
+        /// Where the databases and the CSV go (kept for inspection).
+        #[arg(long, default_value = "target/bench-filings")]
+        dir: PathBuf,
     },
 }
 
