@@ -21,9 +21,10 @@ pub enum AppError {
     CreditCode(#[from] CreditCodeError),
     #[error("the file has {} problem(s)", .0.len())]
     Import(Vec<ImportIssue>),
-    /// A form definition that does not hold together.
+    /// A form definition that does not hold together (boxed: it carries the formula and
+    /// its error, and would make every `Result` of the crate that large).
     #[error(transparent)]
-    Form(#[from] FormError),
+    Form(Box<FormError>),
     #[error(transparent)]
     Period(#[from] PeriodError),
     #[error("form {form} is not filed for a period like {period}")]
@@ -31,7 +32,10 @@ pub enum AppError {
     /// What stops a filing or an upload, each with where it is; with the form, so that
     /// fields can be named by their labels.
     #[error("the filing has {} problem(s)", issues.len())]
-    Intake { issues: Vec<IntakeIssue>, form: Option<std::sync::Arc<innozone_domain::reporting::Form>> },
+    Intake {
+        issues: Vec<IntakeIssue>,
+        form: Option<std::sync::Arc<innozone_domain::reporting::Form>>,
+    },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error("the file cannot be read: {0}")]
@@ -44,4 +48,10 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("password hashing failed")]
     Hashing,
+}
+
+impl From<FormError> for AppError {
+    fn from(e: FormError) -> Self {
+        AppError::Form(Box::new(e))
+    }
 }

@@ -230,6 +230,9 @@ impl Localize for IntakeProblem {
             IntakeProblem::DuplicateColumn { header } => {
                 lang.t_with("intake.duplicate_column", &[("header", header.clone())])
             }
+            IntakeProblem::UnknownField { code } => {
+                lang.t_with("intake.unknown_field", &[("code", code.clone())])
+            }
             IntakeProblem::CreditCode { error } => error.localize(lang),
             IntakeProblem::DuplicateEnterprise { first_row } => lang.t_with(
                 "intake.duplicate_enterprise",

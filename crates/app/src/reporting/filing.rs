@@ -130,6 +130,24 @@ pub fn check_entries(
     }
 }
 
+/// Entries for codes the form has no field for: a program's typing slip, refused rather
+/// than silently dropped.
+fn unknown_fields(form: &Form, entries: &BTreeMap<String, String>) -> Vec<IntakeIssue> {
+    entries
+        .keys()
+        .filter(|code| form.field_index(code).is_none())
+        .map(|code| IntakeIssue {
+            position: Position {
+                sheet: None,
+                row: 0,
+                column: None,
+            },
+            field: Some(code.clone()),
+            problem: IntakeProblem::UnknownField { code: code.clone() },
+        })
+        .collect()
+}
+
 /// What happened to a filing.
 #[derive(Debug, Clone)]
 pub struct FilingOutcome {
@@ -142,7 +160,8 @@ fn lifecycle(error: innozone_domain::reporting::LifecycleError) -> AppError {
 }
 
 /// Saves a draft or submits: the values are judged by the form's rules first; a
-/// submission with an error or an unexplained warning is refused with every reason.
+/// submission with an error or an unexplained warning is refused with every reason, as
+/// is an entry for a code that is not a field of the form.
 #[allow(clippy::too_many_arguments)]
 pub async fn file(
     store: &dyn Store,
@@ -182,7 +201,8 @@ pub async fn file(
         .filter(|(code, text)| fired.contains(&code.as_str()) && !text.trim().is_empty())
         .map(|(code, text)| (code, text.trim().to_string()))
         .collect();
-    let blocking = checked.blocking(&context.form, &explanations, action);
+    let mut blocking = unknown_fields(&context.form, entries);
+    blocking.extend(checked.blocking(&context.form, &explanations, action));
     if !blocking.is_empty() {
         return Err(AppError::Intake {
             issues: blocking,

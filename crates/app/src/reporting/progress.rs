@@ -169,6 +169,6 @@ pub async fn review_queue(
         }
         out.push((f, enterprise, park.clone()));
     }
-    out.sort_by(|a, b| b.0.updated_at.cmp(&a.0.updated_at));
+    out.sort_by_key(|f| std::cmp::Reverse(f.0.updated_at));
     Ok(out)
 }

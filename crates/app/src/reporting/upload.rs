@@ -60,13 +60,9 @@ pub async fn upload_filings(
 ) -> Result<UploadReport, AppError> {
     let record = period_record(store, form_code, period).await?;
     let form = form_version(store, form_code, record.form_version).await?;
-    let (rows, issues) = read_filings(&form, period, table);
-    if !issues.is_empty() {
-        return Err(AppError::Intake {
-            issues,
-            form: Some(std::sync::Arc::new(form.clone())),
-        });
-    }
+    // Rows that read cleanly are checked further even when others did not, so that one
+    // dry run lists every problem of the file.
+    let (rows, mut issues) = read_filings(&form, period, table);
     let date = period.last_day();
     let tree = hierarchy.as_of(date);
     let codes: Vec<_> = rows.iter().map(|r| r.credit_code.clone()).collect();
@@ -101,7 +97,6 @@ pub async fn upload_filings(
         column,
     };
     let now = clock::now_unix();
-    let mut issues = Vec::new();
     let mut revisions = Vec::with_capacity(rows.len());
     let (mut created, mut updated, mut explained_warnings) = (0, 0, 0);
     for row in rows {
@@ -195,6 +190,8 @@ pub async fn upload_filings(
         });
     }
     if !issues.is_empty() {
+        // In the file's order: by row, then by column.
+        issues.sort_by_key(|i| (i.position.row, i.position.column));
         return Err(AppError::Intake {
             issues,
             form: Some(std::sync::Arc::new(form.clone())),

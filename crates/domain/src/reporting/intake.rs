@@ -73,6 +73,9 @@ pub enum IntakeProblem {
     UnknownColumn { header: String },
     #[error("the column {header:?} appears twice")]
     DuplicateColumn { header: String },
+    /// A value sent for a code the form has no field for (the API's filings).
+    #[error("{code:?} is not a field of the form")]
+    UnknownField { code: String },
     #[error("credit code: {error}")]
     CreditCode { error: CreditCodeError },
     #[error("the enterprise already appears in row {first_row}")]

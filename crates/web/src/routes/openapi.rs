@@ -6,7 +6,7 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{ImportReportBody, audit, enterprises, sessions, transfer, units, users};
+use super::api::{ImportReportBody, audit, enterprises, filings, sessions, transfer, units, users};
 use crate::error::{ErrorJson, IssueJson};
 
 /// The bearer token of `POST /api/v1/sessions`, and the session cookie of the pages.
@@ -63,6 +63,18 @@ lists every located issue and nothing is written."
         users::create,
         users::update,
         audit::list,
+        filings::list_forms,
+        filings::show_form,
+        filings::install,
+        filings::list_periods,
+        filings::open,
+        filings::close,
+        filings::show_completeness,
+        filings::upload,
+        filings::show_filing,
+        filings::put_filing,
+        filings::take_action,
+        filings::revisions,
     ),
     components(schemas(
         ErrorJson,
@@ -91,6 +103,27 @@ lists every located issue and nothing is written."
         users::UpdateUserRequest,
         audit::AuditEntryBody,
         audit::AuditListBody,
+        filings::FormBody,
+        filings::FieldGroupBody,
+        filings::FieldBody,
+        filings::RuleBody,
+        filings::FormDefinitionRequest,
+        filings::PeriodBody,
+        filings::OpenPeriodRequest,
+        filings::ClosePeriodRequest,
+        filings::ClosedBody,
+        filings::CountsBody,
+        filings::ParkCountsBody,
+        filings::MissingBody,
+        filings::CompletenessBody,
+        filings::FindingBody,
+        filings::FilingBody,
+        filings::FilingRequest,
+        filings::ActionName,
+        filings::ActionRequest,
+        filings::ChangeBody,
+        filings::RevisionBody,
+        filings::FilingUploadBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -101,6 +134,7 @@ lists every located issue and nothing is written."
         (name = "files", description = "Imports from xlsx or CSV, exports and templates"),
         (name = "users", description = "Accounts, their role and node"),
         (name = "audit", description = "Who changed what, and the record before and after"),
+        (name = "reporting", description = "Direct reporting (一套表): forms, periods, filings, review, closing, revisions, completeness, uploads"),
     )
 )]
 pub struct ApiDoc;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 13] = [
+const ROUTES: [(&str, &[&str]); 22] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -20,6 +20,21 @@ const ROUTES: [(&str, &[&str]); 13] = [
     ("/api/v1/users", &["get", "post"]),
     ("/api/v1/users/{id}", &["patch"]),
     ("/api/v1/audit", &["get"]),
+    ("/api/v1/forms", &["get", "post"]),
+    ("/api/v1/forms/{code}", &["get"]),
+    ("/api/v1/forms/{code}/periods", &["get", "post"]),
+    ("/api/v1/forms/{code}/periods/{period}/close", &["post"]),
+    (
+        "/api/v1/forms/{code}/periods/{period}/completeness",
+        &["get"],
+    ),
+    ("/api/v1/forms/{code}/periods/{period}/uploads", &["post"]),
+    (
+        "/api/v1/filings/{form}/{period}/{credit_code}",
+        &["get", "put"],
+    ),
+    ("/api/v1/filings/{id}/actions", &["post"]),
+    ("/api/v1/filings/{id}/revisions", &["get"]),
 ];
 
 #[tokio::test]
@@ -70,6 +85,10 @@ async fn the_openapi_document_lists_every_route() {
         "ImportReportBody",
         "UserBody",
         "AuditEntryBody",
+        "FormBody",
+        "FilingBody",
+        "RevisionBody",
+        "CompletenessBody",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),

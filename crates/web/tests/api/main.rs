@@ -3,6 +3,7 @@
 //! it as a client would.
 
 mod documents;
+mod filings;
 mod imports;
 mod scope;
 mod sessions;

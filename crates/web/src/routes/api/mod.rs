@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod enterprises;
+pub mod filings;
 pub mod sessions;
 pub mod table;
 pub mod transfer;
@@ -55,6 +56,28 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", axum::routing::patch(users::update))
         .route("/audit", get(audit::list))
+        .route("/forms", get(filings::list_forms).post(filings::install))
+        .route("/forms/{code}", get(filings::show_form))
+        .route(
+            "/forms/{code}/periods",
+            get(filings::list_periods).post(filings::open),
+        )
+        .route("/forms/{code}/periods/{period}/close", post(filings::close))
+        .route(
+            "/forms/{code}/periods/{period}/completeness",
+            get(filings::show_completeness),
+        )
+        .route(
+            "/forms/{code}/periods/{period}/uploads",
+            post(filings::upload),
+        )
+        // One name per path segment for the router: `{form}` is the filing's id here.
+        .route("/filings/{form}/actions", post(filings::take_action))
+        .route("/filings/{form}/revisions", get(filings::revisions))
+        .route(
+            "/filings/{form}/{period}/{credit_code}",
+            get(filings::show_filing).put(filings::put_filing),
+        )
         // Unknown paths under /api/v1 answer in JSON like every other error.
         .fallback(|| async { WebError::NotFound })
 }

@@ -39,12 +39,16 @@ pub struct UploadForm {
 pub struct FileBytes(Vec<u8>);
 
 /// The uploaded file's name and bytes.
-struct Upload {
-    file_name: String,
-    bytes: Vec<u8>,
+pub(super) struct Upload {
+    pub(super) file_name: String,
+    pub(super) bytes: Vec<u8>,
 }
 
-async fn read_upload_field(request: Request, state: &AppState) -> Result<Upload, WebError> {
+/// The `file` field of a multipart upload; a missing or empty file is refused.
+pub(super) async fn read_upload_field(
+    request: Request,
+    state: &AppState,
+) -> Result<Upload, WebError> {
     let bad = |reason: String| {
         WebError::BadRequest(Problem::Key("api.bad_upload", vec![("reason", reason)]))
     };
