@@ -18,7 +18,7 @@ macro_rules! sql_reporting {
             use super::$store;
             use crate::error::db_error;
             use crate::model::{corrupt, date_text, now, parse_date};
-            use crate::reporting_rows::{FilingRow, RevisionRow, filing_columns, period_from};
+            use crate::reporting_rows::{FilingRow, RevisionRow, filing_columns, period_from, version_from};
 
             type Tx = sqlx::Transaction<'static, $db>;
 
@@ -37,7 +37,10 @@ macro_rules! sql_reporting {
                 }
             }
 
+            /// One audit entry; its entity is what `action` names before the dot
+            /// (`form.create` → `form`, `period.close` → `period`, `filing.record` → `filing`).
             async fn audit(tx: &mut Tx, actor: &Actor, action: &str, key: String, after: serde_json::Value) -> StoreResult<()> {
+                let entity = action.split_once('.').map_or(action, |(entity, _)| entity);
                 sqlx::query(
                     "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, before_json, after_json) \
                      VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
@@ -46,7 +49,7 @@ macro_rules! sql_reporting {
                 .bind(actor.user_id)
                 .bind(actor.name.as_str())
                 .bind(action)
-                .bind("filing")
+                .bind(entity)
                 .bind(key)
                 .bind(after.to_string())
                 .execute(&mut **tx)
@@ -238,13 +241,13 @@ macro_rules! sql_reporting {
                 }
 
                 async fn form_versions(&self, code: &str) -> StoreResult<Vec<u32>> {
-                    let versions: Vec<i64> =
+                    let versions: Vec<i32> =
                         sqlx::query_scalar("SELECT version FROM report_forms WHERE code = $1 ORDER BY version")
                             .bind(code)
                             .fetch_all(&self.pool)
                             .await
                             .map_err(db_error)?;
-                    Ok(versions.into_iter().filter_map(|v| u32::try_from(v).ok()).collect())
+                    versions.into_iter().map(version_from).collect()
                 }
 
                 async fn save_period(&self, period: &PeriodRecord, actor: &Actor) -> StoreResult<()> {
@@ -272,7 +275,7 @@ macro_rules! sql_reporting {
                 }
 
                 async fn periods(&self, form_code: &str) -> StoreResult<Vec<PeriodRecord>> {
-                    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+                    let rows: Vec<(String, String, i32, String)> = sqlx::query_as(
                         "SELECT form_code, period, form_version, deadline FROM report_periods WHERE form_code = $1",
                     )
                     .bind(form_code)
@@ -285,7 +288,7 @@ macro_rules! sql_reporting {
                 }
 
                 async fn period(&self, form_code: &str, period: Period) -> StoreResult<Option<PeriodRecord>> {
-                    let row: Option<(String, String, i64, String)> = sqlx::query_as(
+                    let row: Option<(String, String, i32, String)> = sqlx::query_as(
                         "SELECT form_code, period, form_version, deadline FROM report_periods WHERE form_code = $1 AND period = $2",
                     )
                     .bind(form_code)
@@ -469,11 +472,11 @@ macro_rules! sql_reporting {
                 }
             }
 
-            fn period_record((form_code, period, version, deadline): (String, String, i64, String)) -> StoreResult<PeriodRecord> {
+            fn period_record((form_code, period, version, deadline): (String, String, i32, String)) -> StoreResult<PeriodRecord> {
                 Ok(PeriodRecord {
                     form_code,
                     period: period_from(&period)?,
-                    form_version: u32::try_from(version).map_err(|_| corrupt("the form version", &version.to_string()))?,
+                    form_version: version_from(version)?,
                     deadline: parse_date(&deadline)?,
                 })
             }

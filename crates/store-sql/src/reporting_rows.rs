@@ -12,7 +12,7 @@ use crate::model::corrupt;
 pub(crate) struct FilingRow {
     pub id: i64,
     pub form_code: String,
-    pub form_version: i64,
+    pub form_version: i32,
     pub period: String,
     pub enterprise_id: i64,
     pub status: String,
@@ -41,7 +41,7 @@ pub(crate) struct RevisionRow {
     pub action: String,
     pub status: String,
     pub locked: bool,
-    pub form_version: i64,
+    pub form_version: i32,
     pub values_json: String,
     pub explanations_json: String,
     pub note: Option<String>,
@@ -66,7 +66,9 @@ fn explanations_from(text: &str) -> StoreResult<Explanations> {
     serde_json::from_str(text).map_err(|_| corrupt("the explanations", text))
 }
 
-fn version_from(v: i64) -> StoreResult<u32> {
+/// Versions are INTEGER columns, which PostgreSQL hands back as INT4 only: read as `i32`
+/// on both databases.
+pub(crate) fn version_from(v: i32) -> StoreResult<u32> {
     u32::try_from(v).map_err(|_| corrupt("the form version", &v.to_string()))
 }
 

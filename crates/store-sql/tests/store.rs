@@ -4,7 +4,7 @@
 //!
 //! The expected figures are worked out by hand from the small registries built here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::Mutex;
 
@@ -21,10 +21,12 @@ use innozone_domain::registry::{
     CreditCode, EnterpriseDraft, EnterpriseId, IndustryCode, Location, Membership, Recognition,
     RegistrationType, SizeClass, SpatialRole, Tier, UnitCode, UnitDraft, UnitId, UnitKind,
 };
+use innozone_domain::reporting::{FilingAction, FilingState, FilingStatus, Form, Period};
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_store::{
-    Actor, AuditEntry, AuditQuery, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, Store,
-    StoreError, UnitFigures, UserUpdate,
+    Actor, AuditEntry, AuditQuery, EnterpriseQuery, FilingRecord, ImportSummary, NewRevision,
+    NewUser, PeriodRecord, RevisionRecord, SessionRecord, Store, StoreError, UnitFigures,
+    UserUpdate,
 };
 use serde_json::json;
 use time::macros::date;
@@ -75,6 +77,12 @@ on_both_backends!(
     sessions_live_and_die,
     audit_is_newest_first_and_filtered,
     concurrent_writers_all_land,
+    form_versions_are_kept_and_never_rewritten,
+    periods_are_newest_first_and_deadlines_move,
+    filings_keep_every_revision,
+    closing_a_period_locks_once_per_unit,
+    the_surveyed_are_found_in_their_park_of_the_day,
+    many_filings_are_written_in_chunks_with_progress,
 );
 
 // ---- helpers ----
@@ -1719,4 +1727,708 @@ async fn concurrent_writers_all_land(store: Db) {
         );
     }
     assert_eq!(audit_count(&store).await, 16);
+}
+
+// ---- reporting ----
+
+/// A quarterly form of two fields; `name` tells definitions of one version apart.
+fn form(code: &str, version: u32, name: &str) -> Form {
+    Form::parse(&format!(
+        r#"
+code = "{code}"
+version = {version}
+name_zh = "{name}"
+name_en = "{name}"
+period = "quarterly"
+deadline_days = 15
+
+[[fields]]
+code = "employees"
+zh = "从业人员"
+en = "Employees"
+unit = "persons"
+type = "integer"
+
+[[fields]]
+code = "revenue"
+zh = "营业收入"
+en = "Revenue"
+unit = "thousand_yuan"
+type = "decimal"
+"#
+    ))
+    .unwrap()
+}
+
+const Q1: Period = Period::Quarter(2025, 1);
+
+/// The form "mini" v1 and its period 2025Q1, due 2025-04-15.
+async fn mini_period(store: &Db) {
+    store
+        .save_form(&form("mini", 1, "小表"), &actor())
+        .await
+        .unwrap();
+    store
+        .save_period(&quarter(Q1, date!(2025 - 04 - 15)), &actor())
+        .await
+        .unwrap();
+}
+
+fn quarter(period: Period, deadline: Date) -> PeriodRecord {
+    PeriodRecord {
+        form_code: "mini".into(),
+        period,
+        form_version: 1,
+        deadline,
+    }
+}
+
+/// The id of enterprise `n` of `six_enterprises()`.
+async fn six(store: &Db, n: u32) -> EnterpriseId {
+    store
+        .enterprise_by_code(&credit(n))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("enterprise {n} is stored"))
+        .id
+}
+
+fn values(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// A step of "mini" 2025Q1 by `enterprise`, after revision `after`, at `at`, in the state
+/// the action leads to from a draft or a submission; no values, explanations or note.
+fn step(enterprise: EnterpriseId, after: i32, action: FilingAction, at: i64) -> NewRevision {
+    let (status, locked) = match action {
+        FilingAction::SaveDraft => (FilingStatus::Draft, false),
+        FilingAction::Submit => (FilingStatus::Submitted, false),
+        FilingAction::Approve => (FilingStatus::Approved, false),
+        FilingAction::Return | FilingAction::Reopen => (FilingStatus::Returned, false),
+        FilingAction::Lock => (FilingStatus::Approved, true),
+    };
+    NewRevision {
+        form_code: "mini".into(),
+        form_version: 1,
+        period: Q1,
+        enterprise,
+        after_revision: after,
+        action,
+        state: FilingState { status, locked },
+        values: BTreeMap::new(),
+        explanations: BTreeMap::new(),
+        note: None,
+        actor: None,
+        at,
+    }
+}
+
+async fn filing_of(store: &Db, enterprise: EnterpriseId) -> Option<FilingRecord> {
+    store.filing("mini", Q1, enterprise).await.unwrap()
+}
+
+fn is_conflict(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Conflict {
+            entity: "filing",
+            ..
+        }
+    )
+}
+
+async fn form_versions_are_kept_and_never_rewritten(store: Db) {
+    let v1 = form("mini", 1, "小表");
+    store.save_form(&v1, &actor()).await.unwrap();
+    let audited = audit_count(&store).await;
+
+    // The same definition again is accepted and changes nothing.
+    store.save_form(&v1, &actor()).await.unwrap();
+    assert_eq!(audit_count(&store).await, audited);
+    // Another definition under the same code and version is refused.
+    let err = store
+        .save_form(&form("mini", 1, "改过的小表"), &actor())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { entity: "form", .. }),
+        "{err:?}"
+    );
+    assert_eq!(store.form("mini", 1).await.unwrap(), Some(v1.clone()));
+    assert_eq!(audit_count(&store).await, audited);
+
+    let v2 = form("mini", 2, "小表二版");
+    let annual = form("annual", 1, "年表");
+    store.save_form(&v2, &actor()).await.unwrap();
+    store.save_form(&annual, &actor()).await.unwrap();
+
+    // The latest version of each code, by code.
+    assert_eq!(store.forms().await.unwrap(), vec![annual, v2.clone()]);
+    assert_eq!(store.form("mini", 1).await.unwrap(), Some(v1));
+    assert_eq!(store.form("mini", 2).await.unwrap(), Some(v2));
+    assert_eq!(store.form("mini", 3).await.unwrap(), None);
+    assert_eq!(store.form("other", 1).await.unwrap(), None);
+    assert_eq!(store.form_versions("mini").await.unwrap(), vec![1, 2]);
+    assert_eq!(store.form_versions("annual").await.unwrap(), vec![1]);
+    assert!(store.form_versions("other").await.unwrap().is_empty());
+
+    let (entries, _) = audit_all(&store).await;
+    let created: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .rev()
+        .map(|e| (e.action.as_str(), e.entity.as_str(), e.entity_key.as_str()))
+        .collect();
+    assert_eq!(
+        created,
+        vec![
+            ("form.create", "form", "mini v1"),
+            ("form.create", "form", "mini v2"),
+            ("form.create", "form", "annual v1"),
+        ]
+    );
+}
+
+async fn periods_are_newest_first_and_deadlines_move(store: Db) {
+    store
+        .save_form(&form("mini", 1, "小表"), &actor())
+        .await
+        .unwrap();
+    let q = |y, n, deadline| quarter(Period::Quarter(y, n), deadline);
+    for p in [
+        q(2025, 1, date!(2025 - 04 - 15)),
+        q(2025, 3, date!(2025 - 10 - 15)),
+        q(2024, 4, date!(2025 - 01 - 15)),
+        q(2025, 2, date!(2025 - 07 - 15)),
+    ] {
+        store.save_period(&p, &actor()).await.unwrap();
+    }
+    let listed = |periods: Vec<PeriodRecord>| -> Vec<(Period, Date)> {
+        periods
+            .into_iter()
+            .map(|p| (p.period, p.deadline))
+            .collect()
+    };
+    assert_eq!(
+        listed(store.periods("mini").await.unwrap()),
+        vec![
+            (Period::Quarter(2025, 3), date!(2025 - 10 - 15)),
+            (Period::Quarter(2025, 2), date!(2025 - 07 - 15)),
+            (Period::Quarter(2025, 1), date!(2025 - 04 - 15)),
+            (Period::Quarter(2024, 4), date!(2025 - 01 - 15)),
+        ]
+    );
+    assert_eq!(
+        store
+            .period("mini", Period::Quarter(2025, 2))
+            .await
+            .unwrap(),
+        Some(q(2025, 2, date!(2025 - 07 - 15)))
+    );
+    assert_eq!(
+        store
+            .period("mini", Period::Quarter(2025, 4))
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(store.periods("annual").await.unwrap().is_empty());
+
+    // Saving an open period again moves its deadline.
+    store
+        .save_period(&q(2025, 1, date!(2025 - 04 - 30)), &actor())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.period("mini", Q1).await.unwrap(),
+        Some(q(2025, 1, date!(2025 - 04 - 30)))
+    );
+    assert_eq!(store.periods("mini").await.unwrap().len(), 4);
+    let (entries, _) = audit_all(&store).await;
+    assert_eq!(entries[0].action, "period.save");
+    assert_eq!(entries[0].entity, "period");
+    assert_eq!(entries[0].entity_key, "mini/2025Q1");
+}
+
+async fn filings_keep_every_revision(store: Db) {
+    load_six(&store).await;
+    mini_period(&store).await;
+    let (alpha, beta, gamma, delta, epsilon) = (
+        six(&store, 1).await,
+        six(&store, 2).await,
+        six(&store, 3).await,
+        six(&store, 4).await,
+        six(&store, 5).await,
+    );
+
+    // Three new filings in one call: a draft, a submission with an explanation, and a
+    // submission recorded in the enterprise's name.
+    let gamma_first = values(&[("employees", 50.0), ("revenue", 1234.5)]);
+    let explained: BTreeMap<String, String> = [("S02".to_string(), "季节性".to_string())].into();
+    let seen = Mutex::new(Vec::new());
+    let written = store
+        .record_revisions(
+            &[
+                NewRevision {
+                    values: values(&[("employees", 100.0)]),
+                    ..step(alpha, 0, FilingAction::SaveDraft, 1000)
+                },
+                NewRevision {
+                    values: gamma_first.clone(),
+                    explanations: explained.clone(),
+                    ..step(gamma, 0, FilingAction::Submit, 1001)
+                },
+                NewRevision {
+                    values: values(&[("employees", 7.0)]),
+                    actor: Some(Actor::user(7, "delta")),
+                    ..step(delta, 0, FilingAction::Submit, 1002)
+                },
+            ],
+            &actor(),
+            &|n| seen.lock().unwrap().push(n),
+        )
+        .await
+        .unwrap();
+    assert_eq!(written, 3);
+    assert_eq!(seen.lock().unwrap().last(), Some(&3));
+
+    let a = filing_of(&store, alpha).await.expect("alpha filed");
+    assert_eq!(
+        a,
+        FilingRecord {
+            id: a.id,
+            form_code: "mini".into(),
+            form_version: 1,
+            period: Q1,
+            enterprise: alpha,
+            state: FilingState {
+                status: FilingStatus::Draft,
+                locked: false
+            },
+            revision: 1,
+            values: values(&[("employees", 100.0)]),
+            explanations: BTreeMap::new(),
+            first_submitted_at: None,
+            updated_at: 1000,
+            note: None,
+        }
+    );
+    let g = filing_of(&store, gamma).await.expect("gamma filed");
+    assert_eq!(g.state.status, FilingStatus::Submitted);
+    assert_eq!((g.revision, g.first_submitted_at), (1, Some(1001)));
+    assert_eq!((&g.values, &g.explanations), (&gamma_first, &explained));
+    assert_eq!(filing_of(&store, beta).await, None);
+    assert_eq!(
+        store
+            .filing("mini", Period::Quarter(2025, 2), alpha)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(store.filing_by_id(g.id).await.unwrap(), Some(g.clone()));
+    assert_eq!(store.filing_by_id(g.id + 1000).await.unwrap(), None);
+
+    // A step on revision 1 makes revision 2; the first submission time is set now.
+    store
+        .record_revisions(
+            &[NewRevision {
+                values: values(&[("employees", 120.0)]),
+                ..step(alpha, 1, FilingAction::Submit, 2000)
+            }],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let a = filing_of(&store, alpha).await.unwrap();
+    assert_eq!((a.revision, a.state.status), (2, FilingStatus::Submitted));
+    assert_eq!((a.first_submitted_at, a.updated_at), (Some(2000), 2000));
+    assert_eq!(a.values, values(&[("employees", 120.0)]));
+
+    // A step on a revision that is no longer the latest is refused, and takes the valid
+    // steps of its call with it; so does creating a filing that exists.
+    let audited = audit_count(&store).await;
+    for call in [
+        vec![step(alpha, 1, FilingAction::SaveDraft, 2500)],
+        vec![
+            step(gamma, 1, FilingAction::Approve, 2500),
+            step(alpha, 1, FilingAction::SaveDraft, 2500),
+        ],
+        vec![
+            step(epsilon, 0, FilingAction::SaveDraft, 2500),
+            step(delta, 0, FilingAction::SaveDraft, 2500),
+        ],
+    ] {
+        let err = store
+            .record_revisions(&call, &actor(), &|_| {})
+            .await
+            .unwrap_err();
+        assert!(is_conflict(&err), "{err:?}");
+    }
+    assert_eq!(filing_of(&store, alpha).await.unwrap(), a);
+    assert_eq!(filing_of(&store, gamma).await.unwrap(), g);
+    assert_eq!(filing_of(&store, epsilon).await, None);
+    assert_eq!(store.revisions(g.id).await.unwrap().len(), 1);
+    assert_eq!(audit_count(&store).await, audited);
+
+    // The park returns gamma's filing with a reason; gamma puts it right and submits again.
+    let park = Actor::user(5, "park");
+    store
+        .record_revisions(
+            &[NewRevision {
+                values: gamma_first.clone(),
+                explanations: explained.clone(),
+                note: Some("营业收入有误".into()),
+                ..step(gamma, 1, FilingAction::Return, 3000)
+            }],
+            &park,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let returned = filing_of(&store, gamma).await.unwrap();
+    assert_eq!(
+        (returned.revision, returned.state.status),
+        (2, FilingStatus::Returned)
+    );
+    assert_eq!(returned.note.as_deref(), Some("营业收入有误"));
+    let gamma_second = values(&[("employees", 50.0), ("revenue", 1500.0)]);
+    store
+        .record_revisions(
+            &[NewRevision {
+                values: gamma_second.clone(),
+                ..step(gamma, 2, FilingAction::Submit, 4000)
+            }],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let g = filing_of(&store, gamma).await.unwrap();
+    assert_eq!((g.revision, g.state.status), (3, FilingStatus::Submitted));
+    assert_eq!((g.first_submitted_at, g.updated_at), (Some(1001), 4000));
+    assert_eq!(
+        (&g.values, g.explanations.is_empty(), &g.note),
+        (&gamma_second, true, &None)
+    );
+
+    // Every revision, oldest first, by whom, why, and with the values as they then were:
+    // the first submission's are still there.
+    let revision = |number, action, status, who: &Actor, at| RevisionRecord {
+        filing_id: g.id,
+        number,
+        action,
+        state: FilingState {
+            status,
+            locked: false,
+        },
+        form_version: 1,
+        values: gamma_first.clone(),
+        explanations: explained.clone(),
+        note: None,
+        actor_id: who.user_id,
+        actor_name: who.name.clone(),
+        at,
+    };
+    assert_eq!(
+        store.revisions(g.id).await.unwrap(),
+        vec![
+            revision(
+                1,
+                FilingAction::Submit,
+                FilingStatus::Submitted,
+                &actor(),
+                1001
+            ),
+            RevisionRecord {
+                note: Some("营业收入有误".into()),
+                ..revision(2, FilingAction::Return, FilingStatus::Returned, &park, 3000)
+            },
+            RevisionRecord {
+                values: gamma_second.clone(),
+                explanations: BTreeMap::new(),
+                ..revision(
+                    3,
+                    FilingAction::Submit,
+                    FilingStatus::Submitted,
+                    &actor(),
+                    4000
+                )
+            },
+        ]
+    );
+    // The step in the enterprise's name names the enterprise, not the writer.
+    let d = filing_of(&store, delta).await.unwrap();
+    let by_delta = store.revisions(d.id).await.unwrap();
+    assert_eq!(by_delta.len(), 1);
+    assert_eq!(
+        (by_delta[0].actor_id, by_delta[0].actor_name.as_str()),
+        (Some(7), "delta")
+    );
+
+    // The period's filings, all or of some enterprises.
+    let of = |mut list: Vec<FilingRecord>| -> Vec<(EnterpriseId, i32)> {
+        list.sort_by_key(|f| f.enterprise.0);
+        list.iter().map(|f| (f.enterprise, f.revision)).collect()
+    };
+    let mut expected = vec![(alpha, 2), (gamma, 3), (delta, 1)];
+    expected.sort_by_key(|(e, _)| e.0);
+    assert_eq!(of(store.filings("mini", Q1, None).await.unwrap()), expected);
+    let mut some = vec![(alpha, 2), (delta, 1)];
+    some.sort_by_key(|(e, _)| e.0);
+    assert_eq!(
+        of(store
+            .filings("mini", Q1, Some(&[alpha, beta, delta]))
+            .await
+            .unwrap()),
+        some
+    );
+    assert!(
+        store
+            .filings("mini", Q1, Some(&[]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .filings("mini", Period::Quarter(2025, 2), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn closing_a_period_locks_once_per_unit(store: Db) {
+    load_six(&store).await;
+    mini_period(&store).await;
+    let (p1, p2) = (unit_id(&store, "P1").await, unit_id(&store, "P2").await);
+    let (alpha, gamma) = (six(&store, 1).await, six(&store, 3).await);
+    store
+        .record_revisions(
+            &[
+                step(alpha, 0, FilingAction::Submit, 1000),
+                step(alpha, 1, FilingAction::Approve, 1100),
+                step(gamma, 0, FilingAction::Submit, 1200),
+            ],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+
+    store
+        .close_period(
+            "mini",
+            Q1,
+            p1,
+            &[step(alpha, 2, FilingAction::Lock, 2000)],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    let closures = store.closures("mini", Q1).await.unwrap();
+    assert_eq!(closures.len(), 1);
+    assert_eq!(
+        (closures[0].unit, closures[0].actor_name.as_str()),
+        (p1, "admin")
+    );
+    assert!(closures[0].at > 0);
+    let a = filing_of(&store, alpha).await.unwrap();
+    assert_eq!(
+        (a.revision, a.state),
+        (
+            3,
+            FilingState {
+                status: FilingStatus::Approved,
+                locked: true
+            }
+        )
+    );
+    let lock = store.revisions(a.id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (lock.number, lock.action, lock.actor_name.as_str()),
+        (3, FilingAction::Lock, "admin")
+    );
+
+    // Closing P1 again is refused and locks nothing; a stale lock refuses the closing of P2.
+    let audited = audit_count(&store).await;
+    let err = store
+        .close_period(
+            "mini",
+            Q1,
+            p1,
+            &[step(gamma, 1, FilingAction::Lock, 2100)],
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Duplicate {
+                entity: "closure",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = store
+        .close_period(
+            "mini",
+            Q1,
+            p2,
+            &[step(alpha, 2, FilingAction::Lock, 2100)],
+            &actor(),
+        )
+        .await
+        .unwrap_err();
+    assert!(is_conflict(&err), "{err:?}");
+    assert_eq!(store.closures("mini", Q1).await.unwrap(), closures);
+    assert_eq!(filing_of(&store, gamma).await.unwrap().revision, 1);
+    assert_eq!(filing_of(&store, alpha).await.unwrap(), a);
+    assert_eq!(audit_count(&store).await, audited);
+
+    store
+        .close_period("mini", Q1, p2, &[], &Actor::user(2, "zone"))
+        .await
+        .unwrap();
+    let mut units: Vec<(UnitId, String)> = store
+        .closures("mini", Q1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.unit, c.actor_name))
+        .collect();
+    units.sort_by_key(|(u, _)| u.0);
+    let mut expected = vec![(p1, "admin".to_string()), (p2, "zone".to_string())];
+    expected.sort_by_key(|(u, _)| u.0);
+    assert_eq!(units, expected);
+    assert!(
+        store
+            .closures("mini", Period::Quarter(2025, 2))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn the_surveyed_are_found_in_their_park_of_the_day(store: Db) {
+    load_six(&store).await;
+    let (p1, p2) = (unit_id(&store, "P1").await, unit_id(&store, "P2").await);
+    let [alpha, beta, gamma, delta, epsilon, alpha_services] = [
+        six(&store, 1).await,
+        six(&store, 2).await,
+        six(&store, 3).await,
+        six(&store, 4).await,
+        six(&store, 5).await,
+        six(&store, 6).await,
+    ];
+    // Every enterprise located on the day, with its park and survey flag: Delta moves from
+    // P1 to P2 on 2022-01-01, Epsilon leaves on 2023-01-01, alpha 服务 arrives in 2025;
+    // Beta and alpha 服务 are out of the survey.
+    let (a, b, g, d, e, s) = (
+        (alpha, p1, true),
+        (beta, p1, false),
+        (gamma, p2, true),
+        (delta, p1, true),
+        (epsilon, p2, true),
+        (alpha_services, p1, false),
+    );
+    let d2 = (delta, p2, true);
+    for (day, expected) in [
+        (date!(2015 - 06 - 30), vec![]),
+        (date!(2017 - 06 - 30), vec![d, e]),
+        (date!(2021 - 12 - 31), vec![a, b, g, d, e]),
+        (date!(2022 - 01 - 01), vec![a, b, g, d2, e]),
+        (date!(2023 - 01 - 01), vec![a, b, g, d2]),
+        (date!(2025 - 06 - 30), vec![a, b, g, d2, s]),
+    ] {
+        let mut expected = expected;
+        expected.sort_by_key(|(e, _, _)| e.0);
+        assert_eq!(store.located_on(day).await.unwrap(), expected, "{day}");
+        let surveyed: Vec<(EnterpriseId, UnitId)> = expected
+            .iter()
+            .filter(|(_, _, in_survey)| *in_survey)
+            .map(|(e, p, _)| (*e, *p))
+            .collect();
+        assert_eq!(store.surveyed_on(day).await.unwrap(), surveyed, "{day}");
+    }
+    // By hand, the two ends of the story: in 2017 Delta (P1) and Epsilon (P2); in 2025
+    // Alpha (P1), Gamma (P2) and Delta (P2).
+    let mut in_2025 = vec![(alpha, p1), (gamma, p2), (delta, p2)];
+    in_2025.sort_by_key(|(e, _)| e.0);
+    assert_eq!(
+        store.surveyed_on(date!(2025 - 06 - 30)).await.unwrap(),
+        in_2025
+    );
+    let mut in_2017 = vec![(delta, p1), (epsilon, p2)];
+    in_2017.sort_by_key(|(e, _)| e.0);
+    assert_eq!(
+        store.surveyed_on(date!(2017 - 06 - 30)).await.unwrap(),
+        in_2017
+    );
+}
+
+async fn many_filings_are_written_in_chunks_with_progress(store: Db) {
+    load_six(&store).await;
+    store
+        .save_form(&form("mini", 1, "小表"), &actor())
+        .await
+        .unwrap();
+    let mut enterprises = Vec::new();
+    for n in 1..=6 {
+        enterprises.push(six(&store, n).await);
+    }
+    // 84 years of quarters for six enterprises: 2016 new filings in one call, more
+    // revisions than one multi-row statement takes.
+    let quarters: Vec<Period> = (1950..2034)
+        .flat_map(|y| (1..=4).map(move |q| Period::Quarter(y, q)))
+        .collect();
+    for p in &quarters {
+        store
+            .save_period(&quarter(*p, p.last_day()), &actor())
+            .await
+            .unwrap();
+    }
+    let steps: Vec<NewRevision> = quarters
+        .iter()
+        .flat_map(|p| enterprises.iter().map(move |e| (*p, *e)))
+        .enumerate()
+        .map(|(n, (period, e))| NewRevision {
+            period,
+            values: values(&[("employees", n as f64)]),
+            ..step(e, 0, FilingAction::SaveDraft, 1000 + n as i64)
+        })
+        .collect();
+    assert_eq!(steps.len(), 2016);
+    let seen = Mutex::new(Vec::new());
+    let written = store
+        .record_revisions(&steps, &actor(), &|n| seen.lock().unwrap().push(n))
+        .await
+        .unwrap();
+    assert_eq!(written, 2016);
+    // Counted up, chunk by chunk, to every revision.
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&2016));
+    // Each filing holds its own values, whatever order the new ids came back in.
+    for s in steps.iter().step_by(101).chain(steps.last()) {
+        let f = store
+            .filing("mini", s.period, s.enterprise)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((f.revision, &f.values, f.updated_at), (1, &s.values, s.at));
+        let history = store.revisions(f.id).await.unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0].values, s.values);
+    }
+    assert_eq!(
+        store
+            .filings("mini", Period::Quarter(2033, 4), None)
+            .await
+            .unwrap()
+            .len(),
+        6
+    );
 }
