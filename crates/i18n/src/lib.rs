@@ -100,7 +100,11 @@ mod tests {
     /// the raw key to a user.
     #[test]
     fn every_key_has_both_languages() {
-        for text in [include_str!("../locales/app.yml"), include_str!("../locales/reporting.yml")] {
+        for text in [
+            include_str!("../locales/app.yml"),
+            include_str!("../locales/reporting.yml"),
+            include_str!("../locales/web_reporting.yml"),
+        ] {
             check_catalogue(text);
         }
     }

@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod enterprises;
 mod login;
+mod reports;
 mod transfer;
 mod units;
 mod users;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/transfer/import/{what}", post(transfer::import))
         .route("/transfer/export/{file}", get(transfer::export))
         .route("/transfer/template/{file}", get(transfer::template))
+        .merge(reports::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else
