@@ -5,6 +5,10 @@
 //! language, checking what is shown against the seed the example comes from
 //! (/work/shared/seeds/001_eb578331d50d6cdf.txt, 兰白科技创新改革试验区发展规划 2015—2020).
 //!
+//! A second walk-through follows a report through direct reporting (一套表): filed by an
+//! enterprise with its checks live beside the fields, returned and approved by the park,
+//! locked when the zone closes the period, every revision kept.
+//!
 //! Needs Debian's `chromium` and `chromium-driver`: `scripts/install-browser` installs them.
 //! A screenshot of the park page is left in `target/e2e/park.png` (and of the page at the
 //! moment of a failure in `target/e2e/failure.png`), chromedriver's log in
@@ -26,6 +30,10 @@ use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const INSTALL_HINT: &str = "the browser test needs Debian's chromium and chromium-driver: run `scripts/install-browser` (as root, or with sudo) and run the test again";
+
+/// One browser at a time: the tests of this file run in parallel otherwise, and two
+/// Chromiums on a small machine make both slow enough to miss their waits.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// How long any one wait for the page may take.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -289,7 +297,8 @@ fn children_in_tree(rows: &[(usize, String)], root: &str) -> Vec<String> {
         .collect()
 }
 
-async fn start_app(dir: &Path) -> (String, String, String, tokio::sync::oneshot::Sender<()>) {
+/// A fresh SQLite store in `dir` with the built-in example's registry.
+async fn example_store(dir: &Path) -> Arc<dyn Store> {
     let database = dir.join("e2e.sqlite");
     let store: Arc<dyn Store> =
         innozone_store_sql::connect(database.to_str().expect("a UTF-8 temporary path"))
@@ -300,10 +309,21 @@ async fn start_app(dir: &Path) -> (String, String, String, tokio::sync::oneshot:
         .load_dataset(&dataset, &Actor::system(), &|_| {})
         .await
         .expect("load the built-in example");
+    store
+}
+
+async fn start_app(dir: &Path) -> (String, String, String, tokio::sync::oneshot::Sender<()>) {
+    let store = example_store(dir).await;
     let admin = innozone_app::example::ensure_administrator(store.as_ref())
         .await
         .expect("create the administrator")
         .expect("a fresh store has no user yet");
+    let (base, stop) = serve_store(store).await;
+    (base, admin.username, admin.password, stop)
+}
+
+/// Serves the whole application over `store` on a free local port until told to stop.
+async fn serve_store(store: Arc<dyn Store>) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
         .expect("bind the app");
@@ -320,7 +340,7 @@ async fn start_app(dir: &Path) -> (String, String, String, tokio::sync::oneshot:
         .await
         .expect("the app serves");
     });
-    (base, admin.username, admin.password, stop)
+    (base, stop)
 }
 
 async fn browser(driver: &Chromedriver, profile: &Path) -> Client {
@@ -360,6 +380,7 @@ async fn logs_in_opens_the_tree_a_park_and_an_enterprise() {
     if !Path::new(CHROMIUM).is_file() || !on_path("chromedriver") {
         panic!("{CHROMIUM} or chromedriver is missing; {INSTALL_HINT}");
     }
+    let _one = ONE_BROWSER.lock().await;
     let started = Instant::now();
     let temp = tempfile::tempdir().expect("a temporary folder");
     let out = e2e_dir();
@@ -600,5 +621,538 @@ async fn walk_through(c: Client, base: String, username: String, password: Strin
         text_of(c, "a.lang").await,
         "中文",
         "the header offers Chinese back"
+    );
+}
+
+// ---------------------------------------------------------------- direct reporting
+
+const ANNUAL: &str = "torch_annual";
+/// The password of the accounts the reporting walk-through creates.
+const REPORTING_PASSWORD: &str = "Report-2025-e2e!";
+const FILER: &str = "qiye.tianbao";
+const PARK_STAFF: &str = "yanta.tongji";
+const ZONE_STAFF: &str = "lanbai.tongji";
+const RETURN_REASON: &str = "净利润与财务报表不符，请核实后重报";
+const EXPLANATION: &str = "2025年新生产线投产，营业收入翻番";
+
+/// Who and what the reporting walk-through works with.
+struct Reporting {
+    enterprise: innozone_domain::registry::EnterpriseId,
+    enterprise_name: String,
+}
+
+/// Both shipped Torch forms, the annual periods 2024 and 2025 open, a filer of an
+/// enterprise of 雁滩园区 with last year's filing submitted, a statistician of the park
+/// and one of the zone. Everything through the use cases, as the CLI and pages do it.
+async fn set_up_reporting(store: &dyn Store) -> Reporting {
+    use innozone_app::accounts::{NewAccount, create_account, operator_principal, principal_of};
+    use innozone_domain::accounts::{Binding, Password, Role, Username};
+    use innozone_domain::reporting::{FilingAction, Form, Period};
+
+    let operator = operator_principal();
+    for source in [
+        include_str!("../../example/forms/torch_annual.toml"),
+        include_str!("../../example/forms/torch_quarterly.toml"),
+    ] {
+        let form = Form::parse(source).expect("a shipped form parses");
+        innozone_app::reporting::install_form(store, &operator, &form.source)
+            .await
+            .expect("install the form");
+    }
+    for year in [2024, 2025] {
+        innozone_app::reporting::open_period(store, &operator, ANNUAL, Period::Year(year), None)
+            .await
+            .expect("open the period");
+    }
+    let hierarchy = store.hierarchy().await.expect("the hierarchy");
+    let today = innozone_app::clock::today();
+    let tree = hierarchy.as_of(today);
+    let zone = hierarchy
+        .units()
+        .find(|u| u.name_zh == ZONE)
+        .expect("the seed zone")
+        .id;
+    let park = hierarchy
+        .units()
+        .find(|u| u.name_zh == PARK && tree.is_within(u.id, zone))
+        .expect("the seed park")
+        .id;
+    // An enterprise that has been in the park since before the years it files for.
+    let listed = store
+        .search_enterprises(&innozone_store::EnterpriseQuery {
+            units: Some(vec![park]),
+            today: Some(today),
+            limit: 50,
+            ..Default::default()
+        })
+        .await
+        .expect("the park's enterprises");
+    let since = time::macros::date!(2024 - 01 - 01);
+    let mut chosen = None;
+    for e in listed.items {
+        let locations = store.enterprise_locations(e.id).await.expect("locations");
+        if locations
+            .iter()
+            .any(|l| l.park == park && l.from <= since && l.until.is_none())
+        {
+            chosen = Some(e);
+            break;
+        }
+    }
+    let enterprise = chosen.expect("an enterprise in the park since before 2024");
+    let account = |username: &str, name: &str, role, binding| NewAccount {
+        username: Username::parse(username).expect("a valid user name"),
+        display_name: name.to_string(),
+        role,
+        binding,
+        password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+        must_change_password: false,
+    };
+    let filer = create_account(
+        store,
+        &operator,
+        &tree,
+        account(
+            FILER,
+            "企业填报员",
+            Role::EnterpriseFiler,
+            Binding::Enterprise(enterprise.id),
+        ),
+    )
+    .await
+    .expect("the filer's account");
+    for (username, name, role, unit) in [
+        (PARK_STAFF, "园区统计员", Role::ParkStaff, park),
+        (ZONE_STAFF, "试验区统计科", Role::ZoneStaff, zone),
+    ] {
+        create_account(
+            store,
+            &operator,
+            &tree,
+            account(username, name, role, Binding::Unit(unit)),
+        )
+        .await
+        .expect("a staff account");
+    }
+    // Last year's filing, which this year's is compared with.
+    let last_year: std::collections::BTreeMap<String, String> = [
+        ("employees", "110"),
+        ("rd_staff", "28"),
+        ("rd_fte", "22"),
+        ("revenue", "10000"),
+        ("net_profit", "1200"),
+        ("taxes_paid", "700"),
+        ("total_assets", "28000"),
+        ("total_liabilities", "11000"),
+        ("rd_expenditure_internal", "1500"),
+        ("patents_held", "18"),
+        ("invention_patents_held", "5"),
+        ("energy_consumption", "320"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    innozone_app::reporting::file(
+        store,
+        &principal_of(&filer),
+        &hierarchy,
+        ANNUAL,
+        Period::Year(2024),
+        enterprise.id,
+        &last_year,
+        Default::default(),
+        FilingAction::Submit,
+    )
+    .await
+    .expect("last year's filing is submitted");
+    Reporting {
+        enterprise: enterprise.id,
+        enterprise_name: enterprise.details.name.clone(),
+    }
+}
+
+/// Direct reporting from end to end: an enterprise fills in its annual report in the
+/// browser and sees its findings appear and go as it types, explains a warning, saves a
+/// draft and submits; the park returns it with a reason, the enterprise corrects and
+/// resubmits, the park approves, the zone closes the period, and the history shows every
+/// step with what changed. A screenshot of the filing page is left in
+/// `target/e2e/filing.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_reviews_closes_and_keeps_every_revision_of_a_report() {
+    if !Path::new(CHROMIUM).is_file() || !on_path("chromedriver") {
+        panic!("{CHROMIUM} or chromedriver is missing; {INSTALL_HINT}");
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let started = Instant::now();
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let out = e2e_dir();
+    let _ = std::fs::remove_file(out.join("reporting-failure.png"));
+    let store = example_store(temp.path()).await;
+    let setup = set_up_reporting(store.as_ref()).await;
+    let (base, stop) = serve_store(store.clone()).await;
+    eprintln!(
+        "app with forms and accounts at {base} after {:?}",
+        started.elapsed()
+    );
+
+    let profile = temp.path().join("chromium-profile");
+    std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
+    let driver = Chromedriver::start(&out.join("chromedriver-reporting.log"));
+    let c = browser(&driver, &profile).await;
+    let steps = tokio::spawn(reporting_walk(c.clone(), base, store, setup, out.clone()));
+    let outcome = steps.await;
+    if outcome.is_err() {
+        let _ = screenshot_page(&c, &out.join("reporting-failure.png")).await;
+    }
+    let _ = c.close().await;
+    drop(driver);
+    let _ = stop.send(());
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    eprintln!("reporting walk-through passed in {:?}", started.elapsed());
+}
+
+/// Signs out whoever is signed in (through the header's button) and signs `username` in.
+async fn sign_in_as(c: &Client, base: &str, username: &str) {
+    if c.find(Locator::Css("header.topbar button.link"))
+        .await
+        .is_ok()
+    {
+        element(c, "header.topbar button.link")
+            .await
+            .click()
+            .await
+            .expect("sign out");
+        path_becomes(c, "/login").await;
+    } else {
+        c.goto(&format!("{base}/login"))
+            .await
+            .expect("open the log-in page");
+    }
+    element(c, "input[name=username]")
+        .await
+        .send_keys(username)
+        .await
+        .expect("type the user name");
+    element(c, "input[name=password]")
+        .await
+        .send_keys(REPORTING_PASSWORD)
+        .await
+        .expect("type the password");
+    element(c, "form[action='/login'] button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("submit the log-in");
+    wait_for(&format!("{username} to be signed in"), || async move {
+        let url = c.current_url().await?;
+        Ok((url.path() != "/login").then_some(()))
+    })
+    .await;
+}
+
+/// Waits until htmx has no request under way (the live check answered).
+async fn htmx_settled(c: &Client) {
+    wait_for("htmx to finish its requests", || async move {
+        let busy = c
+            .execute(
+                "return document.querySelectorAll('.htmx-request').length",
+                vec![],
+            )
+            .await?;
+        Ok((busy.as_u64() == Some(0)).then_some(()))
+    })
+    .await;
+}
+
+/// Replaces what a field of the filing form holds with `value`, as typed.
+async fn type_value(c: &Client, field: &str, value: &str) {
+    let input = element(c, &format!("input[name='v.{field}']")).await;
+    input
+        .clear()
+        .await
+        .unwrap_or_else(|e| panic!("clearing {field}: {e}"));
+    input
+        .send_keys(value)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {field}: {e}"));
+}
+
+/// Whether an element matching `css` is on the page now.
+async fn present(c: &Client, css: &str) -> Result<bool, CmdError> {
+    Ok(!c.find_all(Locator::Css(css)).await?.is_empty())
+}
+
+async fn until_present(c: &Client, css: &str) {
+    wait_for(&format!("`{css}` to appear"), || async move {
+        Ok(present(c, css).await?.then_some(()))
+    })
+    .await;
+}
+
+async fn until_gone(c: &Client, css: &str) {
+    wait_for(&format!("`{css}` to go"), || async move {
+        Ok((!present(c, css).await?).then_some(()))
+    })
+    .await;
+}
+
+/// Clicks `css` and waits for the page to be reloaded (htmx's HX-Refresh or HX-Redirect):
+/// the old page's body is gone once the new one is there.
+async fn click_and_reload(c: &Client, css: &str) {
+    c.execute("document.body.dataset.stale = 'yes'", vec![])
+        .await
+        .expect("mark the page");
+    element(c, css)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
+    until_gone(c, "body[data-stale]").await;
+}
+
+async fn reporting_walk(
+    c: Client,
+    base: String,
+    store: Arc<dyn Store>,
+    setup: Reporting,
+    out: PathBuf,
+) {
+    use innozone_domain::reporting::Period;
+    let c = &c;
+    let filing_path = format!("/reports/{ANNUAL}/2025/enterprises/{}", setup.enterprise);
+
+    // ---- the enterprise opens its annual report from the reports menu ----
+    sign_in_as(c, &base, FILER).await;
+    click_link(c, "nav.mainnav", "统计报表").await;
+    path_becomes(c, "/reports").await;
+    text_becomes(c, "h1", "统计报表").await;
+    click(c, &format!("#form-{ANNUAL} tr[data-period='2025']"), "填报").await;
+    path_becomes(c, &filing_path).await;
+    text_becomes(c, "#filing-enterprise", &setup.enterprise_name).await;
+    text_becomes(c, "#filing-status", "未填报").await;
+    text_becomes(c, "tr[data-field='revenue'] td.last-year", "10,000").await;
+    text_becomes(c, "tr[data-field='employees'] td.last-year", "110").await;
+
+    // ---- a finding appears beside the field as the values are typed ----
+    type_value(c, "employees", "120").await;
+    type_value(c, "rd_staff", "300").await;
+    until_present(c, "#finding-rd_staff .finding.error[data-rule='A01']").await;
+    let finding = text_of(c, "#finding-rd_staff .finding.error[data-rule='A01']").await;
+    assert!(
+        finding.contains("研究开发人员不能大于年末从业人员"),
+        "the A01 finding beside R&D staff: {finding:?}"
+    );
+    // ---- and goes once corrected ----
+    type_value(c, "rd_staff", "30").await;
+    until_gone(c, "#finding-rd_staff [data-rule='A01']").await;
+    for (field, value) in [
+        ("rd_fte", "25"),
+        ("net_profit", "1500"),
+        ("taxes_paid", "800"),
+        ("total_assets", "30000"),
+        ("total_liabilities", "12000"),
+        ("rd_expenditure_internal", "1800"),
+        ("patents_held", "20"),
+        ("invention_patents_held", "6"),
+        ("energy_consumption", "350"),
+        // Twice last year's: a warning that needs an explanation.
+        ("revenue", "20000"),
+    ] {
+        type_value(c, field, value).await;
+    }
+    until_present(
+        c,
+        "#finding-revenue .finding.warn[data-rule='A17'] textarea[name='x.A17']",
+    )
+    .await;
+    htmx_settled(c).await;
+    let summary = text_of(c, "#filing-summary").await;
+    assert!(
+        summary.contains("1 条提示须填写说明") && !summary.contains("错误"),
+        "one warning left to explain: {summary:?}"
+    );
+    element(c, "textarea[name='x.A17']")
+        .await
+        .send_keys(EXPLANATION)
+        .await
+        .expect("type the explanation");
+    // Explained, the filing may be submitted: the summary says so without a reload.
+    wait_for("the summary to allow submitting", || async move {
+        let text = c
+            .find(Locator::Css("#filing-summary"))
+            .await?
+            .text()
+            .await?;
+        Ok(text.contains("可以提交").then_some(()))
+    })
+    .await;
+    screenshot_page(c, &out.join("filing.png")).await;
+
+    // ---- save a draft, then submit ----
+    click_and_reload(c, "#save-draft").await;
+    text_becomes(c, "#filing-done", "草稿已保存。").await;
+    text_becomes(c, "#filing-status", "草稿").await;
+    let kept = element(c, "textarea[name='x.A17']")
+        .await
+        .prop("value")
+        .await
+        .expect("the explanation's text");
+    assert_eq!(
+        kept.as_deref(),
+        Some(EXPLANATION),
+        "the draft keeps the explanation"
+    );
+    click_and_reload(c, "#submit-filing").await;
+    text_becomes(c, "#filing-done", "已提交，等待园区审核。").await;
+    text_becomes(c, "#filing-status", "已提交待审核").await;
+    let filing_id = store
+        .filing(ANNUAL, Period::Year(2025), setup.enterprise)
+        .await
+        .expect("read the filing")
+        .expect("the filing is stored")
+        .id;
+    let row = format!("#review-queue tr[data-filing='{filing_id}']");
+
+    // ---- the park returns it, with a reason ----
+    sign_in_as(c, &base, PARK_STAFF).await;
+    c.goto(&format!("{base}/reports/{ANNUAL}/2025"))
+        .await
+        .expect("open the period");
+    text_becomes(c, "#period-unit", PARK).await;
+    until_present(c, &row).await;
+    // Without a reason the return is refused, in place.
+    element(c, &format!("{row} button[value=return]"))
+        .await
+        .click()
+        .await
+        .expect("return without a reason");
+    text_becomes(c, &format!("#act-{filing_id} .alert.error"), "请填写理由").await;
+    element(c, &format!("{row} input[name=reason]"))
+        .await
+        .send_keys(RETURN_REASON)
+        .await
+        .expect("type the reason");
+    click_and_reload(c, &format!("{row} button[value=return]")).await;
+    until_gone(c, &row).await;
+
+    // ---- the enterprise reads why, corrects and resubmits ----
+    sign_in_as(c, &base, FILER).await;
+    c.goto(&format!("{base}{filing_path}"))
+        .await
+        .expect("open the filing");
+    text_becomes(c, "#filing-status", "已退回").await;
+    let reason = text_of(c, "#return-reason").await;
+    assert!(
+        reason.contains(RETURN_REASON),
+        "the return's reason: {reason:?}"
+    );
+    type_value(c, "net_profit", "1600").await;
+    htmx_settled(c).await;
+    click_and_reload(c, "#submit-filing").await;
+    text_becomes(c, "#filing-status", "已提交待审核").await;
+
+    // ---- the park approves ----
+    sign_in_as(c, &base, PARK_STAFF).await;
+    c.goto(&format!("{base}/reports/{ANNUAL}/2025"))
+        .await
+        .expect("open the period");
+    until_present(c, &row).await;
+    click_and_reload(c, &format!("{row} button[value=approve]")).await;
+    until_gone(c, &row).await;
+
+    // ---- the zone closes the period ----
+    sign_in_as(c, &base, ZONE_STAFF).await;
+    click_link(c, "nav.mainnav", "统计报表").await;
+    click(
+        c,
+        &format!("#form-{ANNUAL} tr[data-period='2025']"),
+        "报送进度与审核",
+    )
+    .await;
+    path_becomes(c, &format!("/reports/{ANNUAL}/2025")).await;
+    text_becomes(c, "#period-unit", ZONE).await;
+    until_present(c, "#completeness tr.total").await;
+    c.execute("document.body.dataset.stale = 'yes'", vec![])
+        .await
+        .expect("mark the page");
+    element(c, "#close-period")
+        .await
+        .click()
+        .await
+        .expect("close the period");
+    // htmx asks first.
+    wait_for("the confirmation to close the period", || async move {
+        match c.accept_alert().await {
+            Ok(()) => Ok(Some(())),
+            Err(e) if e.is_no_such_alert() => Ok(None),
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    until_gone(c, "body[data-stale]").await;
+    text_becomes(c, "#closed-now", "已关闭本期，锁定报表 1 份。").await;
+    until_present(c, "#period-closed").await;
+    text_becomes(c, &format!("{row} .badge"), "已审核通过·已锁定").await;
+    screenshot_page(c, &out.join("period.png")).await;
+
+    // ---- the history: every step, newest first, with what changed ----
+    click_link(c, &row, "修订记录").await;
+    path_becomes(c, &format!("/reports/filings/{filing_id}/history")).await;
+    let steps = c
+        .execute(
+            "return [...document.querySelectorAll('#revisions > tbody > tr')].map(r => r.dataset.action)",
+            vec![],
+        )
+        .await
+        .expect("read the revisions");
+    assert_eq!(
+        steps,
+        json!([
+            "lock",
+            "approve",
+            "submit",
+            "return",
+            "submit",
+            "save_draft"
+        ]),
+        "every revision, newest first"
+    );
+    let first = text_of(c, "#revisions tr[data-revision='1'] table.changes").await;
+    assert!(
+        first.contains("营业收入") && first.contains("20,000"),
+        "the first revision lists the values typed: {first:?}"
+    );
+    let returned = text_of(c, "#revisions tr[data-revision='3']").await;
+    assert!(
+        returned.contains(RETURN_REASON),
+        "the return's reason: {returned:?}"
+    );
+    let corrected = text_of(c, "#revisions tr[data-revision='4'] table.changes").await;
+    assert!(
+        corrected.contains("净利润") && corrected.contains("1,500") && corrected.contains("1,600"),
+        "the resubmission changed net profit from 1,500 to 1,600: {corrected:?}"
+    );
+    assert!(
+        !corrected.contains("营业收入"),
+        "only what changed is listed: {corrected:?}"
+    );
+    let explained = text_of(c, "#revisions tr[data-revision='1']").await;
+    assert!(
+        explained.contains(EXPLANATION),
+        "the explanation where it was written, with the draft: {explained:?}"
+    );
+    screenshot_page(c, &out.join("history.png")).await;
+
+    // ---- the filing itself now reads locked ----
+    click_link(c, "nav.crumbs", "火炬统计 企业年报（一套表） · 2025年").await;
+    text_becomes(c, "#filing-status", "已审核通过·已锁定").await;
+    until_present(c, "#locked-notice").await;
+    assert!(
+        !present(c, "#submit-filing")
+            .await
+            .expect("look for the buttons"),
+        "a locked filing has no buttons"
     );
 }

@@ -5,6 +5,7 @@
 mod documents;
 mod filings;
 mod imports;
+mod report_pages;
 mod scope;
 mod sessions;
 mod support;
