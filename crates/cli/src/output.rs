@@ -32,7 +32,9 @@ impl From<StoreError> for Failure {
 
 fn store_code(e: &StoreError) -> u8 {
     match e {
-        StoreError::NotFound { .. } | StoreError::Duplicate { .. } | StoreError::Conflict { .. } => 5,
+        StoreError::NotFound { .. }
+        | StoreError::Duplicate { .. }
+        | StoreError::Conflict { .. } => 5,
         StoreError::Unavailable(_) | StoreError::Migration(_) => 4,
         StoreError::Backend(_) | StoreError::Corrupt(_) => 1,
     }
@@ -148,7 +150,10 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::Lifecycle(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::WrongPeriodType { form, period }) => eprintln!(
             "{prefix}{}",
-            lang.t_with("period.wrong_type", &[("form", form.clone()), ("period", period.clone())])
+            lang.t_with(
+                "period.wrong_type",
+                &[("form", form.clone()), ("period", period.clone())]
+            )
         ),
         Failure::Input(message) | Failure::Io(message) => eprintln!("{prefix}{message}"),
     }

@@ -6,7 +6,9 @@ mod messages;
 mod reporting;
 
 pub use messages::{Localize, field_label, issue_location};
-pub use reporting::{action_name, form_field_label, formula_message, intake_message, state_name, status_name};
+pub use reporting::{
+    action_name, form_field_label, formula_message, intake_message, state_name, status_name,
+};
 
 rust_i18n::i18n!("locales", fallback = "zh-CN");
 

@@ -20,10 +20,10 @@
 mod backend;
 #[macro_use]
 mod reporting;
-mod reporting_rows;
 mod error;
 mod model;
 mod postgres;
+mod reporting_rows;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;

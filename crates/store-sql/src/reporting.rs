@@ -7,7 +7,7 @@ macro_rules! sql_reporting {
 
             use async_trait::async_trait;
             use innozone_domain::Date;
-            use innozone_domain::registry::{EnterpriseId, UnitId};
+            use innozone_domain::registry::{CreditCode, EnterpriseId, UnitId};
             use innozone_domain::reporting::{FilingAction, Form, Period};
             use innozone_store::{
                 Actor, ClosureRecord, FilingRecord, NewRevision, PeriodRecord, Progress, ReportingStore,
@@ -18,7 +18,9 @@ macro_rules! sql_reporting {
             use super::$store;
             use crate::error::db_error;
             use crate::model::{corrupt, date_text, now, parse_date};
-            use crate::reporting_rows::{FilingRow, RevisionRow, filing_columns, period_from, version_from};
+            use crate::reporting_rows::{
+                FilingRow, Layouts, RevisionRow, encode_values, filing_columns, period_from, version_from,
+            };
 
             type Tx = sqlx::Transaction<'static, $db>;
 
@@ -127,13 +129,23 @@ macro_rules! sql_reporting {
                     let id = id.ok_or_else(|| conflict(r))?;
                     numbered.push((id, number, r));
                 }
+                let mut keys: Vec<(String, i32)> =
+                    revisions.iter().map(|r| (r.form_code.clone(), r.form_version as i32)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                let layouts = layouts(&mut **tx, keys).await?;
+                let mut encoded = Vec::with_capacity(numbered.len());
+                for (_, _, r) in &numbered {
+                    let codes = &layouts[&(r.form_code.clone(), r.form_version as i32)];
+                    encoded.push(encode_values(codes, &r.values)?);
+                }
                 let mut done = 0_u64;
-                for chunk in numbered.chunks(REVISION_ROWS) {
+                for (chunk, values) in numbered.chunks(REVISION_ROWS).zip(encoded.chunks(REVISION_ROWS)) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO filing_revisions (filing_id, number, action, status, locked, form_version, values_json, \
                          explanations_json, note, actor_id, actor_name, at) ",
                     );
-                    qb.push_values(chunk, |mut b, (id, number, r)| {
+                    qb.push_values(chunk.iter().zip(values), |mut b, ((id, number, r), values)| {
                         let who = r.actor.as_ref().unwrap_or(actor);
                         b.push_bind(*id)
                             .push_bind(*number)
@@ -141,7 +153,7 @@ macro_rules! sql_reporting {
                             .push_bind(r.state.status.code())
                             .push_bind(r.state.locked)
                             .push_bind(i64::from(r.form_version))
-                            .push_bind(json(&r.values))
+                            .push_bind(values.as_str())
                             .push_bind(json(&r.explanations))
                             .push_bind(r.note.clone())
                             .push_bind(who.user_id)
@@ -158,9 +170,37 @@ macro_rules! sql_reporting {
                 Ok(())
             }
 
+            /// The field order of each form version named in `keys`.
+            async fn layouts(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                keys: Vec<(String, i32)>,
+            ) -> StoreResult<Layouts> {
+                let mut layouts = Layouts::new();
+                for key in keys {
+                    if layouts.contains_key(&key) {
+                        continue;
+                    }
+                    let text: Option<String> =
+                        sqlx::query_scalar("SELECT definition FROM report_forms WHERE code = $1 AND version = $2")
+                            .bind(key.0.as_str())
+                            // The same statement binds an i64 elsewhere: PostgreSQL's cached
+                            // statement would otherwise read a 4-byte value as 8.
+                            .bind(i64::from(key.1))
+                            .fetch_optional(&mut *conn)
+                            .await
+                            .map_err(db_error)?;
+                    let text = text.ok_or_else(|| corrupt("the form version", &format!("{} v{}", key.0, key.1)))?;
+                    let form = Form::parse(&text).map_err(|e| corrupt("the form definition", &e.to_string()))?;
+                    layouts.insert(key, form.fields.into_iter().map(|f| f.code).collect());
+                }
+                Ok(layouts)
+            }
+
             async fn read_filings(qb: &mut QueryBuilder<$db>, pool: &sqlx::Pool<$db>) -> StoreResult<Vec<FilingRecord>> {
                 let rows: Vec<FilingRow> = qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
-                rows.into_iter().map(FilingRow::into_record).collect()
+                let mut conn = pool.acquire().await.map_err(db_error)?;
+                let layouts = layouts(&mut conn, rows.iter().map(|r| (r.form_code.clone(), r.form_version)).collect()).await?;
+                rows.into_iter().map(|r| r.into_record(&layouts)).collect()
             }
 
             fn filings_query() -> QueryBuilder<$db> {
@@ -446,14 +486,50 @@ macro_rules! sql_reporting {
 
                 async fn revisions(&self, filing_id: i64) -> StoreResult<Vec<RevisionRecord>> {
                     let rows: Vec<RevisionRow> = sqlx::query_as(
-                        "SELECT filing_id, number, action, status, locked, form_version, values_json, explanations_json, \
-                         note, actor_id, actor_name, at FROM filing_revisions WHERE filing_id = $1 ORDER BY number",
+                        "SELECT r.filing_id, f.form_code, r.number, r.action, r.status, r.locked, r.form_version, \
+                         r.values_json, r.explanations_json, r.note, r.actor_id, r.actor_name, r.at \
+                         FROM filing_revisions r JOIN filings f ON f.id = r.filing_id WHERE r.filing_id = $1 ORDER BY r.number",
                     )
                     .bind(filing_id)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_error)?;
-                    rows.into_iter().map(RevisionRow::into_record).collect()
+                    let mut conn = self.pool.acquire().await.map_err(db_error)?;
+                    let layouts = layouts(&mut conn, rows.iter().map(|r| (r.form_code.clone(), r.form_version)).collect()).await?;
+                    rows.into_iter().map(|r| r.into_record(&layouts)).collect()
+                }
+
+                async fn enterprise_ids(&self, codes: &[CreditCode]) -> StoreResult<HashMap<CreditCode, EnterpriseId>> {
+                    let mut found = HashMap::with_capacity(codes.len());
+                    // Past a few thousand codes one pass over the table beats lists of ids.
+                    if codes.len() > 5_000 {
+                        let wanted: HashMap<&str, &CreditCode> = codes.iter().map(|c| (c.as_str(), c)).collect();
+                        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT credit_code, id FROM enterprises")
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                        for (code, id) in rows {
+                            if let Some(c) = wanted.get(code.as_str()) {
+                                found.insert((*c).clone(), EnterpriseId(id));
+                            }
+                        }
+                        return Ok(found);
+                    }
+                    for chunk in codes.chunks(1000) {
+                        let mut qb = QueryBuilder::<$db>::new("SELECT credit_code, id FROM enterprises WHERE credit_code IN (");
+                        let mut list = qb.separated(", ");
+                        for c in chunk {
+                            list.push_bind(c.as_str().to_string());
+                        }
+                        list.push_unseparated(")");
+                        let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(db_error)?;
+                        for (code, id) in rows {
+                            if let Some(c) = chunk.iter().find(|c| c.as_str() == code) {
+                                found.insert(c.clone(), EnterpriseId(id));
+                            }
+                        }
+                    }
+                    Ok(found)
                 }
 
                 async fn located_on(&self, date: Date) -> StoreResult<Vec<(EnterpriseId, UnitId, bool)>> {

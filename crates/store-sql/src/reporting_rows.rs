@@ -1,6 +1,6 @@
 //! Rows of the reporting tables and their reading back into records.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use innozone_domain::registry::EnterpriseId;
 use innozone_domain::reporting::{Explanations, FilingAction, FilingState, FilingStatus, Period};
@@ -37,6 +37,7 @@ pub(crate) use filing_columns;
 #[derive(sqlx::FromRow)]
 pub(crate) struct RevisionRow {
     pub filing_id: i64,
+    pub form_code: String,
     pub number: i32,
     pub action: String,
     pub status: String,
@@ -58,8 +59,67 @@ fn status_from(text: &str) -> StoreResult<FilingStatus> {
     FilingStatus::parse(text).ok_or_else(|| corrupt("the filing status", text))
 }
 
-fn values_from(text: &str) -> StoreResult<BTreeMap<String, f64>> {
-    serde_json::from_str(text).map_err(|_| corrupt("the filing values", text))
+/// The field codes of each form version, in the form's order: a revision's values are
+/// stored as a JSON array in that order (`[120,18,null,3500.5]`), which takes a fifth
+/// of the room of an object naming every field, the revision saying which version it
+/// was made under.
+pub(crate) type Layouts = HashMap<(String, i32), Vec<String>>;
+
+/// Writes values in the layout of their form version; a value for a field the version
+/// does not have is refused, since it could not be read back.
+pub(crate) fn encode_values(
+    codes: &[String],
+    values: &BTreeMap<String, f64>,
+) -> StoreResult<String> {
+    use std::fmt::Write;
+    if let Some(stray) = values.keys().find(|k| !codes.contains(k)) {
+        return Err(corrupt("the field", stray));
+    }
+    let last = codes
+        .iter()
+        .rposition(|c| values.contains_key(c))
+        .map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(8 * last + 2);
+    out.push('[');
+    for (i, code) in codes[..last].iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match values.get(code) {
+            None => out.push_str("null"),
+            // Whole numbers without a decimal point; others in the shortest form that
+            // reads back to the same number.
+            Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => {
+                let _ = write!(out, "{}", *v as i64);
+            }
+            Some(v) => {
+                let _ = write!(out, "{v}");
+            }
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
+fn values_from(
+    layouts: &Layouts,
+    form: &str,
+    version: i32,
+    text: &str,
+) -> StoreResult<BTreeMap<String, f64>> {
+    let codes = layouts
+        .get(&(form.to_string(), version))
+        .ok_or_else(|| corrupt("the form version", &format!("{form} v{version}")))?;
+    let values: Vec<Option<f64>> =
+        serde_json::from_str(text).map_err(|_| corrupt("the filing values", text))?;
+    if values.len() > codes.len() {
+        return Err(corrupt("the filing values", text));
+    }
+    Ok(codes
+        .iter()
+        .zip(values)
+        .filter_map(|(c, v)| v.map(|v| (c.clone(), v)))
+        .collect())
 }
 
 fn explanations_from(text: &str) -> StoreResult<Explanations> {
@@ -73,8 +133,14 @@ pub(crate) fn version_from(v: i32) -> StoreResult<u32> {
 }
 
 impl FilingRow {
-    pub fn into_record(self) -> StoreResult<FilingRecord> {
+    pub fn into_record(self, layouts: &Layouts) -> StoreResult<FilingRecord> {
         Ok(FilingRecord {
+            values: values_from(
+                layouts,
+                &self.form_code,
+                self.form_version,
+                &self.values_json,
+            )?,
             id: self.id,
             form_code: self.form_code,
             form_version: version_from(self.form_version)?,
@@ -85,7 +151,6 @@ impl FilingRow {
                 locked: self.locked,
             },
             revision: self.revision,
-            values: values_from(&self.values_json)?,
             explanations: explanations_from(&self.explanations_json)?,
             first_submitted_at: self.first_submitted_at,
             updated_at: self.updated_at,
@@ -95,8 +160,14 @@ impl FilingRow {
 }
 
 impl RevisionRow {
-    pub fn into_record(self) -> StoreResult<RevisionRecord> {
+    pub fn into_record(self, layouts: &Layouts) -> StoreResult<RevisionRecord> {
         Ok(RevisionRecord {
+            values: values_from(
+                layouts,
+                &self.form_code,
+                self.form_version,
+                &self.values_json,
+            )?,
             filing_id: self.filing_id,
             number: self.number,
             action: FilingAction::parse(&self.action)
@@ -106,12 +177,44 @@ impl RevisionRow {
                 locked: self.locked,
             },
             form_version: version_from(self.form_version)?,
-            values: values_from(&self.values_json)?,
             explanations: explanations_from(&self.explanations_json)?,
             note: self.note,
             actor_id: self.actor_id,
             actor_name: self.actor_name,
             at: self.at,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_laid_out_by_the_form_and_read_back_unchanged() {
+        let codes: Vec<String> = ["employees", "rd_staff", "revenue", "export"]
+            .map(String::from)
+            .to_vec();
+        let values: BTreeMap<String, f64> = [
+            ("employees".to_string(), 120.0),
+            ("revenue".to_string(), 3500.25),
+        ]
+        .into();
+        let text = encode_values(&codes, &values).unwrap();
+        // Trailing blanks are left off, whole numbers have no decimal point.
+        assert_eq!(text, "[120,null,3500.25]");
+        let layouts: Layouts = [(("f".to_string(), 1), codes.clone())].into();
+        assert_eq!(values_from(&layouts, "f", 1, &text).unwrap(), values);
+        assert_eq!(encode_values(&codes, &BTreeMap::new()).unwrap(), "[]");
+        let tiny: BTreeMap<String, f64> = [("export".to_string(), 0.1 + 0.2)].into();
+        let back = values_from(&layouts, "f", 1, &encode_values(&codes, &tiny).unwrap()).unwrap();
+        assert_eq!(
+            back, tiny,
+            "the shortest form reads back to the same number"
+        );
+        let stray: BTreeMap<String, f64> = [("profit".to_string(), 1.0)].into();
+        assert!(encode_values(&codes, &stray).is_err());
+        assert!(values_from(&layouts, "f", 1, "[1,2,3,4,5]").is_err());
+        assert!(values_from(&layouts, "f", 2, "[1]").is_err());
     }
 }

@@ -19,12 +19,12 @@ use innozone_domain::registry::{
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use error::{StoreError, StoreResult};
-pub use reporting::{
-    ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
-};
 pub use records::{
     EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
     UserRecord, UserUpdate,
+};
+pub use reporting::{
+    ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
 };
 
 /// Reports progress of long work: called with the number of items done so far.

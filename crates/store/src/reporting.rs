@@ -1,11 +1,11 @@
 //! What the store keeps for direct reporting: form versions, periods, filings and every
 //! revision of them. Revisions are only ever appended; a filing row points at its latest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use innozone_domain::Date;
-use innozone_domain::registry::{EnterpriseId, UnitId};
+use innozone_domain::registry::{CreditCode, EnterpriseId, UnitId};
 use innozone_domain::reporting::{Explanations, FilingAction, FilingState, Form, Period};
 use serde::Serialize;
 
@@ -133,6 +133,13 @@ pub trait ReportingStore: Send + Sync {
     ) -> StoreResult<Vec<FilingRecord>>;
     /// Every revision of a filing, oldest first.
     async fn revisions(&self, filing_id: i64) -> StoreResult<Vec<RevisionRecord>>;
+
+    /// The ids of the enterprises with these credit codes; codes not registered are left
+    /// out. Lighter than `stored_enterprises` for an upload of a whole zone's filings.
+    async fn enterprise_ids(
+        &self,
+        codes: &[CreditCode],
+    ) -> StoreResult<HashMap<CreditCode, EnterpriseId>>;
 
     /// Every enterprise located in a park on `date`: its park and whether it is in the
     /// survey (入统). Ordered by enterprise.

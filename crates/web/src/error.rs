@@ -85,10 +85,13 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::Hashing => lang.t("error.internal"),
         AppError::Form(e) => e.localize(lang),
         AppError::Period(e) => e.localize(lang),
-        AppError::WrongPeriodType { form, period } => {
-            lang.t_with("period.wrong_type", &[("form", form.clone()), ("period", period.clone())])
+        AppError::WrongPeriodType { form, period } => lang.t_with(
+            "period.wrong_type",
+            &[("form", form.clone()), ("period", period.clone())],
+        ),
+        AppError::Intake { issues, .. } => {
+            lang.t_with("error.import", &[("count", issues.len().to_string())])
         }
-        AppError::Intake { issues, .. } => lang.t_with("error.import", &[("count", issues.len().to_string())]),
         AppError::Lifecycle(e) => e.localize(lang),
     }
 }
@@ -260,7 +263,11 @@ pub fn intake_json(issues: &[IntakeIssue], form: Option<&Form>, lang: Lang) -> V
                 row: i.position.row,
                 column: i.position.column.map(innozone_domain::table::column_letter),
                 field: i.field.clone(),
-                location: message.strip_suffix(&problem).unwrap_or("").trim_end_matches(['：', ':', ' ']).to_string(),
+                location: message
+                    .strip_suffix(&problem)
+                    .unwrap_or("")
+                    .trim_end_matches(['：', ':', ' '])
+                    .to_string(),
                 message: problem,
             }
         })

@@ -66,7 +66,7 @@ pub async fn upload_filings(
     let date = period.last_day();
     let tree = hierarchy.as_of(date);
     let codes: Vec<_> = rows.iter().map(|r| r.credit_code.clone()).collect();
-    let stored = store.stored_enterprises(&codes).await?;
+    let stored = store.enterprise_ids(&codes).await?;
     let located: HashMap<EnterpriseId, UnitId> = store
         .located_on(date)
         .await?
@@ -74,7 +74,7 @@ pub async fn upload_filings(
         .map(|(e, p, _)| (e, p))
         .collect();
     let closures = store.closures(form_code, period).await?;
-    let ids: Vec<EnterpriseId> = stored.values().map(|s| s.id).collect();
+    let ids: Vec<EnterpriseId> = stored.values().copied().collect();
     let current = filings_by_enterprise(store, form_code, period, &ids).await?;
     let last_year = filings_by_enterprise(store, form_code, period.previous_year(), &ids).await?;
     let last_period = match period.previous_in_year() {
@@ -105,11 +105,10 @@ pub async fn upload_filings(
             field: Some(CREDIT_CODE_COLUMN.0.to_string()),
             problem,
         };
-        let Some(enterprise) = stored.get(&row.credit_code) else {
+        let Some(&id) = stored.get(&row.credit_code) else {
             issues.push(credit_issue(IntakeProblem::UnknownEnterprise));
             continue;
         };
-        let id = enterprise.id;
         let park = located.get(&id).copied();
         if !may_act(principal, FilingAction::Submit, id, park, &tree) {
             issues.push(credit_issue(IntakeProblem::OutsideScope));
