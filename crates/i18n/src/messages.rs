@@ -276,10 +276,10 @@ pub fn field_label(key: &str, lang: Lang) -> String {
         .unwrap_or_else(|| key.to_string())
 }
 
-/// Where an issue is, in words: "工作表“企业”第 3 行 C 列(统一社会信用代码)".
-pub fn issue_location(issue: &ImportIssue, lang: Lang) -> String {
-    let mut args = vec![("row", issue.position.row.to_string())];
-    let key = match (&issue.position.sheet, issue.position.column) {
+/// A place in a file, in words: "工作表“企业”第 3 行 C 列".
+pub fn position_text(position: &innozone_domain::table::Position, lang: Lang) -> String {
+    let mut args = vec![("row", position.row.to_string())];
+    let key = match (&position.sheet, position.column) {
         (Some(sheet), Some(c)) => {
             args.push(("sheet", sheet.clone()));
             args.push(("column", column_letter(c)));
@@ -295,7 +295,12 @@ pub fn issue_location(issue: &ImportIssue, lang: Lang) -> String {
         }
         (None, None) => "issue.at.row",
     };
-    let mut text = lang.t_with(key, &args);
+    lang.t_with(key, &args)
+}
+
+/// Where an issue is, in words: "工作表“企业”第 3 行 C 列(统一社会信用代码)".
+pub fn issue_location(issue: &ImportIssue, lang: Lang) -> String {
+    let mut text = position_text(&issue.position, lang);
     if let Some(field) = issue.field {
         text.push_str(&lang.t_with("issue.field", &[("field", field_label(field, lang))]));
     }

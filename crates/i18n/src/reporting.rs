@@ -7,7 +7,6 @@ use innozone_domain::reporting::{
     EntryProblem, FilingAction, FilingState, FilingStatus, Form, FormError, LifecycleError,
     PeriodError, RulePart, Severity,
 };
-use innozone_domain::table::column_letter;
 
 use crate::{Lang, Localize};
 
@@ -297,29 +296,11 @@ pub fn form_field_label(form: Option<&Form>, code: &str, lang: Lang) -> String {
 
 /// An upload or form issue with its place: "工作表“年报”第 3 行 F 列（营业收入）：…".
 pub fn intake_message(issue: &IntakeIssue, form: Option<&Form>, lang: Lang) -> String {
-    let p = &issue.position;
-    let mut args = vec![("row", p.row.to_string())];
-    let key = match (&p.sheet, p.column) {
-        _ if p.row == 0 => "",
-        (Some(sheet), Some(c)) => {
-            args.push(("sheet", sheet.clone()));
-            args.push(("column", column_letter(c)));
-            "issue.at.sheet_cell"
-        }
-        (Some(sheet), None) => {
-            args.push(("sheet", sheet.clone()));
-            "issue.at.sheet_row"
-        }
-        (None, Some(c)) => {
-            args.push(("column", column_letter(c)));
-            "issue.at.cell"
-        }
-        (None, None) => "issue.at.row",
-    };
-    let mut place = if key.is_empty() {
+    // A form typed in the browser has no rows: only the field says where.
+    let mut place = if issue.position.row == 0 {
         String::new()
     } else {
-        lang.t_with(key, &args)
+        crate::messages::position_text(&issue.position, lang)
     };
     if let Some(field) = &issue.field {
         let label = form_field_label(form, field, lang);

@@ -30,6 +30,22 @@ pub fn located_park(locations: &[Location], date: Date) -> Option<UnitId> {
         .map(|l| l.park)
 }
 
+/// The enterprises located within `unit` on the period's last day, with their park.
+pub(crate) async fn located_within(
+    store: &dyn Store,
+    period: Period,
+    tree: &Tree,
+    unit: UnitId,
+) -> Result<std::collections::HashMap<EnterpriseId, UnitId>, AppError> {
+    Ok(store
+        .located_on(period.last_day())
+        .await?
+        .into_iter()
+        .filter(|(_, park, _)| tree.is_within(*park, unit))
+        .map(|(e, park, _)| (e, park))
+        .collect())
+}
+
 pub(crate) fn closed_for(closures: &[ClosureRecord], park: Option<UnitId>, tree: &Tree) -> bool {
     park.is_some_and(|p| closures.iter().any(|c| tree.is_within(p, c.unit)))
 }

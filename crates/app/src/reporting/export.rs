@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, UnitId};
@@ -9,7 +9,7 @@ use innozone_domain::reporting::{FieldType, FilingStatus, Form, Period};
 use innozone_exchange::{SheetData, Value};
 use innozone_store::{FilingRecord, Store};
 
-use super::context::{form_version, period_record};
+use super::context::{form_version, located_within, period_record};
 use super::progress::CompletenessView;
 use super::unit_label;
 use crate::AppError;
@@ -105,13 +105,7 @@ pub async fn approved_export(
     if !innozone_domain::reporting::authority::may_close_period(principal, unit, &tree) {
         return Err(AppError::Forbidden);
     }
-    let located: HashMap<EnterpriseId, UnitId> = store
-        .located_on(period.last_day())
-        .await?
-        .into_iter()
-        .filter(|(_, p, _)| tree.is_within(*p, unit))
-        .map(|(e, p, _)| (e, p))
-        .collect();
+    let located = located_within(store, period, &tree, unit).await?;
     let ids: Vec<EnterpriseId> = located.keys().copied().collect();
     let mut approved: Vec<FilingRecord> = store
         .filings(form_code, period, Some(&ids))

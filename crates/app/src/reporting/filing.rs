@@ -13,7 +13,7 @@ use innozone_domain::reporting::{
 use innozone_domain::table::Position;
 use innozone_store::{FilingRecord, NewRevision, RevisionRecord, Store};
 
-use super::context::{FilingContext, closed_for, filing_context, period_record};
+use super::context::{FilingContext, closed_for, filing_context, located_within, period_record};
 use crate::accounts::actor_of;
 use crate::{AppError, clock};
 
@@ -351,19 +351,13 @@ pub async fn close_period(
             innozone_domain::reporting::LifecycleError::PeriodClosed,
         ));
     }
-    let within: std::collections::HashSet<EnterpriseId> = store
-        .located_on(period.last_day())
-        .await?
-        .into_iter()
-        .filter(|(_, park, _)| tree.is_within(*park, unit))
-        .map(|(e, _, _)| e)
-        .collect();
+    let within = located_within(store, period, &tree, unit).await?;
     let at = clock::now_unix();
     let locks: Vec<NewRevision> = store
         .filings(form_code, period, None)
         .await?
         .into_iter()
-        .filter(|f| within.contains(&f.enterprise) && !f.state.locked)
+        .filter(|f| within.contains_key(&f.enterprise) && !f.state.locked)
         .filter_map(|f| {
             let state = f.state.after(FilingAction::Lock, None, true).ok()?;
             Some(NewRevision {

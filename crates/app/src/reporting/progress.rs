@@ -6,7 +6,7 @@ use innozone_domain::reporting::completeness::tally;
 use innozone_domain::reporting::{Completeness, FilingProgress, FilingStatus, Period};
 use innozone_store::{FilingRecord, PeriodRecord, Store};
 
-use super::context::period_record;
+use super::context::{located_within, period_record};
 use crate::AppError;
 
 #[derive(Debug, Clone)]
@@ -145,13 +145,7 @@ pub async fn review_queue(
     if !principal.may_read_unit(unit, &tree) || !principal.sees_enterprises() {
         return Err(AppError::Forbidden);
     }
-    let located: HashMap<EnterpriseId, UnitId> = store
-        .located_on(date)
-        .await?
-        .into_iter()
-        .filter(|(_, park, _)| tree.is_within(*park, unit))
-        .map(|(e, p, _)| (e, p))
-        .collect();
+    let located = located_within(store, period, &tree, unit).await?;
     let ids: Vec<EnterpriseId> = located.keys().copied().collect();
     let mut out = Vec::new();
     for f in store.filings(form_code, period, Some(&ids)).await? {
