@@ -66,6 +66,9 @@ macro_rules! sql_reporting {
                 // key they were inserted under, whatever order the database returns them in.
                 let mut ids: HashMap<(&str, String, i64), i64> = HashMap::new();
                 let fresh: Vec<&NewRevision> = revisions.iter().filter(|r| r.after_revision == 0).collect();
+                let mut forms: Vec<&str> = fresh.iter().map(|r| r.form_code.as_str()).collect();
+                forms.sort_unstable();
+                forms.dedup();
                 for chunk in fresh.chunks(FILING_ROWS) {
                     let mut qb = QueryBuilder::<$db>::new(
                         "INSERT INTO filings (form_code, period, enterprise_id, form_version, status, locked, revision, \
@@ -90,7 +93,8 @@ macro_rules! sql_reporting {
                         }
                     })?;
                     for (id, form, period, enterprise) in rows {
-                        let form = chunk.iter().find(|r| r.form_code == form).map_or("", |r| r.form_code.as_str());
+                        // A batch holds few forms: find the caller's copy of the code among them.
+                        let form = forms.iter().copied().find(|f| *f == form).unwrap_or("");
                         ids.insert((form, period, enterprise), id);
                     }
                 }

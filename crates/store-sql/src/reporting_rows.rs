@@ -72,20 +72,24 @@ pub(crate) fn encode_values(
     values: &BTreeMap<String, f64>,
 ) -> StoreResult<String> {
     use std::fmt::Write;
-    if let Some(stray) = values.keys().find(|k| !codes.contains(k)) {
-        return Err(corrupt("the field", stray));
+    // Both are in order, the codes by the form and the values by code: place each value
+    // by the position of its code.
+    let mut slots: Vec<Option<f64>> = vec![None; codes.len()];
+    for (code, value) in values {
+        let slot = codes
+            .iter()
+            .position(|c| c == code)
+            .ok_or_else(|| corrupt("the field", code))?;
+        slots[slot] = Some(*value);
     }
-    let last = codes
-        .iter()
-        .rposition(|c| values.contains_key(c))
-        .map_or(0, |i| i + 1);
+    let last = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
     let mut out = String::with_capacity(8 * last + 2);
     out.push('[');
-    for (i, code) in codes[..last].iter().enumerate() {
+    for (i, slot) in slots[..last].iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match values.get(code) {
+        match slot {
             None => out.push_str("null"),
             // Whole numbers without a decimal point; others in the shortest form that
             // reads back to the same number.
