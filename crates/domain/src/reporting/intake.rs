@@ -307,3 +307,201 @@ pub fn field_column(table: &Table, form: &Form, field: usize) -> Option<usize> {
         .position(|h| field_of(form, h) == Some(field))
         .map(|c| c + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Row;
+
+    const FORM: &str = r#"
+code = "mini"
+version = 1
+name_zh = "小表"
+name_en = "Mini"
+period = "annual"
+
+[[fields]]
+code = "employees"
+zh = "年末从业人员"
+en = "Employees"
+unit = "persons"
+type = "integer"
+required = true
+
+[[fields]]
+code = "revenue"
+zh = "营业收入"
+en = "Revenue"
+unit = "thousand_yuan"
+type = "decimal"
+"#;
+
+    // Valid credit codes (the ones the credit code module checks by hand).
+    const A: &str = "914403001922038216";
+    const B: &str = "9144030071526726XG";
+
+    fn table(headers: &[&str], rows: &[&[Cell]]) -> Table {
+        Table {
+            sheet: Some("年报".into()),
+            header_row: 1,
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 2,
+                    cells: cells.to_vec(),
+                })
+                .collect(),
+        }
+    }
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn read(t: &Table) -> (Vec<IntakeRow>, Vec<IntakeIssue>) {
+        read_filings(&Form::parse(FORM).unwrap(), Period::Year(2025), t)
+    }
+
+    #[test]
+    fn reads_the_template_layout_and_what_people_type() {
+        assert!(A.parse::<CreditCode>().is_ok() && B.parse::<CreditCode>().is_ok());
+        let t = table(
+            &[
+                "统一社会信用代码",
+                "企业名称",
+                "报告期",
+                "年末从业人员（人）",
+                "营业收入 (revenue)",
+                "说明",
+            ],
+            &[
+                &[
+                    text(A),
+                    text("甲公司"),
+                    text("2025"),
+                    Cell::Number(120.0),
+                    text("1,234.5"),
+                    text("新投产"),
+                ],
+                &[
+                    text(B),
+                    text("乙公司"),
+                    Cell::Empty,
+                    text("８"),
+                    Cell::Empty,
+                    Cell::Empty,
+                ],
+            ],
+        );
+        let (rows, issues) = read(&t);
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].values.0, vec![Some(120.0), Some(1234.5)]);
+        assert_eq!(rows[0].explanation.as_deref(), Some("新投产"));
+        assert_eq!(rows[1].values.0, vec![Some(8.0), None]);
+        assert_eq!(rows[1].row, 3);
+    }
+
+    #[test]
+    fn every_bad_cell_is_located() {
+        let t = table(
+            &["统一社会信用代码", "报告期", "employees", "revenue"],
+            &[
+                &[text(A), text("2025"), text("很多"), Cell::Number(1.0)],
+                &[text(B), text("2024"), Cell::Number(-3.0), Cell::Number(1.0)],
+                &[text(A), Cell::Empty, Cell::Number(2.5), Cell::Number(1e20)],
+                &[
+                    text("not a code"),
+                    Cell::Empty,
+                    Cell::Number(1.0),
+                    Cell::Empty,
+                ],
+            ],
+        );
+        let (rows, issues) = read(&t);
+        assert!(rows.is_empty());
+        let found: Vec<(usize, Option<usize>, IntakeProblem)> = issues
+            .iter()
+            .map(|i| (i.position.row, i.position.column, i.problem.clone()))
+            .collect();
+        let entry = |problem| IntakeProblem::Entry { problem };
+        assert_eq!(
+            found[0],
+            (2, Some(3), entry(EntryProblem::NotANumber("很多".into())))
+        );
+        assert_eq!(
+            found[1],
+            (
+                3,
+                Some(2),
+                IntakeProblem::WrongPeriod {
+                    found: "2024".into(),
+                    expected: Period::Year(2025)
+                }
+            )
+        );
+        assert_eq!(found[2], (3, Some(3), entry(EntryProblem::Negative)));
+        assert_eq!(
+            found[3],
+            (
+                4,
+                Some(1),
+                IntakeProblem::DuplicateEnterprise { first_row: 2 }
+            )
+        );
+        assert_eq!(found[4], (4, Some(3), entry(EntryProblem::NotWhole)));
+        assert_eq!(found[5], (4, Some(4), entry(EntryProblem::TooLarge)));
+        assert!(matches!(
+            found[6],
+            (5, Some(1), IntakeProblem::CreditCode { .. })
+        ));
+        assert_eq!(found.len(), 7);
+        assert!(
+            issues
+                .iter()
+                .all(|i| i.position.sheet.as_deref() == Some("年报"))
+        );
+    }
+
+    #[test]
+    fn a_file_of_the_wrong_shape_is_refused_whole() {
+        // Another sheet's layout (the notes sheet of a template, say): no credit code
+        // column and columns that are not fields.
+        let (_, issues) = read(&table(&["列", "说明"], &[&[text("x"), text("y")]]));
+        assert_eq!(
+            issues[0].problem,
+            IntakeProblem::UnknownColumn {
+                header: "列".into()
+            }
+        );
+        assert_eq!(issues[0].position.column, Some(1));
+        let (_, issues) = read(&table(&["营业收入"], &[&[Cell::Number(1.0)]]));
+        assert_eq!(issues[0].problem, IntakeProblem::MissingCreditCodeColumn);
+        let (_, issues) = read(&table(
+            &["统一社会信用代码", "营业收入", "revenue"],
+            &[&[text(A)]],
+        ));
+        assert_eq!(
+            issues[0].problem,
+            IntakeProblem::DuplicateColumn {
+                header: "revenue".into()
+            }
+        );
+        let (_, issues) = read(&table(&["统一社会信用代码"], &[]));
+        assert_eq!(issues[0].problem, IntakeProblem::Empty);
+        let huge: Vec<Vec<Cell>> = vec![vec![text(A)]; MAX_ROWS + 1];
+        let refs: Vec<&[Cell]> = huge.iter().map(Vec::as_slice).collect();
+        let (rows, issues) = read(&table(&["统一社会信用代码"], &refs));
+        assert!(rows.is_empty());
+        assert_eq!(issues.len(), 1, "one message, not one per row");
+        assert_eq!(
+            issues[0].problem,
+            IntakeProblem::TooManyRows {
+                rows: MAX_ROWS + 1,
+                limit: MAX_ROWS
+            }
+        );
+    }
+}
