@@ -6,8 +6,8 @@ use std::time::Instant;
 use innozone_app::accounts::operator_principal;
 use innozone_app::registry::{read_upload, sheet_bytes};
 use innozone_app::reporting::{
-    approved_export, close_period, completeness, filing_template, install_form, open_period,
-    upload_filings,
+    approved_export, close_period, completeness, enterprises_by_id, filing_template, install_form,
+    open_period, upload_filings,
 };
 use innozone_domain::registry::UnitId;
 use innozone_domain::reporting::{Form, Period};
@@ -285,15 +285,24 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             let view =
                 completeness(store.as_ref(), &principal, &hierarchy, &form, period, unit).await?;
             let tree = hierarchy.as_of(period.last_day());
-            let mut rows = Vec::new();
-            for (enterprise, park) in store.surveyed_on(period.last_day()).await? {
-                if !tree.is_within(park, unit) {
-                    continue;
-                }
-                if let Some(e) = store.enterprise(enterprise).await? {
-                    rows.push((e, store.filing(&form, period, enterprise).await?));
-                }
-            }
+            let expected: Vec<_> = store
+                .surveyed_on(period.last_day())
+                .await?
+                .into_iter()
+                .filter(|(_, park)| tree.is_within(*park, unit))
+                .map(|(e, _)| e)
+                .collect();
+            let mut found = enterprises_by_id(store.as_ref(), &expected).await?;
+            let mut filings: std::collections::HashMap<_, _> = store
+                .filings(&form, period, Some(&expected))
+                .await?
+                .into_iter()
+                .map(|f| (f.enterprise, f))
+                .collect();
+            let rows: Vec<_> = expected
+                .iter()
+                .filter_map(|e| found.remove(e).map(|found| (found, filings.remove(e))))
+                .collect();
             let sheet = filing_template(&definition, period, &rows);
             let bytes = sheet_bytes(&sheet, format_of(&file, lang)?)?;
             write_atomically(&file, &bytes, lang)?;

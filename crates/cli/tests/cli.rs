@@ -40,7 +40,9 @@ fn exported_rows(database: &Path, dir: &Path, name: &str) -> Vec<String> {
 fn every_verb_has_help() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("help.sqlite");
-    for verb in ["serve", "import", "export", "template", "user", "example"] {
+    for verb in [
+        "serve", "import", "export", "template", "user", "example", "form", "filings", "bench",
+    ] {
         let o = innozone(&db, &[verb, "--help"]);
         assert!(o.status.success(), "{verb} --help");
         assert!(
@@ -217,5 +219,103 @@ fn users_are_made_and_listed() {
         .status
         .code(),
         Some(5)
+    );
+}
+
+/// The counts of one line of `filings progress`: expected, filed, on time, late, missing,
+/// returned, approved.
+fn progress_counts(line: &str) -> Vec<u64> {
+    line.split('\t')
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn reporting_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("reports.sqlite");
+    assert!(innozone(&db, &["example"]).status.success());
+
+    // Completeness adds up: every expected enterprise has filed or is missing, every
+    // filing was on time or late, and the zone's line is the sum of its parks'.
+    let o = innozone(
+        &db,
+        &[
+            "filings",
+            "progress",
+            "torch_annual",
+            "2025",
+            "--unit",
+            "LB",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    let (total, parks) = lines.split_last().unwrap();
+    let total = progress_counts(total);
+    assert!(total[0] > 0);
+    assert_eq!(total[0], total[1] + total[4], "expected = filed + missing");
+    assert_eq!(total[1], total[2] + total[3], "filed = on time + late");
+    for column in 0..7 {
+        let sum: u64 = parks.iter().map(|l| progress_counts(l)[column]).sum();
+        assert_eq!(sum, total[column], "column {column}");
+    }
+
+    // The export upward holds exactly the approved filings.
+    let out = dir.path().join("approved.csv");
+    let o = innozone(
+        &db,
+        &[
+            "filings",
+            "export",
+            "torch_annual",
+            "2025",
+            "--unit",
+            "LB",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&out).unwrap().lines().count() - 1;
+    assert_eq!(rows as u64, total[6]);
+
+    // A bad upload is refused whole, with the place of each problem.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "统一社会信用代码,营业收入（千元）\n914403001922038217,12\n",
+    )
+    .unwrap();
+    let o = innozone(
+        &db,
+        &[
+            "filings",
+            "import",
+            "torch_annual",
+            "2025",
+            bad.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("第 2 行 A 列"), "{}", stderr(&o));
+
+    // A form definition with a misspelt field says where.
+    let form = dir.path().join("form.toml");
+    std::fs::write(
+        &form,
+        "code = \"t\"\nversion = 1\nname_zh = \"表\"\nname_en = \"T\"\nperiod = \"annual\"\n\n\
+         [[fields]]\ncode = \"employees\"\nzh = \"人员\"\nen = \"Staff\"\nunit = \"persons\"\ntype = \"integer\"\n\n\
+         [[rules]]\ncode = \"R1\"\nseverity = \"error\"\ncheck = \"employes >= 0\"\nzh = \"人员\"\nen = \"Staff\"\n",
+    )
+    .unwrap();
+    let o = innozone(&db, &["form", "check", form.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    let message = stderr(&o);
+    assert!(
+        message.contains("第 1 个字符处") && message.contains("employees"),
+        "{message}"
     );
 }

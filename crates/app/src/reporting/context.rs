@@ -46,6 +46,26 @@ pub(crate) async fn located_within(
         .collect())
 }
 
+/// The enterprises with these ids, by id, read in pages rather than one by one: a zone's
+/// list of missing filers or its export reads thousands.
+pub async fn enterprises_by_id(
+    store: &dyn Store,
+    ids: &[EnterpriseId],
+) -> Result<std::collections::HashMap<EnterpriseId, Enterprise>, AppError> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let query = innozone_store::EnterpriseQuery {
+            only: Some(chunk.to_vec()),
+            limit: chunk.len() as i64,
+            ..Default::default()
+        };
+        for e in store.search_enterprises(&query).await?.items {
+            found.insert(e.id, e);
+        }
+    }
+    Ok(found)
+}
+
 pub(crate) fn closed_for(closures: &[ClosureRecord], park: Option<UnitId>, tree: &Tree) -> bool {
     park.is_some_and(|p| closures.iter().any(|c| tree.is_within(p, c.unit)))
 }

@@ -9,7 +9,7 @@ use innozone_domain::reporting::{FieldType, FilingStatus, Form, Period};
 use innozone_exchange::{SheetData, Value};
 use innozone_store::{FilingRecord, Store};
 
-use super::context::{form_version, located_within, period_record};
+use super::context::{enterprises_by_id, form_version, located_within, period_record};
 use super::progress::CompletenessView;
 use super::unit_label;
 use crate::AppError;
@@ -116,8 +116,10 @@ pub async fn approved_export(
     approved.sort_by_key(|f| (located.get(&f.enterprise).map(|p| p.0), f.enterprise.0));
     let mut rows = Vec::with_capacity(approved.len());
     let mut sums: BTreeMap<UnitId, (u32, Vec<f64>)> = BTreeMap::new();
+    let wanted: Vec<EnterpriseId> = approved.iter().map(|f| f.enterprise).collect();
+    let found = enterprises_by_id(store, &wanted).await?;
     for f in &approved {
-        let Some(enterprise) = store.enterprise(f.enterprise).await? else {
+        let Some(enterprise) = found.get(&f.enterprise) else {
             continue;
         };
         let explanation = f
@@ -129,7 +131,7 @@ pub async fn approved_export(
         rows.push(filing_row(
             &form,
             period,
-            &enterprise,
+            enterprise,
             &f.values,
             explanation,
         ));

@@ -6,7 +6,7 @@ use innozone_domain::reporting::completeness::tally;
 use innozone_domain::reporting::{Completeness, FilingProgress, FilingStatus, Period};
 use innozone_store::{FilingRecord, PeriodRecord, Store};
 
-use super::context::{located_within, period_record};
+use super::context::{enterprises_by_id, located_within, period_record};
 use crate::AppError;
 
 #[derive(Debug, Clone)]
@@ -97,14 +97,21 @@ pub async fn completeness(
     for p in &parks {
         total.add(&p.counts);
     }
+    let unfiled: Vec<(EnterpriseId, UnitId)> = expected
+        .iter()
+        .filter(|(e, _)| {
+            filings
+                .get(e)
+                .is_none_or(|f| f.first_submitted_at.is_none())
+        })
+        .copied()
+        .collect();
+    let ids: Vec<EnterpriseId> = unfiled.iter().map(|(e, _)| *e).collect();
+    let mut found = enterprises_by_id(store, &ids).await?;
     let mut missing = Vec::new();
-    for (e, park) in &expected {
+    for (e, park) in &unfiled {
         let filing = filings.get(e);
-        if filing.is_some_and(|f| f.first_submitted_at.is_some()) {
-            continue;
-        }
-        let (Some(enterprise), Some(park)) = (store.enterprise(*e).await?, hierarchy.unit(*park))
-        else {
+        let (Some(enterprise), Some(park)) = (found.remove(e), hierarchy.unit(*park)) else {
             continue;
         };
         missing.push(MissingEnterprise {
@@ -147,13 +154,18 @@ pub async fn review_queue(
     }
     let located = located_within(store, period, &tree, unit).await?;
     let ids: Vec<EnterpriseId> = located.keys().copied().collect();
+    let filings: Vec<FilingRecord> = store
+        .filings(form_code, period, Some(&ids))
+        .await?
+        .into_iter()
+        .filter(|f| status.is_none_or(|s| s == f.state.status))
+        .collect();
+    let wanted: Vec<EnterpriseId> = filings.iter().map(|f| f.enterprise).collect();
+    let mut found = enterprises_by_id(store, &wanted).await?;
     let mut out = Vec::new();
-    for f in store.filings(form_code, period, Some(&ids)).await? {
-        if status.is_some_and(|s| s != f.state.status) {
-            continue;
-        }
+    for f in filings {
         let (Some(enterprise), Some(park)) = (
-            store.enterprise(f.enterprise).await?,
+            found.remove(&f.enterprise),
             located.get(&f.enterprise).and_then(|p| hierarchy.unit(*p)),
         ) else {
             continue;

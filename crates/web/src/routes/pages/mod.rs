@@ -53,7 +53,8 @@ async fn home(user: CurrentUser) -> Redirect {
         return Redirect::to("/account");
     }
     match user.principal.binding {
-        Binding::Enterprise(id) => Redirect::to(&format!("/enterprises/{id}")),
+        // A filer comes to file: the reports, with its own filings on them.
+        Binding::Enterprise(_) => Redirect::to("/reports"),
         _ => Redirect::to("/units"),
     }
 }

@@ -401,9 +401,10 @@ pub async fn download(
                 .into_iter()
                 .map(|f| (f.enterprise, f))
                 .collect();
+            let mut found = innozone_app::reporting::enterprises_by_id(store, &expected).await?;
             let mut rows = Vec::with_capacity(expected.len());
             for id in expected {
-                if let Some(e) = store.enterprise(id).await? {
+                if let Some(e) = found.remove(&id) {
                     let filing = filings.remove(&id);
                     rows.push((e, filing));
                 }
