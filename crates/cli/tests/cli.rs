@@ -258,9 +258,9 @@ fn reporting_from_the_command_line() {
     assert!(total[0] > 0);
     assert_eq!(total[0], total[1] + total[4], "expected = filed + missing");
     assert_eq!(total[1], total[2] + total[3], "filed = on time + late");
-    for column in 0..7 {
+    for (column, expected) in total.iter().enumerate() {
         let sum: u64 = parks.iter().map(|l| progress_counts(l)[column]).sum();
-        assert_eq!(sum, total[column], "column {column}");
+        assert_eq!(sum, *expected, "column {column}");
     }
 
     // The export upward holds exactly the approved filings.
