@@ -923,9 +923,8 @@ async fn reporting_walk(
     let c = &c;
     let filing_path = format!("/reports/{ANNUAL}/2025/enterprises/{}", setup.enterprise);
 
-    // ---- the enterprise opens its annual report from the reports menu ----
+    // ---- the enterprise lands on the reports and opens its annual report ----
     sign_in_as(c, &base, FILER).await;
-    click_link(c, "nav.mainnav", "统计报表").await;
     path_becomes(c, "/reports").await;
     text_becomes(c, "h1", "统计报表").await;
     click(c, &format!("#form-{ANNUAL} tr[data-period='2025']"), "填报").await;
