@@ -65,6 +65,18 @@ impl FilingValues {
 /// Reads one typed or imported value for a field: blanks are `None`; thousands
 /// separators, full-width digits and a trailing unit or percent sign are tolerated.
 pub fn parse_entry(field: &FieldDefinition, text: &str) -> Result<Option<f64>, EntryProblem> {
+    // Most entries are plain numbers (every cell of a CSV arrives as text): read them
+    // without building a cleaned copy.
+    let plain = text.trim();
+    if !plain.is_empty()
+        && plain
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'e' | b'E' | b'+'))
+        && let Ok(value) = plain.parse::<f64>()
+        && value.is_finite()
+    {
+        return check_value(field, value).map(Some);
+    }
     let cleaned: String = text
         .trim()
         .chars()
