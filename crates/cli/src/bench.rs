@@ -85,19 +85,7 @@ async fn filings(lang: Lang, dir: &Path) -> Result<(), Failure> {
             .find(|f| f.code == ANNUAL_FORM)
             .expect("the annual form ships");
         let rows = bulk_filings(&dataset, &annual, period);
-        let mut headers = vec![
-            "统一社会信用代码".to_string(),
-            "企业名称".to_string(),
-            "报告期".to_string(),
-        ];
-        headers.extend(annual.fields.iter().map(|f| {
-            format!(
-                "{}（{}）",
-                f.zh,
-                innozone_app::reporting::unit_label(f.unit, false)
-            )
-        }));
-        headers.push("说明".to_string());
+        let headers = innozone_app::reporting::layout_headers(&annual);
         let sheet = SheetData {
             name: "annual".into(),
             headers,

@@ -14,7 +14,9 @@ use super::progress::CompletenessView;
 use super::unit_label;
 use crate::AppError;
 
-fn headers(form: &Form) -> Vec<String> {
+/// The header row of the upload layout: identity, period, one column per field headed
+/// `label（unit）`, explanation. Templates, exports and the benchmark's file all use it.
+pub fn layout_headers(form: &Form) -> Vec<String> {
     let mut headers = vec![
         CREDIT_CODE_COLUMN.1.to_string(),
         NAME_COLUMN.1.to_string(),
@@ -72,7 +74,7 @@ pub fn filing_template(
 ) -> SheetData {
     SheetData {
         name: form.name_zh.chars().take(31).collect(),
-        headers: headers(form),
+        headers: layout_headers(form),
         rows: rows
             .iter()
             .map(|(e, f)| {
@@ -147,7 +149,7 @@ pub async fn approved_export(
     }
     let data = SheetData {
         name: "企业数据".to_string(),
-        headers: headers(&form),
+        headers: layout_headers(&form),
         rows,
     };
     let mut summary_headers = vec![

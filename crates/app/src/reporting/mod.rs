@@ -9,7 +9,9 @@ mod progress;
 mod upload;
 
 pub use context::{FilingContext, enterprises_by_id, filing_context, located_park};
-pub use export::{approved_export, completeness_sheet, filing_template, missing_sheet};
+pub use export::{
+    approved_export, completeness_sheet, filing_template, layout_headers, missing_sheet,
+};
 pub use filing::{
     CheckedEntries, FilingOutcome, RevisionView, act, check_entries, close_period, file, history,
 };

@@ -44,6 +44,32 @@ async fn filings_by_enterprise(
         .collect())
 }
 
+/// Where the uploaded enterprises are located on `date`: for a few (one enterprise's
+/// workbook) from their own locations, for many from one pass over the registry.
+async fn located_on(
+    store: &dyn Store,
+    date: innozone_domain::Date,
+    stored: &HashMap<innozone_domain::registry::CreditCode, EnterpriseId>,
+) -> Result<HashMap<EnterpriseId, UnitId>, AppError> {
+    if stored.len() > 100 {
+        return Ok(store
+            .located_on(date)
+            .await?
+            .into_iter()
+            .map(|(e, p, _)| (e, p))
+            .collect());
+    }
+    let mut located = HashMap::with_capacity(stored.len());
+    for &id in stored.values() {
+        if let Some(park) =
+            super::context::located_park(&store.enterprise_locations(id).await?, date)
+        {
+            located.insert(id, park);
+        }
+    }
+    Ok(located)
+}
+
 /// Submits one filing per row of `table` for `period`: every row checked like a form
 /// submitted in the browser, then all committed in one transaction, or, if anything is
 /// wrong anywhere, nothing and the list of every problem with its place.
@@ -67,12 +93,7 @@ pub async fn upload_filings(
     let tree = hierarchy.as_of(date);
     let codes: Vec<_> = rows.iter().map(|r| r.credit_code.clone()).collect();
     let stored = store.enterprise_ids(&codes).await?;
-    let located: HashMap<EnterpriseId, UnitId> = store
-        .located_on(date)
-        .await?
-        .into_iter()
-        .map(|(e, p, _)| (e, p))
-        .collect();
+    let located = located_on(store, date, &stored).await?;
     let closures = store.closures(form_code, period).await?;
     let ids: Vec<EnterpriseId> = stored.values().copied().collect();
     let current = filings_by_enterprise(store, form_code, period, &ids).await?;
