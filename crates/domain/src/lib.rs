@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod expr;
+pub mod monitoring;
 pub mod registry;
 pub mod reporting;
 pub mod table;

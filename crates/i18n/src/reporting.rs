@@ -79,6 +79,43 @@ impl Localize for ExprErrorKind {
                 lang.t_with("expr.period_unavailable", &[("function", function.clone())])
             }
             ExprErrorKind::DivisionByZero => lang.t("expr.division_by_zero"),
+            ExprErrorKind::DimensionMismatch { left, right } => lang.t_with(
+                "expr.dimension_mismatch",
+                &[
+                    ("left", left.describe(lang.is_english())),
+                    ("right", right.describe(lang.is_english())),
+                ],
+            ),
+            ExprErrorKind::ScaleMismatch { left, right } => lang.t_with(
+                "expr.scale_mismatch",
+                &[
+                    ("left", left.symbol(lang.is_english()).to_string()),
+                    ("right", right.symbol(lang.is_english()).to_string()),
+                ],
+            ),
+            ExprErrorKind::UnitMismatch { found, declared } => lang.t_with(
+                "expr.unit_mismatch",
+                &[
+                    ("found", found.describe(lang.is_english())),
+                    ("declared", declared.symbol(lang.is_english()).to_string()),
+                    ("expected", declared.dimension().describe(lang.is_english())),
+                ],
+            ),
+            ExprErrorKind::NestedAggregate(function) => {
+                lang.t_with("expr.nested_aggregate", &[("function", function.clone())])
+            }
+            ExprErrorKind::FieldOutsideAggregate(name) => {
+                lang.t_with("expr.field_outside_aggregate", &[("name", name.clone())])
+            }
+            ExprErrorKind::NoForm(function) => {
+                lang.t_with("expr.no_form", &[("function", function.clone())])
+            }
+            ExprErrorKind::Cycle(path) => {
+                lang.t_with("expr.cycle", &[("path", path.join(" → "))])
+            }
+            ExprErrorKind::OtherForm(name) => {
+                lang.t_with("expr.other_form", &[("name", name.clone())])
+            }
         }
     }
 }

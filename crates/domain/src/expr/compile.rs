@@ -17,6 +17,11 @@ pub trait Vocabulary {
     fn field_names(&self) -> Vec<&str>;
     /// Whether values of that frame exist in this context.
     fn has_frame(&self, frame: Frame) -> bool;
+    /// The slot of a yes/no attribute that reads as a condition on its own (`high_tech`,
+    /// `above_scale` in an indicator's filter): true when its value is present and not 0.
+    fn flag(&self, _name: &str) -> Option<usize> {
+        None
+    }
 }
 
 /// A parsed, checked formula, ready to evaluate many times.
@@ -66,6 +71,7 @@ enum Cond {
     Or(Box<Cond>, Box<Cond>),
     Not(Box<Cond>),
     Present(Frame, usize),
+    Flag(usize),
     If(Box<Cond>, Box<Cond>, Box<Cond>),
 }
 
@@ -200,10 +206,16 @@ impl Lowering<'_> {
         Ok(match &expr.kind {
             ExprKind::Number(n) => Typed::Number(Num::Constant(*n)),
             ExprKind::Text(_) => Typed::Text,
-            ExprKind::Name(name) => Typed::Number(Num::Field(
-                Frame::Current,
-                self.field(name, expr.span, Frame::Current)?,
-            )),
+            ExprKind::Name(name) => match self.vocabulary.flag(name) {
+                Some(slot) => {
+                    self.read(Frame::Current, slot);
+                    Typed::Condition(Cond::Flag(slot))
+                }
+                None => Typed::Number(Num::Field(
+                    Frame::Current,
+                    self.field(name, expr.span, Frame::Current)?,
+                )),
+            },
             ExprKind::Negate(inner) => Typed::Number(Num::Negate(Box::new(self.number(inner)?))),
             ExprKind::Not(inner) => Typed::Condition(Cond::Not(Box::new(self.condition(inner)?))),
             ExprKind::Binary { op, left, right } => {
@@ -355,7 +367,7 @@ fn mismatch(expected: ValueType, found: &Typed, span: Span) -> ExprError {
 }
 
 /// The known name closest to a misspelt one, if it is close enough to be what was meant.
-fn nearest(name: &str, known: &[&str]) -> Option<String> {
+pub(crate) fn nearest(name: &str, known: &[&str]) -> Option<String> {
     let name = name.to_ascii_lowercase();
     known
         .iter()
@@ -451,6 +463,7 @@ impl Cond {
             },
             Cond::Not(c) => c.evaluate(record).map(|b| !b),
             Cond::Present(frame, slot) => Some(record.value(*frame, *slot).is_some()),
+            Cond::Flag(slot) => record.value(Frame::Current, *slot).map(|v| v != 0.0),
             Cond::If(test, a, b) => {
                 if test.evaluate(record)? {
                     a.evaluate(record)

@@ -81,4 +81,37 @@ pub enum ExprErrorKind {
     PeriodUnavailable(String),
     #[error("division by zero")]
     DivisionByZero,
+    /// Adding, subtracting or comparing values of different dimensions (元 and 人).
+    #[error("{left:?} and {right:?} cannot be added or compared")]
+    DimensionMismatch {
+        left: crate::monitoring::Dimension,
+        right: crate::monitoring::Dimension,
+    },
+    /// Adding values of one dimension in different units (千元 and 元) inside `sum`.
+    #[error("{left} and {right} are different units; convert one of them")]
+    ScaleMismatch {
+        left: crate::monitoring::QuantityUnit,
+        right: crate::monitoring::QuantityUnit,
+    },
+    /// The formula's result does not have the dimension of the indicator's unit.
+    #[error("the result is in {found:?}, the indicator's unit {declared} is not")]
+    UnitMismatch {
+        found: crate::monitoring::Dimension,
+        declared: crate::monitoring::QuantityUnit,
+    },
+    /// `sum` or `count` inside the argument of another `sum` or `count`.
+    #[error("{0} cannot be used inside sum or count")]
+    NestedAggregate(String),
+    /// A form field outside `sum` or `count`: a unit has no single value of it.
+    #[error("the field {0:?} must be summed or counted: use sum({0})")]
+    FieldOutsideAggregate(String),
+    /// `sum` or `count` in an indicator that names no form to read.
+    #[error("{0} needs the indicator to name the form it reads")]
+    NoForm(String),
+    /// The indicator depends on itself through the indicators listed, in order.
+    #[error("indicators depend on each other in a cycle: {}", .0.join(" → "))]
+    Cycle(Vec<String>),
+    /// An indicator referring to another that reads a different form.
+    #[error("indicator {0:?} reads another form")]
+    OtherForm(String),
 }

@@ -15,6 +15,8 @@ mod span;
 
 pub use ast::{BinaryOp, Expr, ExprKind};
 pub use compile::{Formula, Vocabulary};
+pub(crate) use compile::nearest;
+pub(crate) use eval::compare as compare_values;
 pub use error::{ExprError, ExprErrorKind, ValueType};
 pub use eval::{Frame, Frames, Record};
 pub use parser::parse;
