@@ -1,0 +1,82 @@
+// Charts: <div class="chart" data-chart='{…ECharts option JSON…}'></div>
+//
+// Every such element is drawn with ECharts (vendor/echarts.min.js, loaded before this file)
+// when the page loads and whenever htmx brings in new content; a chart drawn again is
+// disposed first, and charts follow the window's size. A data item such as
+// {"value": 12, "name": "兰州", "url": "/units/62", "drill": true} (or any item with a
+// "url" in a series that has "drill": true) opens its url when clicked: the drill-down.
+// Only links on this site are followed. No build step: plain ES2015.
+(function () {
+  "use strict";
+
+  function draw(el) {
+    var old = echarts.getInstanceByDom(el);
+    if (old) old.dispose();
+    // Content restored from htmx's history cache still holds the old canvas.
+    el.removeAttribute("_echarts_instance_");
+    el.textContent = "";
+    var option;
+    try {
+      option = JSON.parse(el.getAttribute("data-chart"));
+    } catch (err) {
+      console.error("charts.js: data-chart is not JSON", el, err);
+      el.setAttribute("data-chart-error", "");
+      return;
+    }
+    if (!el.clientHeight) el.style.height = "320px";
+    var chart = echarts.init(el);
+    chart.setOption(option);
+    chart.on("click", function (params) {
+      var item = params.data;
+      if (!item || typeof item !== "object" || !item.url) return;
+      var series = [].concat(option.series || [])[params.seriesIndex] || {};
+      if (item.drill !== true && series.drill !== true) return;
+      var url = new URL(item.url, location.href);
+      if (url.origin === location.origin) location.assign(url.href);
+    });
+  }
+
+  function scan(root) {
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches && root.matches(".chart[data-chart]")) draw(root);
+    root.querySelectorAll(".chart[data-chart]").forEach(draw);
+  }
+
+  function each(fn) {
+    document.querySelectorAll(".chart[data-chart]").forEach(function (el) {
+      var chart = echarts.getInstanceByDom(el);
+      if (chart) fn(chart);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { scan(document); });
+  } else {
+    scan(document);
+  }
+
+  // htmx 2 fires htmx:load on every element it swaps in, and once on <body> at start
+  // (already drawn above).
+  document.addEventListener("htmx:load", function (e) {
+    if (e.target !== document.body) scan(e.target);
+  });
+
+  // Free the chart of an element htmx is about to remove.
+  document.addEventListener("htmx:beforeCleanupElement", function (e) {
+    var el = e.target;
+    if (el.classList && el.classList.contains("chart")) {
+      var chart = echarts.getInstanceByDom(el);
+      if (chart) chart.dispose();
+    }
+  });
+
+  var pending = false;
+  window.addEventListener("resize", function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      each(function (chart) { chart.resize(); });
+    });
+  });
+})();
