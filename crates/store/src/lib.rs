@@ -4,6 +4,7 @@
 
 mod audit;
 mod error;
+mod monitoring;
 mod records;
 mod reporting;
 
@@ -23,6 +24,9 @@ pub use records::{
     EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
     UserRecord, UserUpdate,
 };
+pub use monitoring::{
+    CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic, StatisticRecord,
+};
 pub use reporting::{
     ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
 };
@@ -31,7 +35,7 @@ pub use reporting::{
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
 #[async_trait]
-pub trait Store: ReportingStore + Send + Sync {
+pub trait Store: ReportingStore + MonitoringStore + Send + Sync {
     /// The name of the backend, for logs: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 
