@@ -1,4 +1,5 @@
 use innozone_domain::accounts::{BindingError, CredentialError};
+use innozone_domain::monitoring::{CatalogueError, StatisticIssue, TargetError};
 use innozone_domain::registry::CreditCodeError;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_domain::reporting::intake::IntakeIssue;
@@ -48,6 +49,20 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("password hashing failed")]
     Hashing,
+    /// An indicator catalogue that does not hold together (boxed like `Form`).
+    #[error(transparent)]
+    Catalogue(Box<CatalogueError>),
+    #[error(transparent)]
+    Targets(#[from] TargetError),
+    /// A statistics sheet with problems, each with its place.
+    #[error("the statistics sheet has {} problem(s)", .0.len())]
+    Statistics(Vec<StatisticIssue>),
+}
+
+impl From<CatalogueError> for AppError {
+    fn from(e: CatalogueError) -> Self {
+        AppError::Catalogue(Box::new(e))
+    }
 }
 
 impl From<FormError> for AppError {

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod clock;
 pub mod error;
 pub mod example;
+pub mod monitoring;
 pub mod registry;
 pub mod reporting;
 

@@ -3,9 +3,11 @@
 //! Domain errors are turned into user messages here, in one place.
 
 mod messages;
+mod monitoring;
 mod reporting;
 
 pub use messages::{Localize, field_label, issue_location};
+pub use monitoring::{target_status_name, unavailable_reason};
 pub use reporting::{
     action_name, form_field_label, formula_message, intake_message, state_name, status_name,
 };
@@ -106,6 +108,7 @@ mod tests {
             include_str!("../locales/app.yml"),
             include_str!("../locales/reporting.yml"),
             include_str!("../locales/web_reporting.yml"),
+            include_str!("../locales/monitoring.yml"),
         ] {
             check_catalogue(text);
         }

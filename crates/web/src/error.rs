@@ -84,6 +84,13 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::Store(s) => store_message(s, lang),
         AppError::Hashing => lang.t("error.internal"),
         AppError::Form(e) => e.localize(lang),
+        AppError::Catalogue(e) => e.localize(lang),
+        AppError::Targets(e) => e.localize(lang),
+        AppError::Statistics(issues) => issues
+            .iter()
+            .map(|i| i.localize(lang))
+            .collect::<Vec<_>>()
+            .join("；"),
         AppError::Period(e) => e.localize(lang),
         AppError::WrongPeriodType { form, period } => lang.t_with(
             "period.wrong_type",

@@ -5,6 +5,7 @@
 //! parks' ratios.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::expr::BinaryOp;
 use crate::reporting::Period;
@@ -53,7 +54,9 @@ pub struct TermTotals {
 #[derive(Debug, Clone)]
 pub struct PeriodResult {
     pub period: Period,
-    pub layout: PeriodLayout,
+    /// What the values were computed from: the hierarchy of the date and the facts, for
+    /// drill-down to enterprises.
+    pub data: Arc<PeriodData>,
     /// By term; `None` when the term's form has no table for this period.
     pub terms: Vec<Option<TermTotals>>,
     /// By statistic and unit position, in base units; `NaN` when not entered.
@@ -63,8 +66,16 @@ pub struct PeriodResult {
     /// Enterprises located in each unit, and those with a counted filing, by form.
     pub enterprises: Vec<Vec<u32>>,
     pub filed: Vec<Vec<u32>>,
-    /// The facts the values were computed from, for drill-down to enterprises.
-    pub tables: Vec<FactTable>,
+}
+
+impl PeriodResult {
+    pub fn layout(&self) -> &PeriodLayout {
+        &self.data.layout
+    }
+
+    pub fn table(&self, form: usize) -> Option<&FactTable> {
+        self.data.tables.iter().find(|t| t.form == form)
+    }
 }
 
 /// Every indicator for every unit of every period given.
@@ -89,8 +100,10 @@ impl Computation {
 /// Computes every indicator of `catalogue` for every unit of `index` in every period of
 /// `data`. Periods may come in any order; a formula that looks back to a period not
 /// given gets [`Unavailable::NoPeriod`].
-pub fn compute(catalogue: &Catalogue, index: &UnitIndex, mut data: Vec<PeriodData>) -> Computation {
+pub fn compute(catalogue: &Catalogue, index: &UnitIndex, data: &[Arc<PeriodData>]) -> Computation {
+    let mut data: Vec<Arc<PeriodData>> = data.to_vec();
     data.sort_by_key(|d| d.period);
+    data.dedup_by_key(|d| d.period);
     let slots: HashMap<Period, usize> = data
         .iter()
         .enumerate()
@@ -135,13 +148,12 @@ pub fn compute(catalogue: &Catalogue, index: &UnitIndex, mut data: Vec<PeriodDat
         }
         computation.periods.push(PeriodResult {
             period: d.period,
-            layout: d.layout,
+            data: Arc::clone(&d),
             terms,
             statistics,
             values: Vec::new(),
             enterprises,
             filed,
-            tables: d.tables,
         });
         let slot = computation.periods.len() - 1;
         let mut values: Vec<Vec<Value>> =
@@ -465,9 +477,9 @@ impl Computation {
     ) -> Option<(&FactTable, Vec<usize>, Vec<Contribution>)> {
         let result = self.period(period)?;
         let form = catalogue.indicators[indicator].form?;
-        let table = result.tables.iter().find(|t| t.form == form)?;
+        let table = result.table(form)?;
         let terms = catalogue.terms_of(indicator);
-        let within = result.layout.within(position);
+        let within = result.layout().within(position);
         let per_term: Vec<Vec<f64>> = terms
             .iter()
             .map(|&t| row_values(catalogue, t, table))
@@ -508,10 +520,10 @@ impl Computation {
         // (slot, term) → per group (sum, reported).
         let mut totals: HashMap<(usize, usize), Vec<(f64, u32)>> = HashMap::new();
         for (s, result) in self.periods.iter().enumerate() {
-            let within = result.layout.within(position);
+            let within = result.layout().within(position);
             for &t in &terms {
                 let term = &catalogue.terms[t];
-                let Some(table) = result.tables.iter().find(|x| x.form == term.form) else {
+                let Some(table) = result.table(term.form) else {
                     continue;
                 };
                 let mask = term.filter.as_ref().map(|f| table.condition(f));

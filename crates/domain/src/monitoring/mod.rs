@@ -7,6 +7,7 @@ mod catalogue;
 mod engine;
 mod facts;
 mod formula;
+mod intake;
 mod quantity;
 mod targets;
 
@@ -17,6 +18,10 @@ pub use engine::{
 };
 pub use facts::{FactTable, FilingRef, PeriodLayout, UnitIndex};
 pub use formula::{Shift, Term, TermKind};
+pub use intake::{
+    StatisticEntry, StatisticIssue, StatisticProblem, UNIT_CODE_COLUMN, UNIT_NAME_COLUMN,
+    read_statistics, statistic_header,
+};
 pub use quantity::{Dimension, QuantityUnit};
 pub use targets::{
     Comparison, Path, Target, TargetError, TargetPoint, TargetSet, TargetStatus, Thresholds,

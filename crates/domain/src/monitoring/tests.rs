@@ -247,7 +247,8 @@ fn computed() -> (Catalogue, Computation) {
             statistics: vec![],
         },
     ];
-    let computation = compute(&catalogue, &index(), data);
+    let data: Vec<_> = data.into_iter().map(std::sync::Arc::new).collect();
+    let computation = compute(&catalogue, &index(), &data);
     (catalogue, computation)
 }
 
@@ -360,7 +361,8 @@ fn division_by_zero_is_unavailable_not_nan() {
         )],
         statistics: vec![],
     }];
-    let c = compute(&catalogue, &index(), data);
+    let data: Vec<_> = data.into_iter().map(std::sync::Arc::new).collect();
+    let c = compute(&catalogue, &index(), &data);
     assert_eq!(
         value(&catalogue, &c, "rd_intensity", 3),
         Err(Unavailable::DivisionByZero)

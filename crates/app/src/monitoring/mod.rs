@@ -1,0 +1,23 @@
+//! Statistical monitoring's use cases: the indicator catalogue and targets in force,
+//! the indicators computed from counted filings and entered statistics, dashboards,
+//! drill-down to the enterprises behind a number, statistics entry and downloads.
+
+mod definitions;
+mod facts;
+mod monitor;
+mod statistics;
+mod views;
+
+pub use definitions::{
+    check_catalogue, current_catalogue, current_targets, install_catalogue, install_targets,
+};
+pub use monitor::{Basis, Monitor, Snapshot};
+pub use statistics::{
+    StatisticsRow, StatisticsUpload, record_statistics, statistics_table, statistics_template,
+    upload_statistics,
+};
+pub use views::{
+    Card, ChildValue, Dashboard, Drill, EnterpriseShare, Grouping, SeriesPoint, TargetCheck,
+    Warning, dashboard, drill, group_keys, has_indicators, may_monitor, monitored_periods,
+    reading, rounded,
+};
