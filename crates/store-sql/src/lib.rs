@@ -9,7 +9,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The query code is written once (`backend.rs`) and expanded for each database; the
+//! The query code is written once (`backend.rs` for the registry, `reporting.rs` for
+//! direct reporting, `monitoring.rs` for monitoring) and expanded for each database; the
 //! schema lives in `migrations/sqlite` and `migrations/postgres`, which differ only where
 //! the dialects must.
 //!
@@ -20,6 +21,8 @@
 mod backend;
 #[macro_use]
 mod reporting;
+#[macro_use]
+mod monitoring;
 mod error;
 mod model;
 mod postgres;

@@ -79,6 +79,10 @@ pub(crate) fn tier_from_code(text: &str) -> StoreResult<Tier> {
     from_code(&Tier::ALL, Tier::code, "the tier", text)
 }
 
+pub(crate) fn size_class_from_code(text: &str) -> StoreResult<SizeClass> {
+    from_code(&SizeClass::ALL, SizeClass::code, "the size class", text)
+}
+
 /// `LIKE` patterns match `%` and `_` literally only when escaped; queries use `ESCAPE '\'`.
 pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -230,12 +234,7 @@ impl EnterpriseRow {
                     )
                 })
                 .transpose()?,
-            size_class: from_code(
-                &SizeClass::ALL,
-                SizeClass::code,
-                "the size class",
-                &self.size_class,
-            )?,
+            size_class: size_class_from_code(&self.size_class)?,
             registration_type: from_code(
                 &RegistrationType::ALL,
                 RegistrationType::code,

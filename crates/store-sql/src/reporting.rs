@@ -41,7 +41,7 @@ macro_rules! sql_reporting {
 
             /// One audit entry; its entity is what `action` names before the dot
             /// (`form.create` → `form`, `period.close` → `period`, `filing.record` → `filing`).
-            async fn audit(tx: &mut Tx, actor: &Actor, action: &str, key: String, after: serde_json::Value) -> StoreResult<()> {
+            pub(super) async fn audit(tx: &mut Tx, actor: &Actor, action: &str, key: String, after: serde_json::Value) -> StoreResult<()> {
                 let entity = action.split_once('.').map_or(action, |(entity, _)| entity);
                 sqlx::query(
                     "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, before_json, after_json) \
@@ -175,7 +175,7 @@ macro_rules! sql_reporting {
             }
 
             /// The field order of each form version named in `keys`.
-            async fn layouts(
+            pub(super) async fn layouts(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 keys: Vec<(String, i32)>,
             ) -> StoreResult<Layouts> {

@@ -30,6 +30,11 @@ sql_reporting! {
     db: sqlx::Sqlite,
 }
 
+sql_monitoring! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,
