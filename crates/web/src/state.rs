@@ -8,6 +8,8 @@ use crate::error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Monitoring facts loaded per period, reloaded when their filings change.
+    pub monitor: Arc<innozone_app::monitoring::Monitor>,
     /// Marks cookies `Secure`: on when served behind HTTPS.
     pub secure_cookies: bool,
 }
@@ -16,6 +18,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
         AppState {
             store,
+            monitor: Arc::new(innozone_app::monitoring::Monitor::new()),
             secure_cookies: false,
         }
     }

@@ -81,6 +81,12 @@ impl Chrome {
         self.role().is_some_and(|r| r != Role::EnterpriseFiler)
     }
 
+    /// Staff, leadership and evaluators read monitoring; filers and the public do not.
+    pub fn monitors(&self) -> bool {
+        self.role()
+            .is_some_and(|r| !matches!(r, Role::EnterpriseFiler | Role::Public))
+    }
+
     pub fn manages_users(&self) -> bool {
         self.principal
             .as_ref()

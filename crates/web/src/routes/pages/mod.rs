@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod enterprises;
 mod login;
+mod monitoring;
 mod reports;
 mod transfer;
 mod units;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/transfer/export/{file}", get(transfer::export))
         .route("/transfer/template/{file}", get(transfer::template))
         .merge(reports::router())
+        .merge(monitoring::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else

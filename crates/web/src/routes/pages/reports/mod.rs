@@ -118,7 +118,7 @@ fn shown_optional(v: Option<f64>) -> String {
 
 /// The unit a staff page is about when none is asked for: the user's own, or for an
 /// administrator (bound to everything) the first zone.
-fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
+pub(super) fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
     principal.home_unit().or_else(|| {
         let mut zones: Vec<_> = hierarchy
             .units()
@@ -131,7 +131,7 @@ fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> 
 
 /// The unit asked for by `?unit=ID`, or the default one. Whether the user may see it is
 /// the use case's decision.
-fn chosen_unit(
+pub(super) fn chosen_unit(
     principal: &Principal,
     hierarchy: &Hierarchy,
     asked: Option<&str>,
@@ -150,7 +150,7 @@ fn chosen_unit(
 
 /// The units a user may pick on a period's page: their own unit (or every zone for an
 /// administrator) and everything below it, with its depth, in tree order.
-fn unit_choices(
+pub(super) fn unit_choices(
     principal: &Principal,
     hierarchy: &Hierarchy,
     tree: &Tree,
