@@ -4,12 +4,17 @@
 //! units below, break-downs, the enterprises and filings behind it), each downloadable
 //! as xlsx. The use cases of `innozone_app::monitoring` decide what the user may see.
 
+mod bulletin;
+mod catalogue;
 mod dashboard;
 mod drill;
+mod editing;
 mod format;
+mod statistics;
+mod targets;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use innozone_domain::reporting::Period;
 
 use crate::error::WebError;
@@ -19,8 +24,35 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/monitoring", get(dashboard::page))
         .route("/monitoring/dashboard.xlsx", get(dashboard::download))
+        .route("/monitoring/bulletin", get(bulletin::page))
+        .route("/monitoring/bulletin.xlsx", get(bulletin::xlsx))
+        .route("/monitoring/bulletin.docx", get(bulletin::docx))
         .route("/monitoring/indicators/{code}", get(drill::page))
         .route("/monitoring/indicators/{code}/drill.xlsx", get(drill::download))
+        .route(
+            "/monitoring/catalogue",
+            get(catalogue::page).post(catalogue::install),
+        )
+        .route("/monitoring/catalogue/check", post(catalogue::check))
+        .route("/monitoring/catalogue/upload", post(catalogue::upload))
+        .route(
+            "/monitoring/catalogue/versions/{file}",
+            get(catalogue::version),
+        )
+        .route(
+            "/monitoring/targets",
+            get(targets::page).post(targets::install),
+        )
+        .route("/monitoring/targets/check", post(targets::check))
+        .route("/monitoring/targets/upload", post(targets::upload))
+        .route("/monitoring/targets/versions/{file}", get(targets::version))
+        .route(
+            "/monitoring/statistics",
+            get(statistics::page).post(statistics::save),
+        )
+        .route("/monitoring/statistics.xlsx", get(statistics::download))
+        .route("/monitoring/statistics/history", get(statistics::history))
+        .route("/monitoring/statistics/upload", post(statistics::upload))
 }
 
 /// A period from a query; one that does not parse is a page that does not exist.
