@@ -39,6 +39,11 @@ use time::{Date, Duration, PrimitiveDateTime, Time, Weekday};
 
 use crate::SEED;
 
+mod history;
+
+pub(crate) use history::histories;
+pub use history::{PANZHIHUA, historic_closures, historic_filings};
+
 /// The code of the shipped annual form.
 pub const ANNUAL_FORM: &str = "torch_annual";
 /// The code of the shipped quarterly (year-to-date) form.
@@ -161,29 +166,8 @@ pub fn lanbai_filings(dataset: &Dataset, forms: &[Form]) -> Vec<ExampleFiling> {
         rng.set_stream(n as u64);
         rng
     };
-    let mut rng = stream(0);
-    // The enterprises expected in any period, with what they truly reported.
-    let mut firms: HashMap<usize, Firm> = HashMap::new();
-    let periods: Vec<(&str, Period, Vec<usize>)> = PERIODS
-        .iter()
-        .map(|&(form, period)| {
-            let day = period.last_day();
-            let indices = dataset
-                .enterprises
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.draft.in_survey && in_zone_on(e, day))
-                .map(|(i, _)| i)
-                .collect();
-            (form, period, indices)
-        })
-        .collect();
-    let mut all: Vec<usize> = periods.iter().flat_map(|p| p.2.iter().copied()).collect();
-    all.sort_unstable();
-    all.dedup();
-    for i in all {
-        firms.insert(i, Firm::new(&mut rng, &dataset.enterprises[i]));
-    }
+    let periods = expected_indices(dataset);
+    let firms = lanbai_firms(dataset, &periods);
 
     // The last submitted values of each (form, period, enterprise): what later filings
     // are compared with.
@@ -247,6 +231,40 @@ pub fn lanbai_filings(dataset: &Dataset, forms: &[Form]) -> Vec<ExampleFiling> {
     // By period (annual before quarterly), then in data set order.
     out.sort_by_key(|f| (f.form_code != ANNUAL_FORM, f.period));
     out
+}
+
+/// The indices of the enterprises expected in each of [`PERIODS`].
+fn expected_indices(dataset: &Dataset) -> Vec<(&'static str, Period, Vec<usize>)> {
+    PERIODS
+        .iter()
+        .map(|&(form, period)| {
+            let day = period.last_day();
+            let indices = dataset
+                .enterprises
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.draft.in_survey && in_zone_on(e, day))
+                .map(|(i, _)| i)
+                .collect();
+            (form, period, indices)
+        })
+        .collect()
+}
+
+/// What the enterprises expected in any of `periods` truly reported, by data set index,
+/// all from stream 0; the historic filings back-cast the same firms.
+fn lanbai_firms(
+    dataset: &Dataset,
+    periods: &[(&'static str, Period, Vec<usize>)],
+) -> HashMap<usize, Firm> {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ STREAM);
+    rng.set_stream(0);
+    let mut all: Vec<usize> = periods.iter().flat_map(|p| p.2.iter().copied()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.into_iter()
+        .map(|i| (i, Firm::new(&mut rng, &dataset.enterprises[i])))
+        .collect()
 }
 
 /// One row per enterprise for a bulk upload of `form` for `period`, in data set order: every
@@ -956,39 +974,39 @@ struct Firm {
 
 /// True annual values; `None` is left blank.
 #[derive(Debug, Clone, Default)]
-struct Annual {
-    employees: f64,
-    rd_staff: f64,
-    staff_bachelor_plus: f64,
-    returnees: f64,
-    new_graduates: f64,
-    rd_fte: Option<f64>,
-    revenue: f64,
-    technology_income: f64,
-    product_sales: f64,
-    high_tech_revenue: f64,
-    export: f64,
-    gross_output: Option<f64>,
-    value_added: Option<f64>,
-    net_profit: f64,
-    taxes_paid: f64,
-    total_assets: f64,
-    total_liabilities: f64,
-    rd_expenditure_internal: f64,
-    rd_government_funds: f64,
-    rd_expenditure_external: f64,
-    patent_applications: f64,
-    invention_applications: f64,
-    patents_granted: f64,
-    invention_patents_granted: f64,
-    patents_held: f64,
-    invention_patents_held: f64,
-    software_copyrights: f64,
-    standards_led: f64,
-    tech_contracts_count: f64,
-    tech_contracts_amount: f64,
-    energy_consumption: f64,
-    land_area: Option<f64>,
+pub(crate) struct Annual {
+    pub(crate) employees: f64,
+    pub(crate) rd_staff: f64,
+    pub(crate) staff_bachelor_plus: f64,
+    pub(crate) returnees: f64,
+    pub(crate) new_graduates: f64,
+    pub(crate) rd_fte: Option<f64>,
+    pub(crate) revenue: f64,
+    pub(crate) technology_income: f64,
+    pub(crate) product_sales: f64,
+    pub(crate) high_tech_revenue: f64,
+    pub(crate) export: f64,
+    pub(crate) gross_output: Option<f64>,
+    pub(crate) value_added: Option<f64>,
+    pub(crate) net_profit: f64,
+    pub(crate) taxes_paid: f64,
+    pub(crate) total_assets: f64,
+    pub(crate) total_liabilities: f64,
+    pub(crate) rd_expenditure_internal: f64,
+    pub(crate) rd_government_funds: f64,
+    pub(crate) rd_expenditure_external: f64,
+    pub(crate) patent_applications: f64,
+    pub(crate) invention_applications: f64,
+    pub(crate) patents_granted: f64,
+    pub(crate) invention_patents_granted: f64,
+    pub(crate) patents_held: f64,
+    pub(crate) invention_patents_held: f64,
+    pub(crate) software_copyrights: f64,
+    pub(crate) standards_led: f64,
+    pub(crate) tech_contracts_count: f64,
+    pub(crate) tech_contracts_amount: f64,
+    pub(crate) energy_consumption: f64,
+    pub(crate) land_area: Option<f64>,
 }
 
 /// The annual form's field codes, in the order of [`Annual::to_array`].

@@ -14,14 +14,19 @@
 //! - [`national`]: both seed zones and a synthetic zone for each of 198 other cities: 200
 //!   zones, about 2,000 parks, 250,000 enterprises.
 //! - [`filings`]: the 兰白 enterprises' Torch survey filings (annual 2024–2025, quarterly
-//!   2025), revision by revision, for the reporting pages.
+//!   2025), revision by revision, for the reporting pages, and the historic annual
+//!   filings of 兰白 (2014–2023) and 攀枝花 (2020–2025) for monitoring.
+//! - [`monitoring`]: the indicator catalogue, the targets of both zones and the unit
+//!   statistics (GDP, population, ...) of the example.
 //!
 //! No I/O: the seed files are compiled in.
 
 pub mod builtin;
+mod design;
 pub mod filings;
 mod generator;
 pub mod industries;
+pub mod monitoring;
 mod names;
 pub mod national;
 pub mod orgcode;
