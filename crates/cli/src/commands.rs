@@ -106,6 +106,19 @@ pub(crate) async fn load_example(
         let loaded =
             innozone_app::example::load_reporting_example(store, &dataset, &progress).await?;
         filing.finish_and_clear();
+        if let Some(m) = innozone_app::monitoring::load_example(store, &dataset).await? {
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.example.monitoring_loaded",
+                    &[
+                        ("indicators", m.indicators.to_string()),
+                        ("targets", m.targets.to_string()),
+                        ("statistics", m.statistics.to_string()),
+                    ]
+                )
+            );
+        }
         if let Some(r) = loaded {
             println!(
                 "{}",

@@ -53,7 +53,10 @@ impl Failure {
                 | AppError::Period(_)
                 | AppError::WrongPeriodType { .. }
                 | AppError::Intake { .. }
-                | AppError::Lifecycle(_),
+                | AppError::Lifecycle(_)
+                | AppError::Catalogue(_)
+                | AppError::Targets(_)
+                | AppError::Statistics(_),
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
@@ -136,6 +139,13 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
             )
         ),
         Failure::App(AppError::Hashing) => eprintln!("{prefix}{}", lang.t("error.internal")),
+        Failure::App(AppError::Catalogue(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Targets(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Statistics(issues)) => {
+            for issue in issues {
+                eprintln!("{prefix}{}", issue.localize(lang));
+            }
+        }
         Failure::App(AppError::Intake { issues, form }) => {
             eprintln!(
                 "{prefix}{}",

@@ -3,6 +3,7 @@
 //! drill-down to the enterprises behind a number, statistics entry and downloads.
 
 mod definitions;
+mod example;
 mod facts;
 mod monitor;
 mod statistics;
@@ -11,6 +12,7 @@ mod views;
 pub use definitions::{
     check_catalogue, current_catalogue, current_targets, install_catalogue, install_targets,
 };
+pub use example::{MonitoringExample, load_example};
 pub use monitor::{Basis, Monitor, Snapshot};
 pub use statistics::{
     StatisticsRow, StatisticsUpload, record_statistics, statistics_table, statistics_template,
