@@ -6,7 +6,9 @@ use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{ImportReportBody, audit, enterprises, filings, sessions, transfer, units, users};
+use super::api::{
+    ImportReportBody, audit, enterprises, filings, monitoring, sessions, transfer, units, users,
+};
 use crate::error::{ErrorJson, IssueJson};
 
 /// The bearer token of `POST /api/v1/sessions`, and the session cookie of the pages.
@@ -75,6 +77,11 @@ lists every located issue and nothing is written."
         filings::put_filing,
         filings::take_action,
         filings::revisions,
+        monitoring::show_catalogue,
+        monitoring::install,
+        monitoring::values,
+        monitoring::list_statistics,
+        monitoring::put_statistic,
     ),
     components(schemas(
         ErrorJson,
@@ -124,6 +131,20 @@ lists every located issue and nothing is written."
         filings::ChangeBody,
         filings::RevisionBody,
         filings::FilingUploadBody,
+        monitoring::CatalogueBody,
+        monitoring::CatalogueRequest,
+        monitoring::StatisticDefinitionBody,
+        monitoring::IndicatorBody,
+        monitoring::ValuesBody,
+        monitoring::IndicatorValueBody,
+        monitoring::UnavailableBody,
+        monitoring::TargetBody,
+        monitoring::TargetPointBody,
+        monitoring::StatisticsBody,
+        monitoring::UnitStatisticsBody,
+        monitoring::StatisticValueBody,
+        monitoring::StatisticRequest,
+        monitoring::StatisticEntryBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -135,6 +156,7 @@ lists every located issue and nothing is written."
         (name = "users", description = "Accounts, their role and node"),
         (name = "audit", description = "Who changed what, and the record before and after"),
         (name = "reporting", description = "Direct reporting (一套表): forms, periods, filings, review, closing, revisions, completeness, uploads"),
+        (name = "monitoring", description = "Statistical monitoring (统计监测): the indicator catalogue, indicator values against targets, unit statistics"),
     )
 )]
 pub struct ApiDoc;

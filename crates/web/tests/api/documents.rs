@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 22] = [
+const ROUTES: [(&str, &[&str]); 25] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -35,6 +35,9 @@ const ROUTES: [(&str, &[&str]); 22] = [
     ),
     ("/api/v1/filings/{id}/actions", &["post"]),
     ("/api/v1/filings/{id}/revisions", &["get"]),
+    ("/api/v1/monitoring/catalogue", &["get", "post"]),
+    ("/api/v1/monitoring/values", &["get"]),
+    ("/api/v1/monitoring/statistics", &["get", "put"]),
 ];
 
 #[tokio::test]

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod enterprises;
 pub mod filings;
+pub mod monitoring;
 pub mod sessions;
 pub mod table;
 pub mod transfer;
@@ -77,6 +78,15 @@ pub fn router() -> Router<AppState> {
         .route(
             "/filings/{form}/{period}/{credit_code}",
             get(filings::show_filing).put(filings::put_filing),
+        )
+        .route(
+            "/monitoring/catalogue",
+            get(monitoring::show_catalogue).post(monitoring::install),
+        )
+        .route("/monitoring/values", get(monitoring::values))
+        .route(
+            "/monitoring/statistics",
+            get(monitoring::list_statistics).put(monitoring::put_statistic),
         )
         // Unknown paths under /api/v1 answer in JSON like every other error.
         .fallback(|| async { WebError::NotFound })

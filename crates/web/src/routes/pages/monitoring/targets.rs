@@ -1,0 +1,274 @@
+//! Targets (目标): for the units within the one chosen that the user may monitor, each
+//! indicator's baseline, target points, path and warning thresholds with where they were
+//! set; the versions saved; zone staff check and install a new version.
+
+use askama::Template;
+use axum::Form as PostedForm;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use innozone_app::AppError;
+use innozone_app::monitoring::{current_catalogue, current_targets, install_targets, may_monitor};
+use innozone_domain::monitoring::{Catalogue, Path as TargetPath, TargetPoint, TargetSet};
+use innozone_domain::reporting::authority::may_define_forms;
+use innozone_i18n::{Lang, Localize};
+use innozone_store::Store;
+use serde::Deserialize;
+
+use super::catalogue::may_read;
+use super::editing::{
+    SourceForm, VersionRow, check_answer, toml_download, upload_text, version_id, version_rows,
+};
+use super::format::{number, unit_symbol};
+use crate::auth::CurrentUser;
+use crate::error::WebError;
+use crate::language::Language;
+use crate::routes::pages::reports::{chosen_unit, unit_choices};
+use crate::routes::pages::transfer::read_multipart;
+use crate::state::AppState;
+use crate::views::{Chrome, redirect_htmx, render};
+
+pub struct TargetRow {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    pub baseline: String,
+    pub points: Vec<String>,
+    pub path: String,
+    pub warn: String,
+    pub alarm: String,
+    pub source: Option<String>,
+    pub link: String,
+}
+
+pub struct UnitChoice {
+    pub id: i64,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "monitoring_targets.html")]
+struct TargetsPage {
+    chrome: Chrome,
+    unit_id: i64,
+    unit_name: String,
+    units: Vec<UnitChoice>,
+    targets: Vec<TargetRow>,
+    versions: Vec<VersionRow>,
+    no_catalogue: bool,
+    /// Why the saved targets no longer read against the catalogue, if they do not.
+    broken: Option<String>,
+    installed: Option<String>,
+    may_define: bool,
+    source: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TargetsQuery {
+    unit: Option<String>,
+    installed: Option<i64>,
+}
+
+fn point_text(p: TargetPoint, decimals: u8, unit: &str) -> String {
+    format!("{}: {}{unit}", p.year, number(p.value, decimals))
+}
+
+fn percent(share: f64) -> String {
+    format!("{}%", number(share * 100.0, 1))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    Query(q): Query<TargetsQuery>,
+) -> Result<Response, WebError> {
+    may_read(&user)?;
+    let store = state.store();
+    let hierarchy = state.hierarchy().await?;
+    let principal = &user.principal;
+    let unit = chosen_unit(principal, &hierarchy, q.unit.as_deref())?;
+    let tree = hierarchy.as_of(innozone_app::clock::today());
+    if !may_monitor(principal, unit, &tree) {
+        return Err(WebError::Forbidden);
+    }
+    let english = lang.is_english();
+    let (catalogue, mut broken) = match current_catalogue(store).await {
+        Ok(c) => (c, None),
+        Err(AppError::Catalogue(e)) => (None, Some(e.localize(lang))),
+        Err(e) => return Err(e.into()),
+    };
+    let mut targets = Vec::new();
+    if let Some(catalogue) = &catalogue {
+        let set = match current_targets(store, catalogue).await {
+            Ok(set) => set,
+            Err(AppError::Targets(e)) => {
+                broken = Some(e.localize(lang));
+                TargetSet::default()
+            }
+            Err(e) => return Err(e.into()),
+        };
+        for t in &set.targets {
+            let Some(u) = hierarchy.unit_by_code(&t.unit) else {
+                continue;
+            };
+            if !tree.is_within(u.id, unit) || !may_monitor(principal, u.id, &tree) {
+                continue;
+            }
+            let Some((_, d)) = catalogue.indicator(&t.indicator) else {
+                continue;
+            };
+            let symbol = unit_symbol(d.unit, lang);
+            targets.push(TargetRow {
+                unit_code: t.unit.clone(),
+                unit_name: u.display_name(english).to_string(),
+                indicator_code: d.code.clone(),
+                indicator_name: d.name(english).to_string(),
+                baseline: point_text(t.baseline, d.decimals, symbol),
+                points: t
+                    .points
+                    .iter()
+                    .map(|p| point_text(*p, d.decimals, symbol))
+                    .collect(),
+                path: lang.t(match t.path {
+                    TargetPath::Linear => "monitoring.targets.path.linear",
+                    TargetPath::Growth => "monitoring.targets.path.growth",
+                }),
+                warn: percent(t.thresholds.warn),
+                alarm: percent(t.thresholds.alarm),
+                source: t.source.clone(),
+                link: format!("/monitoring?unit={}&focus={}", u.id.0, d.code),
+            });
+        }
+    }
+    let units = unit_choices(principal, &hierarchy, &tree)
+        .into_iter()
+        .map(|(id, name, depth)| UnitChoice {
+            id: id.0,
+            label: format!("{}{name}", "　".repeat(depth)),
+            selected: id == unit,
+        })
+        .collect();
+    let saved = store.latest_targets().await?;
+    let page = TargetsPage {
+        unit_id: unit.0,
+        unit_name: hierarchy
+            .unit(unit)
+            .map(|u| u.display_name(english).to_string())
+            .unwrap_or_default(),
+        units,
+        targets,
+        versions: version_rows(&store.target_versions().await?),
+        no_catalogue: catalogue.is_none(),
+        broken,
+        installed: q
+            .installed
+            .map(|id| lang.t_with("monitoring.targets.installed", &[("id", id.to_string())])),
+        may_define: may_define_forms(principal),
+        source: saved.map(|r| r.source).unwrap_or_default(),
+        chrome: Chrome::new(lang, Some(&user), "monitoring"),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// The catalogue in force, which targets are checked against.
+async fn catalogue_in_force(store: &dyn Store) -> Result<Catalogue, AppError> {
+    current_catalogue(store).await?.ok_or(AppError::NotFound {
+        entity: "catalogue",
+        key: "current".into(),
+    })
+}
+
+/// Checks targets against the catalogue in force and the registry's units, saving
+/// nothing: the same checks `install_targets` makes.
+async fn check_targets(store: &dyn Store, source: &str) -> Result<TargetSet, AppError> {
+    let catalogue = catalogue_in_force(store).await?;
+    let hierarchy = store.hierarchy().await?;
+    Ok(TargetSet::parse(source, &catalogue, &|code| {
+        hierarchy.unit_by_code(code).is_some()
+    })?)
+}
+
+fn checked_text(set: &TargetSet, lang: Lang) -> String {
+    let mut units: Vec<&str> = set.targets.iter().map(|t| t.unit.as_str()).collect();
+    units.sort_unstable();
+    units.dedup();
+    lang.t_with(
+        "monitoring.targets.check_ok",
+        &[
+            ("targets", set.targets.len().to_string()),
+            ("units", units.len().to_string()),
+        ],
+    )
+}
+
+pub async fn check(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    PostedForm(f): PostedForm<SourceForm>,
+) -> Result<Response, WebError> {
+    if !may_define_forms(&user.principal) {
+        return Err(WebError::Forbidden);
+    }
+    let result = check_targets(state.store(), &f.source)
+        .await
+        .map(|s| checked_text(&s, lang));
+    check_answer(lang, &user, None, result)
+}
+
+pub async fn install(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    PostedForm(f): PostedForm<SourceForm>,
+) -> Result<Response, WebError> {
+    match install_targets(state.store(), &user.principal, &f.source).await {
+        Ok((_, record)) => redirect_htmx(&format!("/monitoring/targets?installed={}", record.id)),
+        Err(e) => check_answer(lang, &user, None, Err(e)),
+    }
+}
+
+/// A targets file uploaded: checked only (`mode=check`) or installed.
+pub async fn upload(
+    State(state): State<AppState>,
+    Language(lang): Language,
+    user: CurrentUser,
+    multipart: Multipart,
+) -> Result<Response, WebError> {
+    if !may_define_forms(&user.principal) {
+        return Err(WebError::Forbidden);
+    }
+    let upload = read_multipart(multipart).await?;
+    let source = upload_text(upload.bytes)?;
+    let file = Some(upload.file_name);
+    if upload.dry_run {
+        let result = check_targets(state.store(), &source)
+            .await
+            .map(|s| checked_text(&s, lang));
+        return check_answer(lang, &user, file, result);
+    }
+    match install_targets(state.store(), &user.principal, &source).await {
+        Ok((_, record)) => redirect_htmx(&format!("/monitoring/targets?installed={}", record.id)),
+        Err(e) => check_answer(lang, &user, file, Err(e)),
+    }
+}
+
+/// One saved version of the targets, as written.
+pub async fn version(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(file): Path<String>,
+) -> Result<Response, WebError> {
+    may_read(&user)?;
+    let id = version_id(&file)?;
+    let record = state
+        .store()
+        .target_versions()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or(WebError::NotFound)?;
+    Ok(toml_download(&record.source, &format!("targets-{id}.toml")))
+}
