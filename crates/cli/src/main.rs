@@ -3,6 +3,7 @@
 //! codes a script can rely on (see `ExitCode`).
 
 mod bench;
+mod bench_indicators;
 mod commands;
 mod output;
 mod reporting;
@@ -162,6 +163,16 @@ pub enum BenchTarget {
         /// Where the databases and the CSV go (kept for inspection).
         #[arg(long, default_value = "target/bench-filings")]
         dir: PathBuf,
+    },
+    /// Compute every shipped indicator for every unit of the national example for 2025
+    /// and compare time and values with DuckDB's SQL over the same facts.
+    Indicators {
+        /// Where the CSV files, the DuckDB script and its results go (kept for inspection).
+        #[arg(long, default_value = "target/bench-indicators")]
+        dir: PathBuf,
+        /// The Python with the `duckdb` package (scripts/bench-indicators makes a venv).
+        #[arg(long, default_value = "python3")]
+        python: PathBuf,
     },
 }
 

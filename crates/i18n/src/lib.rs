@@ -109,6 +109,7 @@ mod tests {
             include_str!("../locales/reporting.yml"),
             include_str!("../locales/web_reporting.yml"),
             include_str!("../locales/monitoring.yml"),
+            include_str!("../locales/bench_indicators.yml"),
             include_str!("../locales/web_monitoring.yml"),
         ] {
             check_catalogue(text);
