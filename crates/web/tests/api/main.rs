@@ -5,6 +5,7 @@
 mod documents;
 mod filings;
 mod imports;
+mod monitoring_entry;
 mod monitoring_pages;
 mod report_pages;
 mod scope;
