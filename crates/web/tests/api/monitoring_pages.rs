@@ -303,3 +303,15 @@ async fn figures_are_scoped_to_the_users_node() {
     let (status, _) = page(&app, &format!("/monitoring?unit={tz}&period=2025"), &leader).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_filer_is_refused_even_before_any_catalogue_is_installed() {
+    let app = TestApp::spawn().await;
+    let filer = app.login("filer").await;
+    let (status, _) = page(&app, "/monitoring", &filer).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let zone = app.login("zone").await;
+    let (status, html) = page(&app, "/monitoring", &zone).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("尚未安装指标目录"));
+}

@@ -155,6 +155,11 @@ async fn load(
     let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let unit = chosen_unit(&user.principal, &hierarchy, q.unit.as_deref())?;
+    // Refused before anything else, also while no catalogue is installed.
+    let today = hierarchy.as_of(innozone_app::clock::today());
+    if !innozone_app::monitoring::may_monitor(&user.principal, unit, &today) {
+        return Err(WebError::Forbidden);
+    }
     let Some(catalogue) = innozone_app::monitoring::current_catalogue(store).await? else {
         return Ok(Loaded {
             dashboard: None,

@@ -8,7 +8,10 @@ use crate::views::grouped;
 
 /// `value` with `decimals` decimals and thousands separators.
 pub fn number(value: f64, decimals: u8) -> String {
-    let text = format!("{:.*}", usize::from(decimals), value);
+    // 四舍五入: halves away from zero, as statistics round, not to even as `format!` does.
+    let scale = 10f64.powi(i32::from(decimals));
+    let rounded = (value * scale).round() / scale;
+    let text = format!("{:.*}", usize::from(decimals), rounded);
     let negative = text.starts_with('-');
     let digits = text.trim_start_matches('-');
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
