@@ -67,7 +67,8 @@ pub struct ReportingExample {
 
 /// Loads the example's reporting into a store that has its registry but no form yet:
 /// both shipped Torch forms, their periods, the 兰白 zone's filings step by step as the
-/// example's history has them, and the closing of the periods the zone has closed.
+/// example's history has them, the historic annual filings of 兰白 (2014–2023) and 攀枝花
+/// (2020–2025), and the closing of the periods each zone has closed.
 pub async fn load_reporting_example(
     store: &dyn Store,
     dataset: &Dataset,
@@ -76,7 +77,9 @@ pub async fn load_reporting_example(
     use std::collections::{BTreeMap, BTreeSet};
 
     use innozone_domain::reporting::{FilingAction, FilingState};
-    use innozone_example::filings::{ZONE_PREFIX, closed_periods, forms, lanbai_filings};
+    use innozone_example::filings::{
+        ZONE_PREFIX, closed_periods, forms, historic_closures, historic_filings, lanbai_filings,
+    };
     use innozone_store::{NewRevision, PeriodRecord};
 
     if !store.forms().await?.is_empty() {
@@ -87,12 +90,19 @@ pub async fn load_reporting_example(
     for form in &forms {
         store.save_form(form, &system).await?;
     }
-    let filings = lanbai_filings(dataset, &forms);
-    let closed = closed_periods();
-    let periods: BTreeSet<(String, innozone_domain::reporting::Period)> = filings
+    let current = lanbai_filings(dataset, &forms);
+    let historic = historic_filings(dataset, &forms);
+    // (zone, form, period) of every closing, 兰白's recent periods first.
+    let closures: Vec<(&str, &str, innozone_domain::reporting::Period)> = closed_periods()
+        .into_iter()
+        .map(|(form, period)| (ZONE_PREFIX, form, period))
+        .chain(historic_closures())
+        .collect();
+    let periods: BTreeSet<(String, innozone_domain::reporting::Period)> = current
         .iter()
+        .chain(&historic)
         .map(|f| (f.form_code.clone(), f.period))
-        .chain(closed.iter().map(|(code, p)| (code.to_string(), *p)))
+        .chain(closures.iter().map(|(_, code, p)| (code.to_string(), *p)))
         .collect();
     for (code, period) in &periods {
         let Some(form) = forms.iter().find(|f| &f.code == code) else {
@@ -106,10 +116,27 @@ pub async fn load_reporting_example(
         };
         store.save_period(&record, &system).await?;
     }
-    let codes: Vec<_> = filings.iter().map(|f| f.credit_code.clone()).collect();
+    let codes: Vec<_> = current
+        .iter()
+        .chain(&historic)
+        .map(|f| f.credit_code.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let stored = store.stored_enterprises(&codes).await?;
     let mut revisions = Vec::new();
-    for filing in &filings {
+    // A current filing's closing is its own last step (a Lock); before it the period was
+    // open. A historic filing is submitted and approved only: its approval is recorded as
+    // made in the closed period, which locks it, so that a closed year holds no filing
+    // still open to change without a Lock revision per filing.
+    let filed = current.len() + historic.len();
+    // Taken apart as they go: a filing's values move into its revisions instead of being
+    // held twice over (the history alone has a hundred thousand revisions).
+    let filings = current
+        .into_iter()
+        .map(|f| (f, false))
+        .chain(historic.into_iter().map(|f| (f, true)));
+    for (filing, approval_locks) in filings {
         let Some(enterprise) = stored.get(&filing.credit_code) else {
             continue;
         };
@@ -119,16 +146,16 @@ pub async fn load_reporting_example(
         let mut state: Option<FilingState> = None;
         let mut values = BTreeMap::new();
         let mut explanations = BTreeMap::new();
-        for (i, step) in filing.steps.iter().enumerate() {
-            // The example's closing is its last step; before it the period was open.
+        for (i, step) in filing.steps.into_iter().enumerate() {
+            let closed = approval_locks && step.action == FilingAction::Approve;
             let next = match state {
                 None => FilingState::new_filing(step.action, false),
-                Some(s) => s.after(step.action, step.note.as_deref(), false),
+                Some(s) => s.after(step.action, step.note.as_deref(), closed),
             }?;
             state = Some(next);
-            if let Some(v) = &step.values {
-                values = v.clone();
-                explanations = step.explanations.clone();
+            if let Some(v) = step.values {
+                values = v;
+                explanations = step.explanations;
             }
             revisions.push(NewRevision {
                 form_code: form.code.clone(),
@@ -140,22 +167,23 @@ pub async fn load_reporting_example(
                 state: next,
                 values: values.clone(),
                 explanations: explanations.clone(),
-                note: step.note.clone(),
+                note: step.note,
                 actor: Some(Actor {
                     user_id: None,
-                    name: step.actor.clone(),
+                    name: step.actor,
                 }),
                 at: step.at,
             });
             debug_assert!(step.action != FilingAction::Lock || next.locked);
         }
+        debug_assert!(!approval_locks || state.is_some_and(|s| s.locked));
     }
     let recorded = store
         .record_revisions(&revisions, &system, progress)
         .await?;
     let hierarchy = store.hierarchy().await?;
-    if let Some(zone) = hierarchy.unit_by_code(ZONE_PREFIX) {
-        for (code, period) in &closed {
+    for (zone, code, period) in &closures {
+        if let Some(zone) = hierarchy.unit_by_code(zone) {
             store
                 .close_period(code, *period, zone.id, &[], &system)
                 .await?;
@@ -164,7 +192,7 @@ pub async fn load_reporting_example(
     Ok(Some(ReportingExample {
         forms: forms.len(),
         periods: periods.len(),
-        filings: filings.len(),
+        filings: filed,
         recorded,
     }))
 }

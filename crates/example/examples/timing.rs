@@ -1,5 +1,6 @@
-//! Prints how long each scale takes to generate and a few enterprises of the built-in
-//! example. Run with `cargo run --release -p innozone-example --example timing`.
+//! Prints how long each scale takes to generate, a few enterprises of the built-in
+//! example, and how long its filings and statistics take. Run with
+//! `cargo run --release -p innozone-example --example timing`.
 
 use std::time::Instant;
 
@@ -44,4 +45,14 @@ fn main() {
                 .join(",")
         );
     }
+    let forms = innozone_example::filings::forms();
+    let start = Instant::now();
+    let current = innozone_example::filings::lanbai_filings(&data, &forms);
+    println!("{} current filings in {:.2?}", current.len(), start.elapsed());
+    let start = Instant::now();
+    let historic = innozone_example::filings::historic_filings(&data, &forms);
+    println!("{} historic filings in {:.2?}", historic.len(), start.elapsed());
+    let start = Instant::now();
+    let statistics = innozone_example::monitoring::statistics(&data);
+    println!("{} statistics in {:.2?}", statistics.len(), start.elapsed());
 }
