@@ -1155,3 +1155,223 @@ async fn reporting_walk(
         "a locked filing has no buttons"
     );
 }
+
+const MONITORING_STAFF: &str = "lanbai.jiance";
+
+/// The shipped catalogue and targets over two years of annual filings of every
+/// enterprise in the survey (all approved), GDP and population of the zone for 2025, and
+/// a zone statistician. Returns the number of high-tech enterprises located in 兰州高新区
+/// on 31 December 2025, counted here from the data set itself, not by the application.
+async fn set_up_monitoring(store: &dyn Store) -> usize {
+    use innozone_app::accounts::{NewAccount, create_account, operator_principal};
+    use innozone_domain::accounts::{Binding, Password, Role, Username};
+    use innozone_domain::registry::Tier;
+    use innozone_domain::reporting::{FilingAction, FilingState, Period};
+    use innozone_store::NewRevision;
+
+    let operator = operator_principal();
+    let dataset = innozone_example::builtin();
+    let forms = innozone_example::filings::forms();
+    for form in &forms {
+        innozone_app::reporting::install_form(store, &operator, &form.source)
+            .await
+            .expect("install the form");
+    }
+    let annual = forms.iter().find(|f| f.code == ANNUAL).expect("the annual form");
+    let codes: Vec<_> = dataset.enterprises.iter().map(|e| e.draft.credit_code.clone()).collect();
+    let stored = store.stored_enterprises(&codes).await.expect("the enterprises");
+    for year in [2024, 2025] {
+        let period = Period::Year(year);
+        innozone_app::reporting::open_period(store, &operator, ANNUAL, period, None)
+            .await
+            .expect("open the period");
+        let mut revisions = Vec::new();
+        for (enterprise, values, _) in innozone_example::filings::bulk_filings(&dataset, annual, period) {
+            let submitted = FilingState::new_filing(FilingAction::Submit, false).expect("submit");
+            let first = NewRevision {
+                form_code: ANNUAL.into(),
+                form_version: annual.version,
+                period,
+                enterprise: stored[&enterprise.draft.credit_code].id,
+                after_revision: 0,
+                action: FilingAction::Submit,
+                state: submitted,
+                values: annual
+                    .fields
+                    .iter()
+                    .zip(&values.0)
+                    .filter_map(|(f, v)| v.map(|v| (f.code.clone(), v)))
+                    .collect(),
+                explanations: Default::default(),
+                note: None,
+                actor: None,
+                at: 1_700_000_000,
+            };
+            let approved = NewRevision {
+                after_revision: 1,
+                action: FilingAction::Approve,
+                state: submitted.after(FilingAction::Approve, None, false).expect("approve"),
+                ..first.clone()
+            };
+            revisions.push(first);
+            revisions.push(approved);
+        }
+        store
+            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .await
+            .expect("record the filings");
+    }
+    innozone_app::monitoring::install_catalogue(store, &operator, innozone_example::monitoring::INDICATORS)
+        .await
+        .expect("install the catalogue");
+    innozone_app::monitoring::install_targets(store, &operator, innozone_example::monitoring::TARGETS)
+        .await
+        .expect("install the targets");
+    let hierarchy = store.hierarchy().await.expect("the hierarchy");
+    let zone = hierarchy.units().find(|u| u.name_zh == ZONE).expect("the seed zone").id;
+    innozone_app::monitoring::record_statistics(
+        store,
+        &operator,
+        Period::Year(2025),
+        &[
+            (zone, "gdp".to_string(), Some(1450.0)),
+            (zone, "population".to_string(), Some(560.0)),
+        ],
+        None,
+    )
+    .await
+    .expect("record the statistics");
+    let tree = hierarchy.as_of(innozone_app::clock::today());
+    create_account(
+        store,
+        &operator,
+        &tree,
+        NewAccount {
+            username: Username::parse(MONITORING_STAFF).expect("a valid user name"),
+            display_name: "试验区统计监测".to_string(),
+            role: Role::ZoneStaff,
+            binding: Binding::Unit(zone),
+            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            must_change_password: false,
+        },
+    )
+    .await
+    .expect("the statistician's account");
+
+    // 兰州高新区's parks on the day, and the enterprises there holding a high-tech
+    // certificate valid on it.
+    let day = Period::Year(2025).last_day();
+    let district = dataset
+        .units
+        .iter()
+        .find(|u| u.name_zh == DISTRICT)
+        .expect("the district")
+        .code
+        .clone();
+    let within = |park: &innozone_domain::registry::UnitCode| {
+        *park == district
+            || dataset.memberships.iter().any(|m| {
+                m.child == *park
+                    && m.parent == district
+                    && m.from <= day
+                    && m.until.is_none_or(|u| day < u)
+            })
+    };
+    dataset
+        .enterprises
+        .iter()
+        .filter(|e| {
+            e.locations
+                .iter()
+                .any(|l| l.from <= day && l.until.is_none_or(|u| day < u) && within(&l.park))
+                && e.recognitions
+                    .iter()
+                    .any(|r| r.tier == Tier::HighTech && r.is_valid_on(day))
+        })
+        .count()
+}
+
+/// Monitoring in the browser: the zone's dashboard draws its charts, an indicator card
+/// brings its series forward, a district is reached from the comparison of the units
+/// below, its high-tech enterprises are counted as the data set says, the indicator opens
+/// up to the enterprises behind it, and the bulletin is there to print. A screenshot of
+/// the dashboard is left in `target/e2e/monitoring.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_draws_its_charts_and_drills_down_to_enterprises() {
+    if !Path::new(CHROMIUM).is_file() || !on_path("chromedriver") {
+        panic!("{CHROMIUM} or chromedriver is missing; {INSTALL_HINT}");
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let out = e2e_dir();
+    let _ = std::fs::remove_file(out.join("monitoring-failure.png"));
+    let store = example_store(temp.path()).await;
+    let high_tech_in_district = set_up_monitoring(store.as_ref()).await;
+    let (base, stop) = serve_store(store.clone()).await;
+    let profile = temp.path().join("chromium-profile");
+    std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
+    let driver = Chromedriver::start(&out.join("chromedriver-monitoring.log"));
+    let c = browser(&driver, &profile).await;
+    let steps = tokio::spawn(monitoring_walk(c.clone(), base, out.clone(), high_tech_in_district));
+    let outcome = steps.await;
+    if outcome.is_err() {
+        let _ = screenshot_page(&c, &out.join("monitoring-failure.png")).await;
+    }
+    let _ = c.close().await;
+    drop(driver);
+    let _ = stop.send(());
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_district: usize) {
+    let c = &c;
+    sign_in_as(c, &base, MONITORING_STAFF).await;
+    click_link(c, "nav.mainnav", "统计监测").await;
+    path_becomes(c, "/monitoring").await;
+    text_becomes(c, "h1", &format!("统计监测 · {ZONE}")).await;
+    // ECharts drew the series and the comparison of the districts.
+    until_present(c, "#series-chart canvas").await;
+    until_present(c, "#children-chart canvas").await;
+    let cards = texts(c, ".indicator-card .ic-name").await;
+    assert!(cards.len() >= 10, "the indicator cards: {cards:?}");
+    screenshot_page(c, &out.join("monitoring.png")).await;
+
+    // A card brings its indicator forward.
+    element(c, "a.indicator-card[data-indicator='high_tech_enterprises']")
+        .await
+        .click()
+        .await
+        .expect("click the card");
+    text_becomes(c, "#focus h2", "高新技术企业数").await;
+    until_present(c, "#series-chart canvas").await;
+
+    // The district, from the table of the units below.
+    click_link(c, "#children table", DISTRICT).await;
+    text_becomes(c, "h1", &format!("统计监测 · {DISTRICT}")).await;
+    let shown = text_of(
+        c,
+        "a.indicator-card[data-indicator='high_tech_enterprises'] .ic-value",
+    )
+    .await;
+    assert_eq!(
+        shown.split_whitespace().next(),
+        Some(high_tech_in_district.to_string().as_str()),
+        "the district's high-tech enterprises on 31 December 2025"
+    );
+
+    // Opened up: the formula and the enterprises behind the number.
+    click_link(c, "#focus", "查看明细").await;
+    until_present(c, "#formula").await;
+    assert_eq!(text_of(c, "#formula").await, "count(high_tech)");
+    let rows = texts(c, "#enterprises tbody tr").await;
+    assert_eq!(rows.len(), high_tech_in_district, "one row per enterprise counted");
+
+    // Back on the dashboard, the bulletin.
+    c.goto(&format!("{base}/monitoring")).await.expect("back to the dashboard");
+    click_link(c, "form.filters", "监测报告").await;
+    until_present(c, "article.bulletin").await;
+    let title = text_of(c, ".bulletin-title").await;
+    assert!(title.ends_with("统计监测报告"), "{title}");
+}

@@ -287,7 +287,17 @@ pub async fn dashboard(
         .collect();
     let warnings = warnings_within(&snapshot, &tree, unit, period, english);
     let result = snapshot.computation.period(period);
-    let form = catalogue.indicators.get(focus).and_then(|d| d.form);
+    // An indicator over statistics alone reads no form: count the period's own form.
+    let form = catalogue
+        .indicators
+        .get(focus)
+        .and_then(|d| d.form)
+        .or_else(|| {
+            catalogue
+                .forms
+                .iter()
+                .position(|f| f.period_type == period.period_type())
+        });
     let (enterprises, filed) = match (result, form) {
         (Some(r), Some(f)) => (
             r.enterprises[f][position as usize],
