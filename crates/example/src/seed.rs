@@ -92,6 +92,10 @@ pub struct EnterpriseCount {
 pub struct SeedZone {
     pub units: Vec<SeedUnit>,
     pub counts: Vec<EnterpriseCount>,
+    /// When the zone's figures begin, if before its units join: every membership counts
+    /// from this day at the latest (兰白's plan measures the four districts as the zone in
+    /// its 2014 baseline, a year before the plan starts).
+    pub counted_from: Option<Date>,
 }
 
 impl SeedZone {
@@ -111,15 +115,16 @@ impl SeedZone {
             .collect()
     }
 
-    /// The memberships of the tree, dated as the seed dates them.
+    /// The memberships of the tree, dated as the seed dates them, or from
+    /// [`SeedZone::counted_from`] when that is earlier.
     pub fn memberships(&self) -> Vec<DatasetMembership> {
         self.units
             .iter()
             .filter_map(|u| match (&u.parent, u.joined) {
-                (Some(parent), Some(from)) => Some(DatasetMembership {
+                (Some(parent), Some(joined)) => Some(DatasetMembership {
                     child: u.draft.code.clone(),
                     parent: parent.clone(),
-                    from,
+                    from: self.counted_from.map_or(joined, |from| from.min(joined)),
                     until: None,
                 }),
                 _ => None,
@@ -175,6 +180,7 @@ pub enum SeedError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    counted_from: Option<toml::value::Datetime>,
     zone: RawUnit,
     #[serde(default)]
     cities: Vec<City>,
@@ -301,9 +307,15 @@ pub fn parse(text: &str) -> Result<SeedZone, SeedError> {
             });
         }
     }
+    let counted_from = file
+        .counted_from
+        .as_ref()
+        .map(|dt| to_date("counted_from", dt))
+        .transpose()?;
     Ok(SeedZone {
         units,
         counts: file.counts,
+        counted_from,
     })
 }
 

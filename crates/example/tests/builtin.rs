@@ -240,7 +240,8 @@ fn lanbai_is_one_core_four_districts_and_the_parks_of_columns_5_to_8() {
     );
     assert_eq!(zone.units.len(), 1 + 4 + 3 + 5 + 7 + 7);
 
-    // Every unit has an ASCII code, an English name and its membership from 2015-01-01.
+    // Every unit has an ASCII code, an English name and its membership from 2014-01-01:
+    // the plan starts in 2015, but its baseline counts the districts as the zone in 2014.
     for u in &zone.units {
         assert!(u.draft.code.as_str().starts_with("LB"));
         assert!(
@@ -255,7 +256,14 @@ fn lanbai_is_one_core_four_districts_and_the_parks_of_columns_5_to_8() {
     assert!(
         zone.memberships()
             .iter()
-            .all(|m| m.from == day(2015, 1, 1) && m.until.is_none())
+            .all(|m| m.from == day(2014, 1, 1) && m.until.is_none())
+    );
+    assert_eq!(zone.counted_from, Some(day(2014, 1, 1)));
+    assert!(
+        zone.units
+            .iter()
+            .skip(1)
+            .all(|u| u.joined == Some(day(2015, 1, 1)))
     );
     assert_eq!(zone.memberships().len(), zone.units.len() - 1);
 }
@@ -576,7 +584,8 @@ fn lanbai_districts_reach_their_2020_targets() {
     }
     assert_eq!(total, 6200);
     // Line 6: about three quarters of them were there in 2014 already (4674 of 6200). The
-    // parks join the zone only in 2015, so this counts by park code, not through the tree.
+    // parks join the zone in 2015 but count towards it from its 2014 baseline, so the
+    // tree of 2014 finds the same enterprises as their park codes do.
     let end_2014 = day(2014, 12, 31);
     let by_2014 = data
         .enterprises
@@ -590,6 +599,7 @@ fn lanbai_districts_reach_their_2020_targets() {
         })
         .count();
     assert!((4400..4950).contains(&by_2014), "{by_2014}");
+    assert_eq!(located_in(&data, &h, &ids, "LB", end_2014).len(), by_2014);
     // Certificates lapse and new ones come after 2020: the count is a 2020 figure only.
     let end_2024 = day(2024, 12, 31);
     let later = located_in(&data, &h, &ids, "LB", end_2024)

@@ -71,13 +71,11 @@ pub fn historic_closures() -> Vec<(&'static str, &'static str, Period)> {
 }
 
 /// The historic annual filings, zone by zone and year by year in data set order: for
-/// 兰白 2014–2023 and for 攀枝花 2020–2025, every in-survey enterprise located in the
-/// zone on 31 December. A park that joined the zone at its founding counts for the years
-/// before it too (the plan's 2014 baseline is the four districts' before there was a
-/// zone); one that joined later counts from its joining. Each filing was submitted on
-/// time and approved by the park a few working days later; the periods are closed
-/// ([`historic_closures`]), so the approvals are final. Nothing when the annual form is
-/// not in `forms`.
+/// 兰白 2014–2023 and for 攀枝花 2020–2025, every in-survey enterprise located on
+/// 31 December in a park that belongs to the zone that day (攀枝花's parks join in 2020,
+/// 2021 and 2025). Each filing was submitted on time and approved by the park a few
+/// working days later; the periods are closed ([`historic_closures`]), so the approvals
+/// are final. Nothing when the annual form is not in `forms`.
 pub fn historic_filings(dataset: &Dataset, forms: &[Form]) -> Vec<ExampleFiling> {
     let Some(form) = forms.iter().find(|f| f.code == ANNUAL_FORM) else {
         return Vec::new();
@@ -142,7 +140,6 @@ pub fn historic_filings(dataset: &Dataset, forms: &[Form]) -> Vec<ExampleFiling>
 /// The parks of a zone with the day each belongs to it.
 struct ZoneParks {
     since: HashMap<String, Date>,
-    founded: Date,
 }
 
 impl ZoneParks {
@@ -166,8 +163,7 @@ impl ZoneParks {
                 cursor = up;
             }
         }
-        let founded = since.values().min().copied()?;
-        Some(ZoneParks { since, founded })
+        (!since.is_empty()).then_some(ZoneParks { since })
     }
 
     /// Whether `enterprise` is located in the zone on `day`.
@@ -178,7 +174,7 @@ impl ZoneParks {
                 && self
                     .since
                     .get(l.park.as_str())
-                    .is_some_and(|&since| since <= day || since == self.founded)
+                    .is_some_and(|&since| since <= day)
         })
     }
 
