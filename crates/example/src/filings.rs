@@ -22,6 +22,10 @@
 //! explains in writing every warning it raises. Everything comes from ChaCha8 streams
 //! seeded from [`SEED`], so every run gives the same filings.
 //!
+//! [`historic_filings`] adds the annual filings of the years before, for monitoring:
+//! 兰白 2014–2023 and 攀枝花 2020–2025, back-cast from the 2024 values, each submitted and
+//! approved, in periods each zone has closed ([`historic_closures`]).
+//!
 //! [`bulk_filings`] gives the same kind of values as rows of a bulk upload, for any data
 //! set (the national one for benchmarks).
 

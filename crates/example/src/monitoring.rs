@@ -5,7 +5,7 @@
 //! built-up area.
 //!
 //! For 兰白 (2014–2025, GDP and population also per district) and 攀枝花 (2020–2025).
-//! They are designed ([`crate::design`]) together with the enterprises' historic filings
+//! They are designed (in `design.rs`) together with the enterprises' historic filings
 //! so that 兰白's ten headline indicators of seed 001 专栏1 start from its 2014 column and
 //! end 2020 on the designed side of each target.
 

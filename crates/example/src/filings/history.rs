@@ -8,8 +8,9 @@
 //! the series joins the 2024 filings smoothly. For 兰白 the plan years' factors are
 //! calibrated until the sums of the filings give the indicators designed in
 //! [`crate::design`]; the years 2021–2023 move geometrically from the 2020 factors to
-//! the 2024 values. Patents held are a stock: each year holds at least what the year
-//! before held, and the grants are what the stock gained plus what lapsed.
+//! the 2024 values. Patents held are a stock: each year's is last year's less what
+//! lapsed plus the year's grants, so the grants are what the stock gained plus what
+//! lapsed.
 
 use innozone_domain::monitoring::is_high_tech_manufacturing;
 use innozone_domain::registry::{DatasetEnterprise, SizeClass};
