@@ -48,10 +48,18 @@ fn main() {
     let forms = innozone_example::filings::forms();
     let start = Instant::now();
     let current = innozone_example::filings::lanbai_filings(&data, &forms);
-    println!("{} current filings in {:.2?}", current.len(), start.elapsed());
+    println!(
+        "{} current filings in {:.2?}",
+        current.len(),
+        start.elapsed()
+    );
     let start = Instant::now();
     let historic = innozone_example::filings::historic_filings(&data, &forms);
-    println!("{} historic filings in {:.2?}", historic.len(), start.elapsed());
+    println!(
+        "{} historic filings in {:.2?}",
+        historic.len(),
+        start.elapsed()
+    );
     let start = Instant::now();
     let statistics = innozone_example::monitoring::statistics(&data);
     println!("{} statistics in {:.2?}", statistics.len(), start.elapsed());
