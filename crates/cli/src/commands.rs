@@ -54,6 +54,15 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Example { scale } => example(&cli.database, lang, scale).await,
         Command::Form { action } => crate::reporting::form(&cli.database, lang, action).await,
         Command::Filings { action } => crate::reporting::filings(&cli.database, lang, action).await,
+        Command::Indicators { action } => {
+            crate::monitoring::indicators(&cli.database, lang, action).await
+        }
+        Command::Targets { action } => {
+            crate::monitoring::targets(&cli.database, lang, action).await
+        }
+        Command::Statistics { action } => {
+            crate::monitoring::statistics(&cli.database, lang, action).await
+        }
         Command::Bench { what } => crate::bench::run(lang, what).await,
     }
 }

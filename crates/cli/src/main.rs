@@ -5,6 +5,7 @@
 mod bench;
 mod bench_indicators;
 mod commands;
+mod monitoring;
 mod output;
 mod reporting;
 
@@ -81,6 +82,21 @@ pub enum Command {
         #[command(subcommand)]
         action: FilingsAction,
     },
+    /// The indicator catalogue (指标目录): check, install, list, and a unit's values.
+    Indicators {
+        #[command(subcommand)]
+        action: IndicatorsAction,
+    },
+    /// Targets of units' indicators: install a targets file.
+    Targets {
+        #[command(subcommand)]
+        action: TargetsAction,
+    },
+    /// Unit statistics (地区生产总值, population…): the workbook to fill in, and its import.
+    Statistics {
+        #[command(subcommand)]
+        action: StatisticsAction,
+    },
     /// Benchmarks that print their figures.
     Bench {
         #[command(subcommand)]
@@ -103,6 +119,55 @@ pub enum FormAction {
         /// The deadline, YYYY-MM-DD (default: the form's days after the period's end).
         #[arg(long)]
         deadline: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IndicatorsAction {
+    /// Check a catalogue file against the installed forms; store nothing.
+    Check { file: PathBuf },
+    /// Check and store a catalogue file as a new version.
+    Install { file: PathBuf },
+    /// List the indicators of the catalogue in force.
+    List,
+    /// Every indicator of a unit for a period, with its target status.
+    Show {
+        /// The unit's code, e.g. LB.
+        #[arg(long)]
+        unit: String,
+        /// The period, e.g. 2020 or 2025Q3.
+        #[arg(long)]
+        period: String,
+        /// Count filings submitted and awaiting review too, not only approved ones.
+        #[arg(long)]
+        all_submitted: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TargetsAction {
+    /// Check and store a targets file as a new version.
+    Install { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum StatisticsAction {
+    /// Write the workbook of a unit's statistics for a year, pre-filled.
+    Template {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        period: String,
+        file: PathBuf,
+    },
+    /// Record the statistics of a filled-in workbook, all or nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        period: String,
+        /// Only check the file and list every problem; record nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
