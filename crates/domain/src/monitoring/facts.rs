@@ -178,55 +178,60 @@ impl FactTable {
             }
             RowCond::Present(i) => self.columns[*i].iter().map(|x| u8::from(!x.is_nan())).collect(),
             RowCond::Compare(op, a, b) => {
-                let (a, b) = (self.number(a), self.number(b));
-                a.iter()
-                    .zip(b.iter())
-                    .map(|(x, y)| {
-                        if x.is_nan() || y.is_nan() {
-                            return UNKNOWN;
-                        }
-                        let o = crate::expr::compare_values(*x, *y);
-                        u8::from(match op {
-                            BinaryOp::Less => o.is_lt(),
-                            BinaryOp::LessEqual => o.is_le(),
-                            BinaryOp::Greater => o.is_gt(),
-                            BinaryOp::GreaterEqual => o.is_ge(),
-                            BinaryOp::Equal => o.is_eq(),
-                            _ => o.is_ne(),
-                        })
+                let decide = |x: f64, y: f64| {
+                    if x.is_nan() || y.is_nan() {
+                        return UNKNOWN;
+                    }
+                    let o = crate::expr::compare_values(x, y);
+                    u8::from(match op {
+                        BinaryOp::Less => o.is_lt(),
+                        BinaryOp::LessEqual => o.is_le(),
+                        BinaryOp::Greater => o.is_gt(),
+                        BinaryOp::GreaterEqual => o.is_ge(),
+                        BinaryOp::Equal => o.is_eq(),
+                        _ => o.is_ne(),
                     })
-                    .collect()
+                };
+                // A constant side is not spread over a column of its own.
+                match (a, b) {
+                    (_, RowNum::Constant(c)) => {
+                        self.number(a).iter().map(|x| decide(*x, *c)).collect()
+                    }
+                    (RowNum::Constant(c), _) => {
+                        self.number(b).iter().map(|y| decide(*c, *y)).collect()
+                    }
+                    _ => {
+                        let (a, b) = (self.number(a), self.number(b));
+                        a.iter()
+                            .zip(b.iter())
+                            .map(|(x, y)| decide(*x, *y))
+                            .collect()
+                    }
+                }
             }
+            // Three-valued logic in arithmetic on FALSE 0, TRUE 1, UNKNOWN 2, so that the
+            // loops have no branches to mispredict: `and` is FALSE if either side is,
+            // else the larger; `or` is TRUE if either side is, else the larger.
             RowCond::And(a, b) => {
                 let (mut a, b) = (self.condition(a), self.condition(b));
                 for (x, y) in a.iter_mut().zip(b) {
-                    *x = match (*x, y) {
-                        (FALSE, _) | (_, FALSE) => FALSE,
-                        (TRUE, TRUE) => TRUE,
-                        _ => UNKNOWN,
-                    };
+                    *x = (*x).max(y) * u8::from((*x).min(y) != FALSE);
                 }
                 a
             }
             RowCond::Or(a, b) => {
                 let (mut a, b) = (self.condition(a), self.condition(b));
                 for (x, y) in a.iter_mut().zip(b) {
-                    *x = match (*x, y) {
-                        (TRUE, _) | (_, TRUE) => TRUE,
-                        (FALSE, FALSE) => FALSE,
-                        _ => UNKNOWN,
-                    };
+                    let either = (*x == TRUE) | (y == TRUE);
+                    *x = if either { TRUE } else { (*x).max(y) };
                 }
                 a
             }
             RowCond::Not(a) => {
                 let mut a = self.condition(a);
                 for x in &mut a {
-                    *x = match *x {
-                        TRUE => FALSE,
-                        FALSE => TRUE,
-                        other => other,
-                    };
+                    // TRUE and FALSE swap; UNKNOWN stays.
+                    *x ^= u8::from(*x != UNKNOWN);
                 }
                 a
             }
@@ -360,5 +365,72 @@ impl PeriodLayout {
                 || self.parent[u as usize].is_some_and(|p| out[p as usize]);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `and`, `or` and `not` over every pair of true, false and unknown, against the
+    /// tables of three-valued logic.
+    #[test]
+    fn three_valued_logic_follows_its_tables() {
+        let value = |k: u8| match k {
+            TRUE => Some(1.0),
+            FALSE => Some(-1.0),
+            _ => None,
+        };
+        let states = [FALSE, TRUE, UNKNOWN];
+        let mut table = FactTable::new(0, Period::Year(2025), 2, 9);
+        for (i, &x) in states.iter().enumerate() {
+            for (j, &y) in states.iter().enumerate() {
+                let filing = FilingRef {
+                    filing_id: (i * 3 + j) as i64,
+                    revision: 1,
+                    approved: true,
+                };
+                table.push(
+                    EnterpriseId(filing.filing_id),
+                    0,
+                    AttributeSet::default(),
+                    0,
+                    Some((&[value(x), value(y)], filing)),
+                );
+            }
+        }
+        let positive = |field| {
+            RowCond::Compare(
+                BinaryOp::Greater,
+                RowNum::Field(field),
+                RowNum::Constant(0.0),
+            )
+        };
+        let and = table.condition(&RowCond::And(Box::new(positive(0)), Box::new(positive(1))));
+        let or = table.condition(&RowCond::Or(Box::new(positive(0)), Box::new(positive(1))));
+        let not = table.condition(&RowCond::Not(Box::new(positive(0))));
+        for (i, &x) in states.iter().enumerate() {
+            for (j, &y) in states.iter().enumerate() {
+                let r = i * 3 + j;
+                let expected_and = match (x, y) {
+                    (FALSE, _) | (_, FALSE) => FALSE,
+                    (TRUE, TRUE) => TRUE,
+                    _ => UNKNOWN,
+                };
+                let expected_or = match (x, y) {
+                    (TRUE, _) | (_, TRUE) => TRUE,
+                    (FALSE, FALSE) => FALSE,
+                    _ => UNKNOWN,
+                };
+                let expected_not = match x {
+                    TRUE => FALSE,
+                    FALSE => TRUE,
+                    _ => UNKNOWN,
+                };
+                assert_eq!(and[r], expected_and, "{x} and {y}");
+                assert_eq!(or[r], expected_or, "{x} or {y}");
+                assert_eq!(not[r], expected_not, "not {x}");
+            }
+        }
     }
 }
