@@ -6,7 +6,7 @@ Loads the facts that `innozone bench indicators` wrote to DIR into in-memory tab
 catalogue for every unit for the year with hand-written SQL, timed over several runs,
 and writes the values for the Rust side to compare:
 
-    python bench_indicators_duckdb.py DIR
+    python bench_indicators_duckdb.py DIR [RUNS]
 
 Reads DIR/meta.json, units.csv, closure_YEAR.csv, facts_YEAR.csv, statistics.csv; writes
 DIR/duckdb_results.csv (unit position, then one column per indicator in its display
@@ -18,7 +18,8 @@ The SQL follows the engine's semantics:
 - a sum is NULL when no enterprise of the unit reports the value at all, and 0 when
   some report it but the filter leaves none (`summed`);
 - count() counts every located enterprise; it is NULL for a unit with none;
-- a filter that is unknown (a comparison with a blank) leaves the row out;
+- a filter that is unknown (a comparison with a blank) leaves the row out, and a
+  comparison has the language's relative tolerance of 1e-9 (`gt`);
 - division by zero is NULL (`ratio`); growth is x / x a year before − 1;
 - results are in the indicator's display unit (percent × 100, 亿元 ÷ 1e8, …).
 Statistics come in base units, one column each.
@@ -32,7 +33,7 @@ import time
 
 import duckdb
 
-RUNS = 9
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 9
 
 # ---------------------------------------------------------------- the hand-written SQL
 
@@ -47,7 +48,7 @@ SELECT c.year, c.ancestor AS unit,
     count(*) FILTER (WHERE f.industrial AND f.above_scale)               AS asi,
     count(*) FILTER (WHERE f.industrial AND f.above_scale AND f.filed)   AS asi_filed,
     count(*) FILTER (WHERE f.industrial AND f.above_scale
-                     AND f.rd_expenditure_internal > 0)                  AS asi_rd,
+                     AND gt(f.rd_expenditure_internal, 0))               AS asi_rd,
     count(f.rd_expenditure_internal)                                     AS n_rd,
     sum(f.rd_expenditure_internal) * 1e3                                 AS rd,
     count(f.revenue)                                                     AS n_revenue,
@@ -117,6 +118,9 @@ CREATE OR REPLACE MACRO counted(located, n) AS
     CASE WHEN located > 0 THEN CAST(n AS DOUBLE) END;
 -- Division by zero is NULL.
 CREATE OR REPLACE MACRO ratio(x, y) AS x / nullif(y, 0);
+-- x > y as the formula language compares: equal within a relative 1e-9 (so that sums
+-- in 千元 do not fail `part <= total` by a rounding error); NULL when either is NULL.
+CREATE OR REPLACE MACRO gt(x, y) AS x - y > 1e-9 * greatest(abs(x), abs(y), 1);
 """
 
 

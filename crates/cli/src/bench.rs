@@ -22,9 +22,9 @@ use crate::output::{Failure, spinner};
 pub async fn run(lang: Lang, what: BenchTarget) -> Result<(), Failure> {
     match what {
         BenchTarget::Filings { dir } => filings(lang, &dir).await,
-        BenchTarget::Indicators { dir, python } => {
-            tokio::task::block_in_place(|| crate::bench_indicators::indicators(lang, &dir, &python))
-        }
+        BenchTarget::Indicators { dir, python, runs } => tokio::task::block_in_place(|| {
+            crate::bench_indicators::indicators(lang, &dir, &python, runs.max(1))
+        }),
     }
 }
 

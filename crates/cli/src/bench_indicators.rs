@@ -43,8 +43,6 @@ use crate::output::{Failure, bar, spinner};
 
 /// The year computed and compared; growth reads the year before.
 const YEAR: i32 = 2025;
-/// How many times the engine's computation is timed.
-const RUNS: usize = 9;
 /// The DuckDB side, written next to the CSV files and run with `--python`.
 const SCRIPT: &str = include_str!("../../../scripts/bench_indicators_duckdb.py");
 /// Largest relative difference still counted as agreement.
@@ -66,7 +64,7 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
-pub fn indicators(lang: Lang, dir: &Path, python: &Path) -> Result<(), Failure> {
+pub fn indicators(lang: Lang, dir: &Path, python: &Path, runs: usize) -> Result<(), Failure> {
     std::fs::create_dir_all(dir).map_err(io(lang, dir))?;
     let forms = forms();
     let catalogue = Catalogue::parse(INDICATORS, &forms).map_err(|e| {
@@ -125,10 +123,10 @@ pub fn indicators(lang: Lang, dir: &Path, python: &Path) -> Result<(), Failure> 
     );
 
     // The engine, timed alone.
-    let timing = bar(RUNS as u64, lang.t("cli.bench_indicators.computing"));
-    let mut times = Vec::with_capacity(RUNS);
+    let timing = bar(runs as u64, lang.t("cli.bench_indicators.computing"));
+    let mut times = Vec::with_capacity(runs);
     let mut computation: Option<Computation> = None;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         drop(computation.take());
         let started = Instant::now();
         let c = compute(&catalogue, &facts.index, &facts.periods);
@@ -139,7 +137,7 @@ pub fn indicators(lang: Lang, dir: &Path, python: &Path) -> Result<(), Failure> 
     timing.finish_and_clear();
     let computation = computation.expect("at least one run");
     times.sort();
-    let (median, best) = (times[RUNS / 2], times[0]);
+    let (median, best) = (times[runs / 2], times[0]);
     let applying: Vec<usize> = (0..catalogue.indicators.len())
         .filter(|&i| catalogue.applies_to(i, Period::Year(YEAR).period_type()))
         .collect();
@@ -154,7 +152,7 @@ pub fn indicators(lang: Lang, dir: &Path, python: &Path) -> Result<(), Failure> 
                 ("terms", catalogue.terms.len().to_string()),
                 ("median", ms(median)),
                 ("best", ms(best)),
-                ("runs", RUNS.to_string()),
+                ("runs", runs.to_string()),
             ]
         )
     );
@@ -177,7 +175,11 @@ pub fn indicators(lang: Lang, dir: &Path, python: &Path) -> Result<(), Failure> 
         )
     );
 
-    let status = Command::new(python).arg(&script).arg(dir).status();
+    let status = Command::new(python)
+        .arg(&script)
+        .arg(dir)
+        .arg(runs.to_string())
+        .status();
     if !status.is_ok_and(|s| s.success()) {
         return Err(Failure::Io(lang.t_with(
             "cli.bench_indicators.duckdb_failed",

@@ -238,6 +238,9 @@ pub enum BenchTarget {
         /// The Python with the `duckdb` package (scripts/bench-indicators makes a venv).
         #[arg(long, default_value = "python3")]
         python: PathBuf,
+        /// How many times each side's computation is timed.
+        #[arg(long, default_value_t = 9)]
+        runs: usize,
     },
 }
 
