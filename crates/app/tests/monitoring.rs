@@ -69,7 +69,9 @@ async fn fixture() -> Fixture {
         .unwrap();
     let forms = innozone_example::filings::forms();
     for form in &forms {
-        install_form(store.as_ref(), &admin(), &form.source).await.unwrap();
+        install_form(store.as_ref(), &admin(), &form.source)
+            .await
+            .unwrap();
     }
     let annual = forms.iter().find(|f| f.code == FORM).unwrap();
     let stored = {
@@ -162,7 +164,11 @@ async fn fixture() -> Fixture {
     let unit = |code: &str| hierarchy.unit_by_code(code).unwrap().id;
     // GDP and population for the zone and two districts, in 亿元 and 万人.
     let mut values = Vec::new();
-    for (code, gdp, population) in [("LB", 1500.0, 540.0), ("LB-GX", 420.0, 120.0), ("LB-BY", 260.0, 90.0)] {
+    for (code, gdp, population) in [
+        ("LB", 1500.0, 540.0),
+        ("LB-GX", 420.0, 120.0),
+        ("LB-BY", 260.0, 90.0),
+    ] {
         values.push((unit(code), "gdp".to_string(), Some(gdp)));
         values.push((unit(code), "population".to_string(), Some(population)));
         values.push((unit(code), "rd_institutions".to_string(), Some(gdp * 0.004)));
@@ -197,7 +203,12 @@ async fn sql_totals(
     } else {
         "('approved')"
     };
-    let field = |code: &str| format!("CAST(json_extract(c.values_json, '$[{}]') AS REAL)", index(code));
+    let field = |code: &str| {
+        format!(
+            "CAST(json_extract(c.values_json, '$[{}]') AS REAL)",
+            index(code)
+        )
+    };
     let sql = format!(
         "WITH RECURSIVE within(id) AS ( \
            SELECT $1 \
@@ -281,10 +292,19 @@ async fn the_engine_agrees_with_an_independent_sql_computation() {
     for basis in [Basis::Approved, Basis::IncludingUnapproved] {
         for code in ["LB", "LB-GX", "LB-GX-YT", "LB-BY-LC"] {
             let unit = hierarchy.unit_by_code(code).unwrap().id;
-            let d = dashboard(store, &monitor, &admin(), unit, Period::Year(2025), basis, None, false)
-                .await
-                .unwrap()
-                .unwrap();
+            let d = dashboard(
+                store,
+                &monitor,
+                &admin(),
+                unit,
+                Period::Year(2025),
+                basis,
+                None,
+                false,
+            )
+            .await
+            .unwrap()
+            .unwrap();
             let catalogue = &d.snapshot.catalogue;
             let value = |indicator: &str| {
                 let (i, _) = catalogue.indicator(indicator).unwrap();
@@ -292,8 +312,16 @@ async fn the_engine_agrees_with_an_independent_sql_computation() {
             };
             let sql = sql_totals(&f.pool, unit, 2025, basis.includes_unapproved(), &index).await;
             let label = |what: &str| format!("{code} {what} ({basis:?})");
-            same(value("enterprises_total").unwrap(), sql["enterprises"], &label("enterprises"));
-            same(value("high_tech_enterprises").unwrap(), sql["high_tech"], &label("high-tech"));
+            same(
+                value("enterprises_total").unwrap(),
+                sql["enterprises"],
+                &label("enterprises"),
+            );
+            same(
+                value("high_tech_enterprises").unwrap(),
+                sql["high_tech"],
+                &label("high-tech"),
+            );
             // 千元 over 千元: the units cancel; percent.
             same(
                 value("enterprise_rd_intensity").unwrap(),
@@ -342,13 +370,31 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
     let zone = hierarchy.unit_by_code("LB").unwrap().id;
     let monitor = Monitor::new();
     let revenue = |d: &innozone_app::monitoring::Dashboard| {
-        let (i, _) = d.snapshot.catalogue.indicator("enterprise_rd_intensity").unwrap();
-        d.cards.iter().find(|c| c.indicator == i).unwrap().value.unwrap()
+        let (i, _) = d
+            .snapshot
+            .catalogue
+            .indicator("enterprise_rd_intensity")
+            .unwrap();
+        d.cards
+            .iter()
+            .find(|c| c.indicator == i)
+            .unwrap()
+            .value
+            .unwrap()
     };
-    let before = dashboard(store, &monitor, &admin(), zone, Period::Year(2025), Basis::IncludingUnapproved, None, false)
-        .await
-        .unwrap()
-        .unwrap();
+    let before = dashboard(
+        store,
+        &monitor,
+        &admin(),
+        zone,
+        Period::Year(2025),
+        Basis::IncludingUnapproved,
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // An enterprise awaiting review is returned: its values leave the figures.
     let pending: (i64, i64) = sqlx::query_as(
         "SELECT f.id, f.enterprise_id FROM filings f WHERE f.period = '2025' AND f.status = 'submitted' LIMIT 1",
@@ -366,7 +412,10 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
                 enterprise: EnterpriseId(pending.1),
                 after_revision: filing.revision,
                 action: FilingAction::Return,
-                state: filing.state.after(FilingAction::Return, Some("核实研发费用"), false).unwrap(),
+                state: filing
+                    .state
+                    .after(FilingAction::Return, Some("核实研发费用"), false)
+                    .unwrap(),
                 values: filing.values.clone(),
                 explanations: filing.explanations.clone(),
                 note: Some("核实研发费用".into()),
@@ -379,13 +428,28 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
         .await
         .unwrap();
     assert_eq!(
-        store.filing_by_id(pending.0).await.unwrap().unwrap().state.status,
+        store
+            .filing_by_id(pending.0)
+            .await
+            .unwrap()
+            .unwrap()
+            .state
+            .status,
         FilingStatus::Returned
     );
-    let after = dashboard(store, &monitor, &admin(), zone, Period::Year(2025), Basis::IncludingUnapproved, None, false)
-        .await
-        .unwrap()
-        .unwrap();
+    let after = dashboard(
+        store,
+        &monitor,
+        &admin(),
+        zone,
+        Period::Year(2025),
+        Basis::IncludingUnapproved,
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let index = |code: &str| {
         innozone_example::filings::forms()
             .into_iter()
@@ -395,7 +459,11 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
             .unwrap()
     };
     let sql = sql_totals(&f.pool, zone, 2025, true, &index).await;
-    same(revenue(&after), sql["rd"] / sql["revenue"] * 100.0, "after the return");
+    same(
+        revenue(&after),
+        sql["rd"] / sql["revenue"] * 100.0,
+        "after the return",
+    );
     assert_ne!(revenue(&before), revenue(&after));
 }
 
@@ -413,9 +481,29 @@ async fn a_park_cannot_read_another_parks_figures_nor_a_filer_any() {
         role: Role::ParkStaff,
         binding: Binding::Unit(park),
     };
-    let own = dashboard(store, &monitor, &park_staff, park, Period::Year(2025), Basis::Approved, None, false).await;
+    let own = dashboard(
+        store,
+        &monitor,
+        &park_staff,
+        park,
+        Period::Year(2025),
+        Basis::Approved,
+        None,
+        false,
+    )
+    .await;
     assert!(own.unwrap().is_some());
-    let foreign = dashboard(store, &monitor, &park_staff, other, Period::Year(2025), Basis::Approved, None, false).await;
+    let foreign = dashboard(
+        store,
+        &monitor,
+        &park_staff,
+        other,
+        Period::Year(2025),
+        Basis::Approved,
+        None,
+        false,
+    )
+    .await;
     assert!(matches!(foreign, Err(innozone_app::AppError::Forbidden)));
     let filer = Principal {
         user_id: 3,
@@ -423,6 +511,16 @@ async fn a_park_cannot_read_another_parks_figures_nor_a_filer_any() {
         role: Role::EnterpriseFiler,
         binding: Binding::Enterprise(EnterpriseId(1)),
     };
-    let refused = dashboard(store, &monitor, &filer, park, Period::Year(2025), Basis::Approved, None, false).await;
+    let refused = dashboard(
+        store,
+        &monitor,
+        &filer,
+        park,
+        Period::Year(2025),
+        Basis::Approved,
+        None,
+        false,
+    )
+    .await;
     assert!(matches!(refused, Err(innozone_app::AppError::Forbidden)));
 }

@@ -98,13 +98,14 @@ impl Localize for TargetError {
                 &[("year", year.to_string())],
             ),
             TargetError::NotFinite { entry: n } => entry("target.error.not_finite", n, &[]),
-            TargetError::BadThresholds { entry: n } => {
-                entry("target.error.bad_thresholds", n, &[])
-            }
+            TargetError::BadThresholds { entry: n } => entry("target.error.bad_thresholds", n, &[]),
             TargetError::GrowthNeedsPositive { entry: n } => {
                 entry("target.error.growth_needs_positive", n, &[])
             }
-            TargetError::UnknownIndicator { entry: n, indicator } => entry(
+            TargetError::UnknownIndicator {
+                entry: n,
+                indicator,
+            } => entry(
                 "target.error.unknown_indicator",
                 n,
                 &[("indicator", indicator.clone())],
@@ -136,7 +137,10 @@ pub fn unavailable_reason(why: &Unavailable, catalogue: &Catalogue, lang: Lang) 
         Unavailable::MissingStatistic { statistic, period } => lang.t_with(
             "monitoring.unavailable.missing_statistic",
             &[
-                ("statistic", catalogue.statistics[*statistic].name(english).to_string()),
+                (
+                    "statistic",
+                    catalogue.statistics[*statistic].name(english).to_string(),
+                ),
                 (
                     "period",
                     if english {
@@ -162,7 +166,10 @@ pub fn unavailable_reason(why: &Unavailable, catalogue: &Catalogue, lang: Lang) 
         Unavailable::NotReported => lang.t("monitoring.unavailable.not_reported"),
         Unavailable::NotByGroup { statistic } => lang.t_with(
             "monitoring.unavailable.not_by_group",
-            &[("statistic", catalogue.statistics[*statistic].name(english).to_string())],
+            &[(
+                "statistic",
+                catalogue.statistics[*statistic].name(english).to_string(),
+            )],
         ),
     }
 }
@@ -175,9 +182,7 @@ impl Localize for StatisticIssue {
     fn localize(&self, lang: Lang) -> String {
         let problem = match &self.problem {
             StatisticProblem::NoUnitColumn => lang.t("statistics.issue.no_unit_column"),
-            StatisticProblem::NoStatisticColumns => {
-                lang.t("statistics.issue.no_statistic_columns")
-            }
+            StatisticProblem::NoStatisticColumns => lang.t("statistics.issue.no_statistic_columns"),
             StatisticProblem::UnknownColumn(h) => {
                 lang.t_with("statistics.issue.unknown_column", &[("header", h.clone())])
             }

@@ -110,9 +110,7 @@ impl Localize for ExprErrorKind {
             ExprErrorKind::NoForm(function) => {
                 lang.t_with("expr.no_form", &[("function", function.clone())])
             }
-            ExprErrorKind::Cycle(path) => {
-                lang.t_with("expr.cycle", &[("path", path.join(" → "))])
-            }
+            ExprErrorKind::Cycle(path) => lang.t_with("expr.cycle", &[("path", path.join(" → "))]),
             ExprErrorKind::OtherForm(name) => {
                 lang.t_with("expr.other_form", &[("name", name.clone())])
             }

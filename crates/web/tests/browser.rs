@@ -1177,16 +1177,28 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             .await
             .expect("install the form");
     }
-    let annual = forms.iter().find(|f| f.code == ANNUAL).expect("the annual form");
-    let codes: Vec<_> = dataset.enterprises.iter().map(|e| e.draft.credit_code.clone()).collect();
-    let stored = store.stored_enterprises(&codes).await.expect("the enterprises");
+    let annual = forms
+        .iter()
+        .find(|f| f.code == ANNUAL)
+        .expect("the annual form");
+    let codes: Vec<_> = dataset
+        .enterprises
+        .iter()
+        .map(|e| e.draft.credit_code.clone())
+        .collect();
+    let stored = store
+        .stored_enterprises(&codes)
+        .await
+        .expect("the enterprises");
     for year in [2024, 2025] {
         let period = Period::Year(year);
         innozone_app::reporting::open_period(store, &operator, ANNUAL, period, None)
             .await
             .expect("open the period");
         let mut revisions = Vec::new();
-        for (enterprise, values, _) in innozone_example::filings::bulk_filings(&dataset, annual, period) {
+        for (enterprise, values, _) in
+            innozone_example::filings::bulk_filings(&dataset, annual, period)
+        {
             let submitted = FilingState::new_filing(FilingAction::Submit, false).expect("submit");
             let first = NewRevision {
                 form_code: ANNUAL.into(),
@@ -1210,7 +1222,9 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             let approved = NewRevision {
                 after_revision: 1,
                 action: FilingAction::Approve,
-                state: submitted.after(FilingAction::Approve, None, false).expect("approve"),
+                state: submitted
+                    .after(FilingAction::Approve, None, false)
+                    .expect("approve"),
                 ..first.clone()
             };
             revisions.push(first);
@@ -1221,14 +1235,26 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             .await
             .expect("record the filings");
     }
-    innozone_app::monitoring::install_catalogue(store, &operator, innozone_example::monitoring::INDICATORS)
-        .await
-        .expect("install the catalogue");
-    innozone_app::monitoring::install_targets(store, &operator, innozone_example::monitoring::TARGETS)
-        .await
-        .expect("install the targets");
+    innozone_app::monitoring::install_catalogue(
+        store,
+        &operator,
+        innozone_example::monitoring::INDICATORS,
+    )
+    .await
+    .expect("install the catalogue");
+    innozone_app::monitoring::install_targets(
+        store,
+        &operator,
+        innozone_example::monitoring::TARGETS,
+    )
+    .await
+    .expect("install the targets");
     let hierarchy = store.hierarchy().await.expect("the hierarchy");
-    let zone = hierarchy.units().find(|u| u.name_zh == ZONE).expect("the seed zone").id;
+    let zone = hierarchy
+        .units()
+        .find(|u| u.name_zh == ZONE)
+        .expect("the seed zone")
+        .id;
     innozone_app::monitoring::record_statistics(
         store,
         &operator,
@@ -1312,7 +1338,12 @@ async fn the_dashboard_draws_its_charts_and_drills_down_to_enterprises() {
     std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
     let driver = Chromedriver::start(&out.join("chromedriver-monitoring.log"));
     let c = browser(&driver, &profile).await;
-    let steps = tokio::spawn(monitoring_walk(c.clone(), base, out.clone(), high_tech_in_district));
+    let steps = tokio::spawn(monitoring_walk(
+        c.clone(),
+        base,
+        out.clone(),
+        high_tech_in_district,
+    ));
     let outcome = steps.await;
     if outcome.is_err() {
         let _ = screenshot_page(&c, &out.join("monitoring-failure.png")).await;
@@ -1339,11 +1370,14 @@ async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_dis
     screenshot_page(c, &out.join("monitoring.png")).await;
 
     // A card brings its indicator forward.
-    element(c, "a.indicator-card[data-indicator='high_tech_enterprises']")
-        .await
-        .click()
-        .await
-        .expect("click the card");
+    element(
+        c,
+        "a.indicator-card[data-indicator='high_tech_enterprises']",
+    )
+    .await
+    .click()
+    .await
+    .expect("click the card");
     text_becomes(c, "#focus h2", "高新技术企业数").await;
     until_present(c, "#series-chart canvas").await;
 
@@ -1366,10 +1400,16 @@ async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_dis
     until_present(c, "#formula").await;
     assert_eq!(text_of(c, "#formula").await, "count(high_tech)");
     let rows = texts(c, "#enterprises tbody tr").await;
-    assert_eq!(rows.len(), high_tech_in_district, "one row per enterprise counted");
+    assert_eq!(
+        rows.len(),
+        high_tech_in_district,
+        "one row per enterprise counted"
+    );
 
     // Back on the dashboard, the bulletin.
-    c.goto(&format!("{base}/monitoring")).await.expect("back to the dashboard");
+    c.goto(&format!("{base}/monitoring"))
+        .await
+        .expect("back to the dashboard");
     click_link(c, "form.filters", "监测报告").await;
     until_present(c, "article.bulletin").await;
     let title = text_of(c, ".bulletin-title").await;

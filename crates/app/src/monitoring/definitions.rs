@@ -43,9 +43,7 @@ pub async fn install_catalogue(
             hierarchy.unit_by_code(code).is_some()
         })?;
     }
-    let record = store
-        .save_catalogue(source, &actor_of(principal))
-        .await?;
+    let record = store.save_catalogue(source, &actor_of(principal)).await?;
     Ok((catalogue, record))
 }
 
@@ -68,12 +66,10 @@ pub async fn install_targets(
     if !may_define_forms(principal) {
         return Err(AppError::Forbidden);
     }
-    let catalogue = current_catalogue(store)
-        .await?
-        .ok_or(AppError::NotFound {
-            entity: "catalogue",
-            key: "current".to_string(),
-        })?;
+    let catalogue = current_catalogue(store).await?.ok_or(AppError::NotFound {
+        entity: "catalogue",
+        key: "current".to_string(),
+    })?;
     let hierarchy = store.hierarchy().await?;
     let targets = TargetSet::parse(source, &catalogue, &|code| {
         hierarchy.unit_by_code(code).is_some()

@@ -150,10 +150,11 @@ pub async fn statistics_template(
         .into_iter()
         .map(|r| {
             let mut cells = vec![Value::Text(r.code), Value::Text(r.name)];
-            cells.extend(r.values.into_iter().map(|v| {
-                v.and_then(|v| v.value)
-                    .map_or(Value::Empty, Value::Number)
-            }));
+            cells.extend(
+                r.values
+                    .into_iter()
+                    .map(|v| v.and_then(|v| v.value).map_or(Value::Empty, Value::Number)),
+            );
             cells
         })
         .collect();
@@ -185,8 +186,8 @@ pub async fn upload_statistics(
 ) -> Result<StatisticsUpload, AppError> {
     let format = FileFormat::from_file_name(file_name)
         .ok_or_else(|| AppError::File(format!("{file_name}: xlsx or csv expected")))?;
-    let table = read_table(file_name, bytes, format, None)
-        .map_err(|e| AppError::File(e.to_string()))?;
+    let table =
+        read_table(file_name, bytes, format, None).map_err(|e| AppError::File(e.to_string()))?;
     let hierarchy = store.hierarchy().await?;
     let catalogue = catalogue(store).await?;
     let entries = read_statistics(&table, &catalogue, &|code| {

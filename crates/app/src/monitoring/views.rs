@@ -511,7 +511,8 @@ pub async fn drill(
                 .computation
                 .value(period, indicator, p)
                 .unwrap_or(Err(Unavailable::NoPeriod { period }));
-            let status = check(&snapshot, child, indicator, period, &value).and_then(|c| c.status());
+            let status =
+                check(&snapshot, child, indicator, period, &value).and_then(|c| c.status());
             Some(ChildValue {
                 unit: child,
                 code: u.code.as_str().to_string(),

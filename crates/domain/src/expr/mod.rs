@@ -14,10 +14,10 @@ mod parser;
 mod span;
 
 pub use ast::{BinaryOp, Expr, ExprKind};
-pub use compile::{Formula, Vocabulary};
 pub(crate) use compile::nearest;
-pub(crate) use eval::compare as compare_values;
+pub use compile::{Formula, Vocabulary};
 pub use error::{ExprError, ExprErrorKind, ValueType};
+pub(crate) use eval::compare as compare_values;
 pub use eval::{Frame, Frames, Record};
 pub use parser::parse;
 pub use span::Span;

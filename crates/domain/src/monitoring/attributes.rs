@@ -101,7 +101,10 @@ impl AttributeSet {
             .with(Attribute::AboveScale, size_class == SizeClass::AboveScale)
             .with(Attribute::Industrial, industry.is_industrial())
             .with(Attribute::Manufacturing, industry.section().letter == 'C')
-            .with(Attribute::HighTechIndustry, is_high_tech_manufacturing(industry))
+            .with(
+                Attribute::HighTechIndustry,
+                is_high_tech_manufacturing(industry),
+            )
             .with(Attribute::Core, role == Some(SpatialRole::Core))
             .with(Attribute::Radiation, role == Some(SpatialRole::Radiation))
             .with(Attribute::CoBuilt, role == Some(SpatialRole::CoBuilt));
@@ -137,7 +140,10 @@ mod tests {
             seen |= a.bit();
             assert_eq!(Attribute::parse(a.code()), Some(a));
         }
-        assert_eq!(Attribute::parse("high_tech"), Some(Attribute::Tier(Tier::HighTech)));
+        assert_eq!(
+            Attribute::parse("high_tech"),
+            Some(Attribute::Tier(Tier::HighTech))
+        );
     }
 
     #[test]

@@ -583,12 +583,8 @@ fn dependency_order(
     for i in 0..indicators.len() {
         if marks[i] == Mark::New {
             let mut stack = Vec::new();
-            if let Err((cycle, at, span)) = visit(i, mentions, &mut marks, &mut stack, &mut order)
-            {
-                let names = cycle
-                    .iter()
-                    .map(|&c| indicators[c].code.clone())
-                    .collect();
+            if let Err((cycle, at, span)) = visit(i, mentions, &mut marks, &mut stack, &mut order) {
+                let names = cycle.iter().map(|&c| indicators[c].code.clone()).collect();
                 return Err(CatalogueError::Formula {
                     indicator: indicators[at].code.clone(),
                     formula: indicators[at].formula.clone(),

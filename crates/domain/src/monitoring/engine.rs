@@ -18,16 +18,25 @@ use super::formula::{RowCond, Shift, TermKind, UnitCond, UnitNum};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unavailable {
     /// No enterprise of the unit reported what the term sums.
-    NoData { term: usize },
+    NoData {
+        term: usize,
+    },
     /// The statistic was not entered for the unit and period.
-    MissingStatistic { statistic: usize, period: Period },
+    MissingStatistic {
+        statistic: usize,
+        period: Period,
+    },
     DivisionByZero,
     /// The data of a period the formula looks back to is not there.
-    NoPeriod { period: Period },
+    NoPeriod {
+        period: Period,
+    },
     /// The indicator reads a form that is not reported for this period's type.
     NotReported,
     /// A statistic has no meaning for a break-down by industry or tier.
-    NotByGroup { statistic: usize },
+    NotByGroup {
+        statistic: usize,
+    },
 }
 
 pub type Value = Result<f64, Unavailable>;
@@ -180,8 +189,7 @@ pub fn compute(catalogue: &Catalogue, index: &UnitIndex, data: &[Arc<PeriodData>
             filed,
         });
         let slot = computation.periods.len() - 1;
-        let mut values: Vec<Vec<Value>> =
-            vec![Vec::new(); catalogue.indicators.len()];
+        let mut values: Vec<Vec<Value>> = vec![Vec::new(); catalogue.indicators.len()];
         for &i in &catalogue.order {
             let indicator = &catalogue.indicators[i];
             let applies = catalogue.applies_to(i, d.period.period_type());
@@ -512,7 +520,8 @@ fn evaluate(n: &UnitNum, source: &dyn Source, slot: usize) -> Value {
 fn condition(c: &UnitCond, source: &dyn Source, slot: usize) -> Result<bool, Unavailable> {
     Ok(match c {
         UnitCond::Compare(op, a, b) => {
-            let o = crate::expr::compare_values(evaluate(a, source, slot)?, evaluate(b, source, slot)?);
+            let o =
+                crate::expr::compare_values(evaluate(a, source, slot)?, evaluate(b, source, slot)?);
             match op {
                 BinaryOp::Less => o.is_lt(),
                 BinaryOp::LessEqual => o.is_le(),

@@ -104,7 +104,9 @@ impl FactTable {
         match n {
             RowNum::Field(i) => Cow::Borrowed(&self.columns[*i]),
             RowNum::Constant(c) => Cow::Owned(vec![*c; rows]),
-            RowNum::IndustryClass => Cow::Owned(self.industry.iter().map(|c| f64::from(*c)).collect()),
+            RowNum::IndustryClass => {
+                Cow::Owned(self.industry.iter().map(|c| f64::from(*c)).collect())
+            }
             RowNum::IndustryGroup => {
                 Cow::Owned(self.industry.iter().map(|c| f64::from(*c / 10)).collect())
             }
@@ -141,10 +143,18 @@ impl FactTable {
                         match n {
                             RowNum::Coalesce(_) => values.find(|x| !x.is_nan()).unwrap_or(f64::NAN),
                             RowNum::Min(_) => values.fold(f64::INFINITY, |m, x| {
-                                if x.is_nan() || m.is_nan() { f64::NAN } else { m.min(x) }
+                                if x.is_nan() || m.is_nan() {
+                                    f64::NAN
+                                } else {
+                                    m.min(x)
+                                }
                             }),
                             _ => values.fold(f64::NEG_INFINITY, |m, x| {
-                                if x.is_nan() || m.is_nan() { f64::NAN } else { m.max(x) }
+                                if x.is_nan() || m.is_nan() {
+                                    f64::NAN
+                                } else {
+                                    m.max(x)
+                                }
                             }),
                         }
                     })
@@ -176,7 +186,10 @@ impl FactTable {
                     .map(|s| u8::from(s.0 & bit != 0))
                     .collect()
             }
-            RowCond::Present(i) => self.columns[*i].iter().map(|x| u8::from(!x.is_nan())).collect(),
+            RowCond::Present(i) => self.columns[*i]
+                .iter()
+                .map(|x| u8::from(!x.is_nan()))
+                .collect(),
             RowCond::Compare(op, a, b) => {
                 let decide = |x: f64, y: f64| {
                     if x.is_nan() || y.is_nan() {
@@ -361,8 +374,8 @@ impl PeriodLayout {
         let mut out = vec![false; self.parent.len()];
         // Parents come after their children in `upward`: walk it backwards.
         for &u in self.upward.iter().rev() {
-            out[u as usize] = u == ancestor
-                || self.parent[u as usize].is_some_and(|p| out[p as usize]);
+            out[u as usize] =
+                u == ancestor || self.parent[u as usize].is_some_and(|p| out[p as usize]);
         }
         out
     }

@@ -249,7 +249,11 @@ impl UnitLowering<'_, '_> {
     fn condition(&mut self, expr: &Expr) -> Result<UnitCond, ExprError> {
         match self.lower(expr)? {
             UnitTyped::Condition(c) => Ok(c),
-            other => Err(mismatch(ValueType::Condition, other.value_type(), expr.span)),
+            other => Err(mismatch(
+                ValueType::Condition,
+                other.value_type(),
+                expr.span,
+            )),
         }
     }
 
@@ -303,9 +307,9 @@ impl UnitLowering<'_, '_> {
                 let (n, d) = self.number(inner)?;
                 UnitTyped::Number(UnitNum::Negate(Box::new(n)), d)
             }
-            ExprKind::Not(inner) => UnitTyped::Condition(UnitCond::Not(Box::new(
-                self.condition(inner)?,
-            ))),
+            ExprKind::Not(inner) => {
+                UnitTyped::Condition(UnitCond::Not(Box::new(self.condition(inner)?)))
+            }
             ExprKind::Binary { op, left, right } => {
                 if op.is_logical() {
                     let (l, r) = (self.condition(left)?, self.condition(right)?);
@@ -438,14 +442,11 @@ impl UnitLowering<'_, '_> {
                 match (self.lower(&args[1])?, self.lower(&args[2])?) {
                     (UnitTyped::Number(a, ad), UnitTyped::Number(b, bd)) => {
                         let d = same_dimension(ad, bd, span)?;
-                        UnitTyped::Number(
-                            UnitNum::If(Box::new(test), Box::new(a), Box::new(b)),
-                            d,
-                        )
+                        UnitTyped::Number(UnitNum::If(Box::new(test), Box::new(a), Box::new(b)), d)
                     }
-                    (UnitTyped::Condition(a), UnitTyped::Condition(b)) => UnitTyped::Condition(
-                        UnitCond::If(Box::new(test), Box::new(a), Box::new(b)),
-                    ),
+                    (UnitTyped::Condition(a), UnitTyped::Condition(b)) => {
+                        UnitTyped::Condition(UnitCond::If(Box::new(test), Box::new(a), Box::new(b)))
+                    }
                     (a, b) => {
                         let expected = match a {
                             UnitTyped::Text => ValueType::Number,
@@ -477,7 +478,10 @@ impl UnitLowering<'_, '_> {
         name_span: Span,
     ) -> Result<UnitTyped, ExprError> {
         let Some((form, form_index)) = self.names.form else {
-            return Err(error(ExprErrorKind::NoForm(function.to_string()), name_span));
+            return Err(error(
+                ExprErrorKind::NoForm(function.to_string()),
+                name_span,
+            ));
         };
         let mut rows = RowLowering { form };
         let (kind, value, filter, factor, dimension, field) = if function == "sum" {
@@ -493,7 +497,14 @@ impl UnitLowering<'_, '_> {
         } else {
             arguments(function, args, span, "0-1", args.len() <= 1)?;
             let filter = args.first().map(|a| rows.condition(a)).transpose()?;
-            (TermKind::Count, None, filter, 1.0, Dimension::ENTERPRISES, None)
+            (
+                TermKind::Count,
+                None,
+                filter,
+                1.0,
+                Dimension::ENTERPRISES,
+                None,
+            )
         };
         let text: String = span
             .text(self.source)
@@ -586,7 +597,11 @@ impl RowLowering<'_> {
     fn condition(&mut self, expr: &Expr) -> Result<RowCond, ExprError> {
         match self.lower(expr)? {
             RowTyped::Condition(c) => Ok(c),
-            other => Err(mismatch(ValueType::Condition, other.value_type(), expr.span)),
+            other => Err(mismatch(
+                ValueType::Condition,
+                other.value_type(),
+                expr.span,
+            )),
         }
     }
 
@@ -757,9 +772,9 @@ impl RowLowering<'_> {
                         let unit = same_row_unit(au, bu, span)?;
                         RowTyped::Number(RowNum::If(Box::new(test), Box::new(a), Box::new(b)), unit)
                     }
-                    (RowTyped::Condition(a), RowTyped::Condition(b)) => RowTyped::Condition(
-                        RowCond::If(Box::new(test), Box::new(a), Box::new(b)),
-                    ),
+                    (RowTyped::Condition(a), RowTyped::Condition(b)) => {
+                        RowTyped::Condition(RowCond::If(Box::new(test), Box::new(a), Box::new(b)))
+                    }
                     (a, b) => {
                         let found = if a.value_type() == ValueType::Text {
                             a.value_type()

@@ -214,16 +214,33 @@ mod tests {
                     Cell::Number(552.4),
                     Cell::Text("1,234.5".into()),
                 ],
-                vec![Cell::Text("LB-GX".into()), Cell::Empty, Cell::Empty, Cell::Number(80.0)],
+                vec![
+                    Cell::Text("LB-GX".into()),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Number(80.0),
+                ],
             ],
         );
         let entries = read_statistics(&t, &catalogue(), &|c| c.starts_with("LB")).unwrap();
         assert_eq!(
             entries,
             vec![
-                StatisticEntry { unit: "LB".into(), statistic: 0, value: 552.4 },
-                StatisticEntry { unit: "LB".into(), statistic: 1, value: 1234.5 },
-                StatisticEntry { unit: "LB-GX".into(), statistic: 1, value: 80.0 },
+                StatisticEntry {
+                    unit: "LB".into(),
+                    statistic: 0,
+                    value: 552.4
+                },
+                StatisticEntry {
+                    unit: "LB".into(),
+                    statistic: 1,
+                    value: 1234.5
+                },
+                StatisticEntry {
+                    unit: "LB-GX".into(),
+                    statistic: 1,
+                    value: 80.0
+                },
             ]
         );
     }
@@ -233,7 +250,11 @@ mod tests {
         let t = table(
             &["单位代码", "地区生产总值(亿元)", "面积"],
             vec![
-                vec![Cell::Text("LB".into()), Cell::Text("五百".into()), Cell::Empty],
+                vec![
+                    Cell::Text("LB".into()),
+                    Cell::Text("五百".into()),
+                    Cell::Empty,
+                ],
                 vec![Cell::Text("XX".into()), Cell::Number(1.0), Cell::Empty],
                 vec![Cell::Text("LB".into()), Cell::Number(1.0), Cell::Empty],
             ],

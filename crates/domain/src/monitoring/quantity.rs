@@ -16,7 +16,15 @@ use crate::reporting::MeasureUnit;
 pub struct Dimension([i8; 7]);
 
 const BASES_ZH: [&str; 7] = ["元", "人", "人年", "件", "家", "吨标准煤", "亩"];
-const BASES_EN: [&str; 7] = ["yuan", "persons", "person-years", "items", "enterprises", "tce", "mu"];
+const BASES_EN: [&str; 7] = [
+    "yuan",
+    "persons",
+    "person-years",
+    "items",
+    "enterprises",
+    "tce",
+    "mu",
+];
 
 impl Dimension {
     pub const NONE: Dimension = Dimension([0; 7]);
@@ -278,15 +286,23 @@ mod tests {
         // 万元/亩 is money over land; 吨标准煤/万元 energy over money; 人/万人 a pure ratio.
         assert_eq!(
             QuantityUnit::TenThousandYuanPerMu.dimension(),
-            QuantityUnit::Yuan.dimension().over(QuantityUnit::Mu.dimension())
+            QuantityUnit::Yuan
+                .dimension()
+                .over(QuantityUnit::Mu.dimension())
         );
         assert_eq!(
             QuantityUnit::TcePer10kYuan.dimension(),
             Dimension::ENERGY.over(Dimension::MONEY)
         );
         assert!(QuantityUnit::PersonsPer10k.dimension().is_none());
-        assert_eq!(Dimension::MONEY.over(Dimension::LAND).describe(false), "元/亩");
-        assert_eq!(Dimension::NONE.over(Dimension::PERSONS).describe(false), "1/人");
+        assert_eq!(
+            Dimension::MONEY.over(Dimension::LAND).describe(false),
+            "元/亩"
+        );
+        assert_eq!(
+            Dimension::NONE.over(Dimension::PERSONS).describe(false),
+            "1/人"
+        );
     }
 
     #[test]

@@ -161,7 +161,11 @@ fn table(period: Period, firms: &[Firm]) -> FactTable {
     let mut t = FactTable::new(0, period, 4, firms.len());
     for (i, f) in firms.iter().enumerate() {
         let industry = IndustryCode::parse(f.industry).unwrap();
-        let tiers: Vec<Tier> = if f.high_tech { vec![Tier::HighTech] } else { vec![] };
+        let tiers: Vec<Tier> = if f.high_tech {
+            vec![Tier::HighTech]
+        } else {
+            vec![]
+        };
         let size = if f.above {
             SizeClass::AboveScale
         } else {
@@ -313,10 +317,19 @@ fn counts_include_enterprises_that_did_not_file_and_filters_read_attributes() {
     let count = |u| value(&catalogue, &c, "enterprises", u).unwrap();
     assert_eq!((count(0), count(2), count(3)), (4.0, 2.0, 2.0));
     // One high-tech enterprise of four in the zone, through the indicator it names.
-    assert!(close(value(&catalogue, &c, "high_tech_share", 0).unwrap(), 25.0));
-    assert!(close(value(&catalogue, &c, "high_tech_share", 3).unwrap(), 0.0));
+    assert!(close(
+        value(&catalogue, &c, "high_tech_share", 0).unwrap(),
+        25.0
+    ));
+    assert!(close(
+        value(&catalogue, &c, "high_tech_share", 3).unwrap(),
+        0.0
+    ));
     // Above scale in divisions 13 and up: both P1 firms: 4,000 千元 = 400 万元.
-    assert!(close(value(&catalogue, &c, "above_scale_revenue", 0).unwrap(), 400.0));
+    assert!(close(
+        value(&catalogue, &c, "above_scale_revenue", 0).unwrap(),
+        400.0
+    ));
     // In P2 nobody qualifies, but revenue was reported: a true 0, not unavailable.
     assert_eq!(value(&catalogue, &c, "above_scale_revenue", 3), Ok(0.0));
 }
@@ -338,7 +351,9 @@ fn growth_compares_with_the_same_unit_a_year_before() {
     );
     assert_eq!(
         catalogue.periods_needed(Period::Year(2025)),
-        [Period::Year(2024), Period::Year(2025)].into_iter().collect()
+        [Period::Year(2024), Period::Year(2025)]
+            .into_iter()
+            .collect()
     );
 }
 
@@ -378,7 +393,9 @@ fn division_by_zero_is_unavailable_not_nan() {
 fn drill_down_lists_the_enterprises_behind_a_number() {
     let (catalogue, c) = computed();
     let (i, _) = catalogue.indicator("rd_intensity").unwrap();
-    let (table, terms, rows) = c.contributions(&catalogue, Period::Year(2025), i, 2).unwrap();
+    let (table, terms, rows) = c
+        .contributions(&catalogue, Period::Year(2025), i, 2)
+        .unwrap();
     assert_eq!(terms.len(), 2);
     let enterprises: Vec<i64> = rows.iter().map(|r| table.enterprises[r.row].0).collect();
     assert_eq!(enterprises, vec![1, 2]);
@@ -423,11 +440,17 @@ fn catalogue_error(formula: &str, unit: &str) -> (ExprErrorKind, String) {
 #[test]
 fn formula_errors_are_located_when_the_catalogue_is_saved() {
     let (kind, at) = catalogue_error("sum(revenue) + sum(employees)", "yuan");
-    assert!(matches!(kind, ExprErrorKind::DimensionMismatch { .. }), "{kind:?}");
+    assert!(
+        matches!(kind, ExprErrorKind::DimensionMismatch { .. }),
+        "{kind:?}"
+    );
     assert_eq!(at, "sum(revenue) + sum(employees)");
 
     let (kind, at) = catalogue_error("sum(revenue) / sum(employees)", "percent");
-    assert!(matches!(kind, ExprErrorKind::UnitMismatch { .. }), "{kind:?}");
+    assert!(
+        matches!(kind, ExprErrorKind::UnitMismatch { .. }),
+        "{kind:?}"
+    );
     assert_eq!(at, "sum(revenue) / sum(employees)");
 
     let (kind, at) = catalogue_error("sum(revenu)", "yuan");
@@ -461,7 +484,10 @@ fn formula_errors_are_located_when_the_catalogue_is_saved() {
 
     // 千元 and 万元 added row by row inside one sum: convert first.
     let (kind, _) = catalogue_error("sum(revenue + output)", "yuan");
-    assert!(matches!(kind, ExprErrorKind::ScaleMismatch { .. }), "{kind:?}");
+    assert!(
+        matches!(kind, ExprErrorKind::ScaleMismatch { .. }),
+        "{kind:?}"
+    );
 }
 
 #[test]
@@ -501,11 +527,21 @@ formula = "a * 2"
 fn catalogue_entries_are_checked() {
     let with = |extra: &str| format!("version = 1\n{extra}");
     assert!(matches!(
-        Catalogue::parse(&with("[[indicators]]\ncode = \"x\"\nzh = \"x\"\nen = \"x\"\nunit = \"metres\"\ndirection = \"higher\"\nformula = \"1\"\n"), &[]),
+        Catalogue::parse(
+            &with(
+                "[[indicators]]\ncode = \"x\"\nzh = \"x\"\nen = \"x\"\nunit = \"metres\"\ndirection = \"higher\"\nformula = \"1\"\n"
+            ),
+            &[]
+        ),
         Err(CatalogueError::UnknownUnit { .. })
     ));
     assert!(matches!(
-        Catalogue::parse(&with("[[indicators]]\ncode = \"x\"\nzh = \"x\"\nen = \"x\"\nunit = \"number\"\ndirection = \"higher\"\nform = \"nope\"\nformula = \"count()\"\n"), &[]),
+        Catalogue::parse(
+            &with(
+                "[[indicators]]\ncode = \"x\"\nzh = \"x\"\nen = \"x\"\nunit = \"number\"\ndirection = \"higher\"\nform = \"nope\"\nformula = \"count()\"\n"
+            ),
+            &[]
+        ),
         Err(CatalogueError::UnknownForm { .. })
     ));
     match Catalogue::parse("version = 1\n[[indicators]]\ncode = 5\n", &[]) {
@@ -556,7 +592,10 @@ fn a_linear_path_and_a_growth_path_between_baseline_and_target() {
         }],
         ..target.clone()
     };
-    assert!(close(growth.path_value(2017).unwrap(), 24.0 * 2.5f64.sqrt()));
+    assert!(close(
+        growth.path_value(2017).unwrap(),
+        24.0 * 2.5f64.sqrt()
+    ));
 }
 
 #[test]
@@ -626,18 +665,39 @@ fn target_files_are_checked_against_the_catalogue_and_units() {
         )
     };
     let ok = entry("LB", "rd_intensity", "[{ year = 2020, value = 2.0 }]");
-    assert_eq!(TargetSet::parse(&ok, &catalogue, &units).unwrap().targets.len(), 1);
+    assert_eq!(
+        TargetSet::parse(&ok, &catalogue, &units)
+            .unwrap()
+            .targets
+            .len(),
+        1
+    );
     assert!(matches!(
-        TargetSet::parse(&entry("XX", "rd_intensity", "[{ year = 2020, value = 2.0 }]"), &catalogue, &units),
+        TargetSet::parse(
+            &entry("XX", "rd_intensity", "[{ year = 2020, value = 2.0 }]"),
+            &catalogue,
+            &units
+        ),
         Err(TargetError::UnknownUnit { entry: 1, .. })
     ));
     assert!(matches!(
-        TargetSet::parse(&entry("LB", "nope", "[{ year = 2020, value = 2.0 }]"), &catalogue, &units),
+        TargetSet::parse(
+            &entry("LB", "nope", "[{ year = 2020, value = 2.0 }]"),
+            &catalogue,
+            &units
+        ),
         Err(TargetError::UnknownIndicator { entry: 1, .. })
     ));
     assert!(matches!(
-        TargetSet::parse(&entry("LB", "rd_intensity", "[{ year = 2010, value = 2.0 }]"), &catalogue, &units),
-        Err(TargetError::YearsOutOfOrder { entry: 1, year: 2010 })
+        TargetSet::parse(
+            &entry("LB", "rd_intensity", "[{ year = 2010, value = 2.0 }]"),
+            &catalogue,
+            &units
+        ),
+        Err(TargetError::YearsOutOfOrder {
+            entry: 1,
+            year: 2010
+        })
     ));
     assert!(matches!(
         TargetSet::parse(&entry("LB", "rd_intensity", "[]"), &catalogue, &units),

@@ -166,7 +166,10 @@ async fn the_dashboard_shows_ratios_of_sums_and_the_warning_of_a_target_behind()
     assert_eq!(card_value(&html, "high_tech_enterprises"), "1");
     // No GDP was entered: the card says so instead of a number.
     assert_eq!(card_value(&html, "rd_intensity"), "—");
-    assert!(html.contains("未录入2025年“地区生产总值”"), "the reason is shown");
+    assert!(
+        html.contains("未录入2025年“地区生产总值”"),
+        "the reason is shown"
+    );
     // 5.00 % against a path value of 5.50 %: yellow.
     let warnings = &html[html.find("id=\"warnings\"").unwrap()..];
     assert!(warnings.contains("滞后（黄色预警）"));
@@ -213,7 +216,13 @@ async fn an_indicator_opens_up_to_the_enterprises_and_filings_behind_it() {
     let bytes = r.bytes().await.unwrap();
     let sheet = read_table("drill.xlsx", &bytes, FileFormat::Xlsx, Some("企业明细")).unwrap();
     assert_eq!(sheet.rows.len(), 3);
-    let column = |header: &str| sheet.headers.iter().position(|h| h.starts_with(header)).unwrap();
+    let column = |header: &str| {
+        sheet
+            .headers
+            .iter()
+            .position(|h| h.starts_with(header))
+            .unwrap()
+    };
     let (name, rd) = (column("企业名称"), column("sum(rd_expenditure_internal)"));
     let row = sheet
         .rows
@@ -252,7 +261,12 @@ async fn the_dashboard_and_the_bulletin_download_as_workbook_and_document() {
     let warnings = read_table("d.xlsx", &bytes, FileFormat::Xlsx, Some("预警")).unwrap();
     assert_eq!(warnings.rows.len(), 1);
 
-    let (status, html) = page(&app, &format!("/monitoring/bulletin?unit={tz}&period=2025"), &zone).await;
+    let (status, html) = page(
+        &app,
+        &format!("/monitoring/bulletin?unit={tz}&period=2025"),
+        &zone,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("测试高新区2025年统计监测报告"));
     assert!(html.contains("比上年提高0.75个百分点"), "4.25 % → 5.00 %");

@@ -164,7 +164,10 @@ pub(super) fn compose(d: &Dashboard, lang: Lang) -> Document {
         }
         .unwrap_or_else(|| "—".into());
         let (expected, status) = match card.target.as_ref().and_then(|t| t.comparison) {
-            Some(c) => (number(c.expected, def.decimals), status_text(Some(c.status), lang)),
+            Some(c) => (
+                number(c.expected, def.decimals),
+                status_text(Some(c.status), lang),
+            ),
             None => ("—".into(), String::new()),
         };
         let mut name = def.name(english).to_string();
@@ -184,7 +187,10 @@ pub(super) fn compose(d: &Dashboard, lang: Lang) -> Document {
     blocks.push(Block::Table(Table {
         caption: lang.t_with(
             "bulletin.table.indicators",
-            &[("unit", d.unit_name.clone()), ("period", period_label(d.period, lang))],
+            &[
+                ("unit", d.unit_name.clone()),
+                ("period", period_label(d.period, lang)),
+            ],
         ),
         header: vec![
             lang.t("monitoring.col.indicator"),
@@ -206,12 +212,11 @@ pub(super) fn compose(d: &Dashboard, lang: Lang) -> Document {
         .filter(|c| c.target.is_some())
         .map(|c| c.indicator)
         .collect();
-    chosen.extend(
-        d.cards
+    chosen.extend(d.cards.iter().map(|c| c.indicator).filter(|i| {
+        !d.cards
             .iter()
-            .map(|c| c.indicator)
-            .filter(|i| !d.cards.iter().any(|c| c.indicator == *i && c.target.is_some())),
-    );
+            .any(|c| c.indicator == *i && c.target.is_some())
+    }));
     chosen.truncate(UNIT_TABLE_INDICATORS);
     if !d.children.is_empty() && !chosen.is_empty() {
         blocks.push(Block::heading(1, lang.t("bulletin.section.units")));
@@ -328,13 +333,21 @@ pub(super) fn compose(d: &Dashboard, lang: Lang) -> Document {
         title,
         subtitle: Some(lang.t_with(
             "bulletin.subtitle",
-            &[("basis", lang.t(&format!("monitoring.basis.{}", d.basis.code())))],
+            &[(
+                "basis",
+                lang.t(&format!("monitoring.basis.{}", d.basis.code())),
+            )],
         )),
         issuer: Some(lang.t_with("bulletin.issuer", &[("unit", d.unit_name.clone())])),
         date: Some(if english {
             today.to_string()
         } else {
-            format!("{}年{}月{}日", today.year(), u8::from(today.month()), today.day())
+            format!(
+                "{}年{}月{}日",
+                today.year(),
+                u8::from(today.month()),
+                today.day()
+            )
         }),
         blocks,
     }
@@ -397,7 +410,12 @@ async fn load(
 }
 
 fn query(d: &Dashboard) -> String {
-    format!("unit={}&period={}&basis={}", d.unit.0, d.period, d.basis.code())
+    format!(
+        "unit={}&period={}&basis={}",
+        d.unit.0,
+        d.period,
+        d.basis.code()
+    )
 }
 
 pub async fn page(
@@ -421,7 +439,11 @@ pub async fn page(
                 notes: Vec::new(),
             },
             Block::Paragraph(text) | Block::Note(text) => PageBlock {
-                kind: if matches!(b, Block::Note(_)) { "note" } else { "paragraph" },
+                kind: if matches!(b, Block::Note(_)) {
+                    "note"
+                } else {
+                    "paragraph"
+                },
                 text: text.clone(),
                 level: 0,
                 header: Vec::new(),
@@ -470,11 +492,7 @@ pub async fn page(
 }
 
 fn file_name(d: &Dashboard, lang: Lang, extension: &str) -> String {
-    format!(
-        "{}_{}.{extension}",
-        compose_title(d, lang),
-        d.period
-    )
+    format!("{}_{}.{extension}", compose_title(d, lang), d.period)
 }
 
 fn compose_title(d: &Dashboard, lang: Lang) -> String {
@@ -540,7 +558,11 @@ pub async fn xlsx(
         })
         .collect();
     let bytes = write_xlsx(&sheets).map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(attachment(bytes, &file_name(&d, lang, "xlsx"), FileFormat::Xlsx))
+    Ok(attachment(
+        bytes,
+        &file_name(&d, lang, "xlsx"),
+        FileFormat::Xlsx,
+    ))
 }
 
 /// The bulletin as a Word document to send on.

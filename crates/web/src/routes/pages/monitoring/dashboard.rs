@@ -11,9 +11,7 @@ use innozone_i18n::Lang;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::format::{
-    change, number, shown, status_class, status_colour, status_text, unit_symbol,
-};
+use super::format::{change, number, shown, status_class, status_colour, status_text, unit_symbol};
 use super::parse_period;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -117,7 +115,11 @@ pub(super) fn query_string(unit: i64, period: Period, basis: Basis, focus: &str)
     )
 }
 
-fn target_text(catalogue: &Catalogue, card: &innozone_app::monitoring::Card, lang: Lang) -> Option<String> {
+fn target_text(
+    catalogue: &Catalogue,
+    card: &innozone_app::monitoring::Card,
+    lang: Lang,
+) -> Option<String> {
     let check = card.target.as_ref()?;
     let d = &catalogue.indicators[card.indicator];
     let last = check.target.final_point();
@@ -249,7 +251,10 @@ pub async fn page(
         .map(|c| {
             let def = &catalogue.indicators[c.indicator];
             let s = shown(&c.value, def.decimals, catalogue, lang);
-            let previous = c.previous_year.as_ref().and_then(|p| p.as_ref().ok().copied());
+            let previous = c
+                .previous_year
+                .as_ref()
+                .and_then(|p| p.as_ref().ok().copied());
             CardView {
                 code: def.code.clone(),
                 name: def.name(lang.is_english()).to_string(),
@@ -270,11 +275,7 @@ pub async fn page(
             }
         })
         .collect();
-    let labels: Vec<String> = d
-        .series_periods
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let labels: Vec<String> = d.series_periods.iter().map(|p| p.to_string()).collect();
     let points = &d.series[d.focus];
     let actual: Vec<serde_json::Value> = points
         .iter()
@@ -288,7 +289,10 @@ pub async fn page(
         .collect();
     let expected: Vec<serde_json::Value> = points
         .iter()
-        .map(|p| p.expected.map_or(json!("-"), |v| json!((v * 1000.0).round() / 1000.0)))
+        .map(|p| {
+            p.expected
+                .map_or(json!("-"), |v| json!((v * 1000.0).round() / 1000.0))
+        })
         .collect();
     let has_target = points.iter().any(|p| p.expected.is_some());
     let mut series = vec![json!({
@@ -372,7 +376,11 @@ pub async fn page(
             WarningView {
                 unit: w.unit_name.clone(),
                 indicator: def.name(lang.is_english()).to_string(),
-                actual: format!("{}{}", number(w.value, def.decimals), unit_symbol(def.unit, lang)),
+                actual: format!(
+                    "{}{}",
+                    number(w.value, def.decimals),
+                    unit_symbol(def.unit, lang)
+                ),
                 expected: format!(
                     "{}{}",
                     number(w.comparison.expected, def.decimals),
@@ -444,9 +452,14 @@ pub async fn download(
 ) -> Result<Response, WebError> {
     let loaded = load(&state, &user, &q, lang).await?;
     let d = loaded.dashboard.ok_or(WebError::NotFound)?;
-    let bytes = write_xlsx(&dashboard_sheets(&d, lang))
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let name = format!("{}_{}_{}.xlsx", lang.t("monitoring.file_dashboard"), d.unit_name, d.period);
+    let bytes =
+        write_xlsx(&dashboard_sheets(&d, lang)).map_err(|e| WebError::Internal(e.to_string()))?;
+    let name = format!(
+        "{}_{}_{}.xlsx",
+        lang.t("monitoring.file_dashboard"),
+        d.unit_name,
+        d.period
+    );
     Ok(attachment(bytes, &name, FileFormat::Xlsx))
 }
 
@@ -496,9 +509,15 @@ pub(super) fn dashboard_sheets(d: &Dashboard, lang: Lang) -> Vec<SheetData> {
                 .as_ref()
                 .and_then(|t| t.comparison)
                 .map_or(Cell::Empty, |cmp| {
-                    Cell::Number(innozone_app::monitoring::rounded(cmp.expected, def.decimals))
+                    Cell::Number(innozone_app::monitoring::rounded(
+                        cmp.expected,
+                        def.decimals,
+                    ))
                 }),
-            Cell::Text(status_text(c.target.as_ref().and_then(|t| t.status()), lang)),
+            Cell::Text(status_text(
+                c.target.as_ref().and_then(|t| t.status()),
+                lang,
+            )),
             Cell::Text(t(&format!("monitoring.direction.{}", def.direction.code()))),
             Cell::Text(def.formula.clone()),
             why.map_or(Cell::Empty, Cell::Text),
@@ -583,7 +602,10 @@ pub(super) fn dashboard_sheets(d: &Dashboard, lang: Lang) -> Vec<SheetData> {
             Cell::Text(w.unit_name.clone()),
             Cell::Text(def.name(english).to_string()),
             Cell::Number(innozone_app::monitoring::rounded(w.value, def.decimals)),
-            Cell::Number(innozone_app::monitoring::rounded(w.comparison.expected, def.decimals)),
+            Cell::Number(innozone_app::monitoring::rounded(
+                w.comparison.expected,
+                def.decimals,
+            )),
             Cell::Number((w.comparison.shortfall * 1000.0).round() / 10.0),
             Cell::Text(status_text(Some(w.comparison.status), lang)),
             w.target.source.clone().map_or(Cell::Empty, Cell::Text),

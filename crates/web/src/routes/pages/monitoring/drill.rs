@@ -127,7 +127,11 @@ fn group_label(grouping: Grouping, key: &str, lang: Lang) -> String {
                 format!(
                     "{} {}",
                     s.letter,
-                    if lang.is_english() { s.name_en } else { s.name_zh }
+                    if lang.is_english() {
+                        s.name_en
+                    } else {
+                        s.name_zh
+                    }
                 )
             })
             .unwrap_or_else(|| key.to_string()),
@@ -239,7 +243,12 @@ pub async fn page(
     let groups: Vec<Row> = d
         .groups
         .iter()
-        .filter(|(_, v)| !matches!(v, Err(innozone_domain::monitoring::Unavailable::NoData { .. })))
+        .filter(|(_, v)| {
+            !matches!(
+                v,
+                Err(innozone_domain::monitoring::Unavailable::NoData { .. })
+            )
+        })
         .map(|(key, v)| {
             let s = shown(v, def.decimals, catalogue, lang);
             Row {
@@ -331,12 +340,20 @@ async fn enterprise_rows(
     limit: Option<usize>,
 ) -> Result<Vec<EnterpriseRow>, WebError> {
     let catalogue = &d.snapshot.catalogue;
-    let mut shares: Vec<&innozone_app::monitoring::EnterpriseShare> = d.enterprises.iter().collect();
+    let mut shares: Vec<&innozone_app::monitoring::EnterpriseShare> =
+        d.enterprises.iter().collect();
     shares.sort_by(|a, b| {
         let key = |s: &innozone_app::monitoring::EnterpriseShare| {
-            s.terms.iter().flatten().next().copied().unwrap_or(f64::NEG_INFINITY)
+            s.terms
+                .iter()
+                .flatten()
+                .next()
+                .copied()
+                .unwrap_or(f64::NEG_INFINITY)
         };
-        key(b).partial_cmp(&key(a)).unwrap_or(std::cmp::Ordering::Equal)
+        key(b)
+            .partial_cmp(&key(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
     });
     if let Some(n) = limit {
         shares.truncate(n);
@@ -402,14 +419,21 @@ pub async fn download(
         name: t("monitoring.sheet.children"),
         headers: vec![
             t("monitoring.col.unit_name"),
-            format!("{}（{}）", def.name(lang.is_english()), unit_symbol(def.unit, lang)),
+            format!(
+                "{}（{}）",
+                def.name(lang.is_english()),
+                unit_symbol(def.unit, lang)
+            ),
             t("monitoring.col.status"),
             t("monitoring.col.note"),
         ],
         rows: vec![vec![
             Cell::Text(d.unit_name.clone()),
             value_cell(&d.value),
-            Cell::Text(status_text(d.target.as_ref().and_then(|x| x.status()), lang)),
+            Cell::Text(status_text(
+                d.target.as_ref().and_then(|x| x.status()),
+                lang,
+            )),
             reason(&d.value),
         ]],
     };
@@ -426,7 +450,11 @@ pub async fn download(
         name: t(&format!("monitoring.by.{}", d.grouping.code())),
         headers: vec![
             t("monitoring.col.group"),
-            format!("{}（{}）", def.name(lang.is_english()), unit_symbol(def.unit, lang)),
+            format!(
+                "{}（{}）",
+                def.name(lang.is_english()),
+                unit_symbol(def.unit, lang)
+            ),
             t("monitoring.col.note"),
         ],
         rows: keys
@@ -462,15 +490,27 @@ pub async fn download(
                     Cell::Text(r.name),
                     Cell::Text(r.park),
                     r.filing.map_or(Cell::Empty, |f| Cell::Integer(f.0)),
-                    r.filing.map_or(Cell::Empty, |f| Cell::Integer(i64::from(f.1))),
+                    r.filing
+                        .map_or(Cell::Empty, |f| Cell::Integer(i64::from(f.1))),
                     r.filing.map_or(Cell::Empty, |f| {
-                        Cell::Text(t(if f.2 { "monitoring.yes" } else { "monitoring.no" }))
+                        Cell::Text(t(if f.2 {
+                            "monitoring.yes"
+                        } else {
+                            "monitoring.no"
+                        }))
                     }),
                 ];
                 row.extend(r.terms.into_iter().map(|x| {
-                    x.replace(',', "")
-                        .parse::<f64>()
-                        .map_or_else(|_| if x.is_empty() { Cell::Empty } else { Cell::Text(x.clone()) }, Cell::Number)
+                    x.replace(',', "").parse::<f64>().map_or_else(
+                        |_| {
+                            if x.is_empty() {
+                                Cell::Empty
+                            } else {
+                                Cell::Text(x.clone())
+                            }
+                        },
+                        Cell::Number,
+                    )
                 }));
                 row
             })
@@ -481,6 +521,11 @@ pub async fn download(
         sheets.push(enterprises);
     }
     let bytes = write_xlsx(&sheets).map_err(|e| WebError::Internal(e.to_string()))?;
-    let name = format!("{}_{}_{}.xlsx", def.name(lang.is_english()), d.unit_name, d.period);
+    let name = format!(
+        "{}_{}_{}.xlsx",
+        def.name(lang.is_english()),
+        d.unit_name,
+        d.period
+    );
     Ok(attachment(bytes, &name, FileFormat::Xlsx))
 }

@@ -66,14 +66,26 @@ pub fn unit_symbol(unit: QuantityUnit, lang: Lang) -> &'static str {
 pub fn change(now: f64, before: f64, unit: QuantityUnit, lang: Lang) -> Option<String> {
     if unit == QuantityUnit::Percent {
         let d = now - before;
-        let key = if lang.is_english() { "pp" } else { "个百分点" };
-        return Some(format!("{}{} {key}", if d >= 0.0 { "+" } else { "" }, number(d, 2)));
+        let key = if lang.is_english() {
+            "pp"
+        } else {
+            "个百分点"
+        };
+        return Some(format!(
+            "{}{} {key}",
+            if d >= 0.0 { "+" } else { "" },
+            number(d, 2)
+        ));
     }
     if before == 0.0 {
         return None;
     }
     let d = (now / before - 1.0) * 100.0;
-    Some(format!("{}{}%", if d >= 0.0 { "+" } else { "" }, number(d, 1)))
+    Some(format!(
+        "{}{}%",
+        if d >= 0.0 { "+" } else { "" },
+        number(d, 1)
+    ))
 }
 
 /// CSS class of a status badge.

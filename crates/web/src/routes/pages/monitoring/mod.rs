@@ -28,7 +28,10 @@ pub fn router() -> Router<AppState> {
         .route("/monitoring/bulletin.xlsx", get(bulletin::xlsx))
         .route("/monitoring/bulletin.docx", get(bulletin::docx))
         .route("/monitoring/indicators/{code}", get(drill::page))
-        .route("/monitoring/indicators/{code}/drill.xlsx", get(drill::download))
+        .route(
+            "/monitoring/indicators/{code}/drill.xlsx",
+            get(drill::download),
+        )
         .route(
             "/monitoring/catalogue",
             get(catalogue::page).post(catalogue::install),
