@@ -56,6 +56,19 @@ pub async fn current_catalogue(store: &dyn Store) -> Result<Option<Catalogue>, A
     Ok(Some(Catalogue::parse(&record.source, &forms)?))
 }
 
+/// Checks targets against the catalogue in force and the registry's units, saving
+/// nothing: the same checks `install_targets` makes.
+pub async fn check_targets(store: &dyn Store, source: &str) -> Result<TargetSet, AppError> {
+    let catalogue = current_catalogue(store).await?.ok_or(AppError::NotFound {
+        entity: "catalogue",
+        key: "current".to_string(),
+    })?;
+    let hierarchy = store.hierarchy().await?;
+    Ok(TargetSet::parse(source, &catalogue, &|code| {
+        hierarchy.unit_by_code(code).is_some()
+    })?)
+}
+
 /// Installs a new version of the targets, checked against the catalogue in force and
 /// the units of the registry.
 pub async fn install_targets(
@@ -66,14 +79,7 @@ pub async fn install_targets(
     if !may_define_forms(principal) {
         return Err(AppError::Forbidden);
     }
-    let catalogue = current_catalogue(store).await?.ok_or(AppError::NotFound {
-        entity: "catalogue",
-        key: "current".to_string(),
-    })?;
-    let hierarchy = store.hierarchy().await?;
-    let targets = TargetSet::parse(source, &catalogue, &|code| {
-        hierarchy.unit_by_code(code).is_some()
-    })?;
+    let targets = check_targets(store, source).await?;
     let record = store.save_targets(source, &actor_of(principal)).await?;
     Ok((targets, record))
 }

@@ -10,7 +10,8 @@ mod statistics;
 mod views;
 
 pub use definitions::{
-    check_catalogue, current_catalogue, current_targets, install_catalogue, install_targets,
+    check_catalogue, check_targets, current_catalogue, current_targets, install_catalogue,
+    install_targets,
 };
 pub use example::{MonitoringExample, load_example};
 pub use monitor::{Basis, Monitor, Snapshot};

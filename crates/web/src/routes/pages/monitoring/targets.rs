@@ -7,11 +7,12 @@ use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::monitoring::{current_catalogue, current_targets, install_targets, may_monitor};
-use innozone_domain::monitoring::{Catalogue, Path as TargetPath, TargetPoint, TargetSet};
+use innozone_app::monitoring::{
+    check_targets, current_catalogue, current_targets, install_targets, may_monitor,
+};
+use innozone_domain::monitoring::{Path as TargetPath, TargetPoint, TargetSet};
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
-use innozone_store::Store;
 use serde::Deserialize;
 
 use super::catalogue::may_read;
@@ -170,24 +171,6 @@ pub async fn page(
         chrome: Chrome::new(lang, Some(&user), "monitoring"),
     };
     Ok(render(&page)?.into_response())
-}
-
-/// The catalogue in force, which targets are checked against.
-async fn catalogue_in_force(store: &dyn Store) -> Result<Catalogue, AppError> {
-    current_catalogue(store).await?.ok_or(AppError::NotFound {
-        entity: "catalogue",
-        key: "current".into(),
-    })
-}
-
-/// Checks targets against the catalogue in force and the registry's units, saving
-/// nothing: the same checks `install_targets` makes.
-async fn check_targets(store: &dyn Store, source: &str) -> Result<TargetSet, AppError> {
-    let catalogue = catalogue_in_force(store).await?;
-    let hierarchy = store.hierarchy().await?;
-    Ok(TargetSet::parse(source, &catalogue, &|code| {
-        hierarchy.unit_by_code(code).is_some()
-    })?)
 }
 
 fn checked_text(set: &TargetSet, lang: Lang) -> String {
