@@ -112,8 +112,8 @@ macro_rules! statistic_columns {
     };
 }
 
-/// The revision of each filing of a form and period that monitoring counts, with
-/// `$current` the statuses for which the filing's latest revision is the one:
+/// Which revision of each filing of a form and period monitoring counts, with `$current`
+/// the statuses for which the filing's latest revision is the one:
 ///
 /// - a filing whose latest revision is approved (locked or not) counts with it;
 /// - otherwise with its latest approved revision, if it has one: a filing reopened for
@@ -121,26 +121,128 @@ macro_rules! statistic_columns {
 ///   until a new approval;
 /// - with unapproved ones included, a filing awaiting review (its latest revision
 ///   submitted) counts with that submission. A submission the park returned does not
-///   count: it falls back to the latest approved revision like a draft does.
+///   count: the filing falls back to its latest approved revision, like a draft does.
 ///
-/// The filing row says which revision is the latest and its status, so most filings
-/// are one probe of the revisions' key; only the others look among their own revisions.
-macro_rules! counted_filings_sql {
+/// Two plain joins, put together with UNION ALL, rather than one join on a computed
+/// revision number: PostgreSQL estimates those well, and once it has statistics it no
+/// longer hashes every revision of every period to find the few that are not current.
+macro_rules! counted_current {
     ($current:literal) => {
         concat!(
-            "SELECT f.id, f.enterprise_id, r.number, r.status, r.form_version, r.values_json \
-             FROM filings f JOIN filing_revisions r ON r.filing_id = f.id AND r.number = \
-             CASE WHEN f.status IN (",
+            " FROM filings f JOIN filing_revisions r ON r.filing_id = f.id AND r.number = f.revision \
+             WHERE f.form_code = $1 AND f.period = $2 AND f.status IN (",
             $current,
-            ") THEN f.revision ELSE (SELECT MAX(a.number) FROM filing_revisions a \
-             WHERE a.filing_id = f.id AND a.status = 'approved') END \
-             WHERE f.form_code = $1 AND f.period = $2 ORDER BY f.enterprise_id"
+            ")"
         )
     };
 }
 
-pub(crate) const COUNTED_APPROVED: &str = counted_filings_sql!("'approved'");
-pub(crate) const COUNTED_SUBMITTED: &str = counted_filings_sql!("'approved', 'submitted'");
+/// The other half of [`counted_current`]: the latest approved revision of the filings
+/// whose latest revision does not count.
+macro_rules! counted_fallback {
+    ($current:literal) => {
+        concat!(
+            " FROM filings f JOIN filing_revisions r ON r.filing_id = f.id AND r.status = 'approved' \
+             WHERE f.form_code = $3 AND f.period = $4 AND f.status NOT IN (",
+            $current,
+            ") AND NOT EXISTS (SELECT 1 FROM filing_revisions b WHERE b.filing_id = f.id \
+             AND b.status = 'approved' AND b.number > r.number)"
+        )
+    };
+}
+
+/// The counted filings a row each (PostgreSQL). Binds: the form code and the period,
+/// twice.
+macro_rules! counted_rows {
+    ($current:literal) => {
+        concat!(
+            "SELECT f.id, f.enterprise_id, r.number, r.status, r.form_version, r.values_json",
+            counted_current!($current),
+            " UNION ALL SELECT f.id, f.enterprise_id, r.number, r.status, r.form_version, r.values_json",
+            counted_fallback!($current)
+        )
+    };
+}
+
+/// The counted filings as lines of text `filing_id enterprise_id number status
+/// form_version values_json` (the values, a JSON array of numbers, hold no space) joined
+/// by `;`, a row per thousand enterprise ids (SQLite). sqlx hands SQLite's rows over from
+/// its worker thread one by one, which costs more than the query itself when there are
+/// hundreds of thousands of them, all the more on a busy machine; on PostgreSQL the
+/// grouping costs more than it saves. `string_agg` needs SQLite 3.44: the bundled one.
+///
+/// The same revisions as [`counted_rows`], found in one pass over the filings: SQLite
+/// plans it as a probe of the revisions' key per filing, the fastest way there is, where
+/// PostgreSQL, once it has statistics, would rather hash every revision. Binds: the form
+/// code and the period.
+macro_rules! counted_packed {
+    ($current:literal) => {
+        concat!(
+            "SELECT string_agg(line, ';') FROM (SELECT ",
+            counted_line!(),
+            " FROM filings f JOIN filing_revisions r ON r.filing_id = f.id AND r.number = \
+             CASE WHEN f.status IN (",
+            $current,
+            ") THEN f.revision ELSE (SELECT MAX(a.number) FROM filing_revisions a \
+             WHERE a.filing_id = f.id AND a.status = 'approved') END \
+             WHERE f.form_code = $1 AND f.period = $2) c GROUP BY bucket"
+        )
+    };
+}
+
+macro_rules! counted_line {
+    () => {
+        "f.id || ' ' || f.enterprise_id || ' ' || r.number || ' ' || r.status || ' ' || r.form_version \
+         || ' ' || r.values_json AS line, f.enterprise_id / 1000 AS bucket"
+    };
+}
+
+/// The queries of `counted_filings`, indexed by `include_unapproved`: approved only, or
+/// with those awaiting review.
+pub(crate) const COUNTED_ROWS: [&str; 2] = [
+    counted_rows!("'approved'"),
+    counted_rows!("'approved', 'submitted'"),
+];
+pub(crate) const COUNTED_PACKED: [&str; 2] = [
+    counted_packed!("'approved'"),
+    counted_packed!("'approved', 'submitted'"),
+];
+
+/// One counted filing as [`COUNTED_ROWS`] and [`COUNTED_PACKED`] give it, its values
+/// still as text.
+pub(crate) struct CountedLine<'a> {
+    pub filing_id: i64,
+    pub enterprise: i64,
+    pub revision: i32,
+    pub approved: bool,
+    pub form_version: i32,
+    pub values: &'a str,
+}
+
+/// Reads the lines of one row of [`COUNTED_PACKED`].
+pub(crate) fn counted_lines(text: &str) -> StoreResult<Vec<CountedLine<'_>>> {
+    text.split(';')
+        .map(|line| {
+            let bad = || corrupt("the counted filing", line);
+            let mut parts = line.splitn(6, ' ');
+            let mut next = || parts.next().ok_or_else(bad);
+            let filing_id = next()?.parse().map_err(|_| bad())?;
+            let enterprise = next()?.parse().map_err(|_| bad())?;
+            let revision = next()?.parse().map_err(|_| bad())?;
+            let approved = next()? == "approved";
+            let form_version = next()?.parse().map_err(|_| bad())?;
+            let values = next()?;
+            Ok(CountedLine {
+                filing_id,
+                enterprise,
+                revision,
+                approved,
+                form_version,
+                values,
+            })
+        })
+        .collect()
+}
 
 /// The audit entities of everything monitoring reads besides filings: the registry
 /// (`backend.rs` audits units, memberships, enterprises with their locations, and whole
@@ -165,7 +267,7 @@ pub(crate) fn values_in_order(fields: usize, text: &str) -> StoreResult<FilingVa
 }
 
 macro_rules! sql_monitoring {
-    (store: $store:ident, db: $db:ty $(,)?) => {
+    (store: $store:ident, db: $db:ty, packed_counted_filings: $packed:expr $(,)?) => {
         mod monitoring_impl {
             use std::collections::{HashMap, HashSet};
 
@@ -184,8 +286,8 @@ macro_rules! sql_monitoring {
             use crate::error::db_error;
             use crate::model::{date_text, now, size_class_from_code, tier_from_code};
             use crate::monitoring::{
-                COUNTED_APPROVED, COUNTED_SUBMITTED, Document, DocumentRow, MONITORING_FINGERPRINT, StatisticRow,
-                values_in_order,
+                COUNTED_PACKED, COUNTED_ROWS, CountedLine, Document, DocumentRow, MONITORING_FINGERPRINT, StatisticRow,
+                counted_lines, values_in_order,
             };
             use crate::reporting_rows::version_from;
 
@@ -384,14 +486,40 @@ macro_rules! sql_monitoring {
                     period: Period,
                     include_unapproved: bool,
                 ) -> StoreResult<Vec<CountedFiling>> {
-                    let sql = if include_unapproved { COUNTED_SUBMITTED } else { COUNTED_APPROVED };
-                    let rows: Vec<(i64, i64, i32, String, i32, String)> = sqlx::query_as(sql)
-                        .bind(form_code)
-                        .bind(period.to_string())
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(db_error)?;
-                    let mut versions: Vec<i32> = rows.iter().map(|r| r.4).collect();
+                    let which = usize::from(include_unapproved);
+                    let packed: bool = $packed;
+                    let mut texts: Vec<String> = Vec::new();
+                    let mut rows: Vec<(i64, i64, i32, String, i32, String)> = Vec::new();
+                    if packed {
+                        texts = sqlx::query_scalar(COUNTED_PACKED[which])
+                            .bind(form_code)
+                            .bind(period.to_string())
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    } else {
+                        rows = sqlx::query_as(COUNTED_ROWS[which])
+                            .bind(form_code)
+                            .bind(period.to_string())
+                            .bind(form_code)
+                            .bind(period.to_string())
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    let mut lines: Vec<CountedLine<'_>> = Vec::with_capacity(rows.len());
+                    for text in &texts {
+                        lines.extend(counted_lines(text)?);
+                    }
+                    lines.extend(rows.iter().map(|(filing_id, enterprise, revision, status, version, values)| CountedLine {
+                        filing_id: *filing_id,
+                        enterprise: *enterprise,
+                        revision: *revision,
+                        approved: status == "approved",
+                        form_version: *version,
+                        values,
+                    }));
+                    let mut versions: Vec<i32> = lines.iter().map(|l| l.form_version).collect();
                     versions.sort_unstable();
                     versions.dedup();
                     let mut conn = self.pool.acquire().await.map_err(db_error)?;
@@ -400,15 +528,17 @@ macro_rules! sql_monitoring {
                     drop(conn);
                     let fields: HashMap<i32, usize> =
                         layouts.into_iter().map(|((_, version), codes)| (version, codes.len())).collect();
-                    rows.into_iter()
-                        .map(|(filing_id, enterprise, revision, status, version, values)| {
+                    lines.sort_unstable_by_key(|l| l.enterprise);
+                    lines
+                        .into_iter()
+                        .map(|l| {
                             Ok(CountedFiling {
-                                filing_id,
-                                enterprise: EnterpriseId(enterprise),
-                                revision,
-                                approved: status == "approved",
-                                form_version: version_from(version)?,
-                                values: values_in_order(fields[&version], &values)?,
+                                filing_id: l.filing_id,
+                                enterprise: EnterpriseId(l.enterprise),
+                                revision: l.revision,
+                                approved: l.approved,
+                                form_version: version_from(l.form_version)?,
+                                values: values_in_order(fields[&l.form_version], l.values)?,
                             })
                         })
                         .collect()
@@ -468,4 +598,50 @@ macro_rules! sql_monitoring {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counted_lines_are_read_back_and_bad_ones_refused() {
+        let lines = counted_lines("7 12 3 approved 1 [1,null,2.5];8 13 1 submitted 2 []").unwrap();
+        let read: Vec<_> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l.filing_id,
+                    l.enterprise,
+                    l.revision,
+                    l.approved,
+                    l.form_version,
+                    l.values,
+                )
+            })
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                (7, 12, 3, true, 1, "[1,null,2.5]"),
+                (8, 13, 1, false, 2, "[]")
+            ]
+        );
+        assert!(counted_lines("7 12 3 approved").is_err());
+        assert!(counted_lines("x 12 3 approved 1 []").is_err());
+    }
+
+    #[test]
+    fn values_are_laid_out_for_the_whole_form() {
+        assert_eq!(
+            values_in_order(4, "[1,null,2.5]").unwrap(),
+            FilingValues(vec![Some(1.0), None, Some(2.5), None])
+        );
+        assert_eq!(
+            values_in_order(2, "[]").unwrap(),
+            FilingValues(vec![None, None])
+        );
+        assert!(values_in_order(1, "[1,2]").is_err());
+        assert!(values_in_order(3, "{}").is_err());
+    }
 }

@@ -1,7 +1,7 @@
 //! `ReportingStore`, written once and expanded for each database like `backend.rs`.
 
 macro_rules! sql_reporting {
-    (store: $store:ident, db: $db:ty $(,)?) => {
+    (store: $store:ident, db: $db:ty, analyze_after_upload: $analyze:expr $(,)?) => {
         mod reporting_impl {
             use std::collections::HashMap;
 
@@ -27,6 +27,9 @@ macro_rules! sql_reporting {
             /// Rows per multi-row INSERT: revisions bind 12 values each.
             const REVISION_ROWS: usize = 2000;
             const FILING_ROWS: usize = 3000;
+            /// Revisions recorded at once past which the database gathers fresh statistics
+            /// on the filings (see `analyze_after_upload`).
+            const LARGE_UPLOAD: usize = 5_000;
 
             fn json<T: serde::Serialize>(value: &T) -> String {
                 serde_json::to_string(value).expect("maps of numbers and text serialise")
@@ -427,6 +430,12 @@ macro_rules! sql_reporting {
                     )
                     .await?;
                     tx.commit().await.map_err(db_error)?;
+                    let analyze: Option<&'static str> = $analyze;
+                    if let Some(statement) = analyze.filter(|_| revisions.len() >= LARGE_UPLOAD) {
+                        // Committed whatever happens here: a failure only leaves the planner
+                        // with older statistics until the database gathers new ones.
+                        let _ = sqlx::raw_sql(statement).execute(&self.pool).await;
+                    }
                     Ok(revisions.len() as u64)
                 }
 

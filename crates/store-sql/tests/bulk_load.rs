@@ -1,6 +1,7 @@
 //! The speed of `load_dataset` at the national example's size: about 2,200 units and
-//! 250,000 enterprises with their locations and recognitions. Ignored by default (it takes
-//! a while in a debug build); run it with
+//! 250,000 enterprises with their locations and recognitions; and of the reads monitoring
+//! makes of a period with a filing from each of them. Ignored by default (they take a
+//! while in a debug build); run them with
 //!
 //! ```text
 //! cargo test --release -p innozone-store-sql --test bulk_load -- --ignored --nocapture
@@ -8,6 +9,7 @@
 //!
 //! It runs on PostgreSQL instead when INNOZONE_TEST_POSTGRES_URL is set.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use innozone_domain::registry::dataset::{
@@ -17,7 +19,8 @@ use innozone_domain::registry::{
     CreditCode, EnterpriseDraft, IndustryCode, Recognition, RegistrationType, SizeClass, Tier,
     UnitCode, UnitDraft, UnitKind,
 };
-use innozone_store::{Actor, EnterpriseQuery};
+use innozone_domain::reporting::{FilingAction, FilingState, FilingStatus, Form, Period};
+use innozone_store::{Actor, EnterpriseQuery, NewRevision, PeriodRecord};
 use rand::{RngExt, SeedableRng};
 use time::macros::date;
 
@@ -207,4 +210,177 @@ async fn loads_the_national_example_quickly() {
         zone_time.as_secs_f64() * 1e3,
         figures_time.as_secs_f64() * 1e3
     );
+}
+
+/// Fields of the benchmark's form, about as many as the Torch annual form's main table.
+const FIELDS: usize = 40;
+
+fn torch_like() -> Form {
+    let mut text = String::from(
+        "code = \"bench\"\nversion = 1\nname_zh = \"基准表\"\nname_en = \"Bench\"\nperiod = \"annual\"\ndeadline_days = 90\n",
+    );
+    for f in 0..FIELDS {
+        text.push_str(&format!(
+            "\n[[fields]]\ncode = \"f{f:02}\"\nzh = \"指标{f}\"\nen = \"Field {f}\"\nunit = \"thousand_yuan\"\ntype = \"decimal\"\n"
+        ));
+    }
+    Form::parse(&text).unwrap()
+}
+
+/// The steps each enterprise's filing goes through, by its number: 70 % approved, 15 %
+/// awaiting review, 5 % approved, locked, reopened and re-submitted, 5 % returned, 5 %
+/// drafts.
+fn steps_of(n: usize) -> &'static [FilingAction] {
+    use FilingAction::*;
+    match n % 20 {
+        0..=13 => &[Submit, Approve],
+        14..=16 => &[Submit],
+        17 => &[Submit, Approve, Lock, Reopen, Submit],
+        18 => &[Submit, Return],
+        _ => &[SaveDraft],
+    }
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run with --release --ignored --nocapture"]
+async fn counts_the_national_filings_quickly() {
+    let dataset = national();
+    let store = match std::env::var("TMP_BENCH_DB") {
+        Ok(p) => innozone_store_sql::connect(&p).await.unwrap(),
+        Err(_) => innozone_store_sql::testing::fresh_store().await,
+    };
+    store
+        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .await
+        .unwrap();
+    let form = torch_like();
+    let period = Period::Year(2025);
+    store.save_form(&form, &Actor::system()).await.unwrap();
+    store
+        .save_period(
+            &PeriodRecord {
+                form_code: "bench".into(),
+                period,
+                form_version: 1,
+                deadline: date!(2026 - 03 - 31),
+            },
+            &Actor::system(),
+        )
+        .await
+        .unwrap();
+    let codes: Vec<_> = dataset
+        .enterprises
+        .iter()
+        .map(|e| e.draft.credit_code.clone())
+        .collect();
+    let ids = store.enterprise_ids(&codes).await.unwrap();
+    let enterprises: Vec<_> = codes.iter().map(|c| ids[c]).collect();
+
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let values: Vec<BTreeMap<String, f64>> = (0..enterprises.len())
+        .map(|_| {
+            form.fields
+                .iter()
+                .filter_map(|f| {
+                    let value = f64::from(rng.random_range(0..1_000_000)) / 10.0;
+                    // A tenth of the fields left blank.
+                    (rng.random_range(0..10) > 0).then(|| (f.code.clone(), value))
+                })
+                .collect()
+        })
+        .collect();
+    let started = Instant::now();
+    let mut written = 0;
+    for round in 0..5 {
+        let revisions: Vec<NewRevision> = enterprises
+            .iter()
+            .enumerate()
+            .filter_map(|(n, e)| {
+                let action = *steps_of(n).get(round)?;
+                let (status, locked) = match action {
+                    FilingAction::SaveDraft => (FilingStatus::Draft, false),
+                    FilingAction::Submit => (FilingStatus::Submitted, false),
+                    FilingAction::Approve => (FilingStatus::Approved, false),
+                    FilingAction::Lock => (FilingStatus::Approved, true),
+                    FilingAction::Return | FilingAction::Reopen => (FilingStatus::Returned, false),
+                };
+                Some(NewRevision {
+                    form_code: "bench".into(),
+                    form_version: 1,
+                    period,
+                    enterprise: *e,
+                    after_revision: round as i32,
+                    action,
+                    state: FilingState { status, locked },
+                    values: values[n].clone(),
+                    explanations: BTreeMap::new(),
+                    note: action.needs_reason().then(|| "理由".to_string()),
+                    actor: None,
+                    at: 1_700_000_000 + round as i64,
+                })
+            })
+            .collect();
+        written += store
+            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .await
+            .unwrap();
+    }
+    println!(
+        "{}: {} revisions of {} filings written in {:.1} s",
+        store.backend(),
+        written,
+        enterprises.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    for round in 0..3 {
+        let started = Instant::now();
+        let approved = store.counted_filings("bench", period, false).await.unwrap();
+        let approved_time = started.elapsed();
+        let started = Instant::now();
+        let all = store.counted_filings("bench", period, true).await.unwrap();
+        let all_time = started.elapsed();
+        let n = enterprises.len();
+        let expected_approved = (0..n).filter(|i| i % 20 <= 13 || i % 20 == 17).count();
+        let expected_all = (0..n).filter(|i| i % 20 <= 17).count();
+        assert_eq!(
+            (approved.len(), all.len()),
+            (expected_approved, expected_all)
+        );
+        assert!(
+            approved
+                .iter()
+                .all(|c| c.approved && c.values.0.len() == FIELDS)
+        );
+        let started = Instant::now();
+        let fingerprint = store.filings_fingerprint("bench", period).await.unwrap();
+        let filings_fingerprint = started.elapsed();
+        let started = Instant::now();
+        store.monitoring_fingerprint().await.unwrap();
+        let monitoring_fingerprint = started.elapsed();
+        let started = Instant::now();
+        let profiles = store.enterprise_profiles().await.unwrap();
+        let profiles_time = started.elapsed();
+        let started = Instant::now();
+        let tiers = store.recognitions_on(date!(2024 - 06 - 01)).await.unwrap();
+        let tiers_time = started.elapsed();
+        assert_eq!(profiles.len(), n);
+        assert!(fingerprint > 0 && !tiers.is_empty());
+        println!(
+            "run {}: counted filings, approved ({}): {:.0} ms; with those awaiting review ({}): {:.0} ms; \
+             filings fingerprint: {:.1} ms; monitoring fingerprint: {:.1} ms; {} profiles: {:.0} ms; \
+             {} recognitions on a day: {:.0} ms",
+            round + 1,
+            approved.len(),
+            approved_time.as_secs_f64() * 1e3,
+            all.len(),
+            all_time.as_secs_f64() * 1e3,
+            filings_fingerprint.as_secs_f64() * 1e3,
+            monitoring_fingerprint.as_secs_f64() * 1e3,
+            profiles.len(),
+            profiles_time.as_secs_f64() * 1e3,
+            tiers.len(),
+            tiers_time.as_secs_f64() * 1e3,
+        );
+    }
 }
