@@ -94,6 +94,11 @@ pub trait MonitoringStore: Send + Sync {
     /// The filings of a form and period as monitoring counts them: for each, its latest
     /// approved revision, or with `include_unapproved` its latest submitted or approved
     /// one. Drafts and returned filings never count.
+    ///
+    /// Precisely: a submitted revision counts only while it is the filing's latest (a
+    /// submission the park returned never counts), and an approved revision keeps counting
+    /// until a later one is approved, so a filing reopened for correction, or returned
+    /// after its approval, counts with what was approved. Ordered by enterprise.
     async fn counted_filings(
         &self,
         form_code: &str,
