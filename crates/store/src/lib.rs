@@ -20,12 +20,13 @@ use innozone_domain::registry::{
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use error::{StoreError, StoreResult};
+pub use monitoring::{
+    CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic,
+    StatisticRecord,
+};
 pub use records::{
     EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
     UserRecord, UserUpdate,
-};
-pub use monitoring::{
-    CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic, StatisticRecord,
 };
 pub use reporting::{
     ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,

@@ -82,14 +82,16 @@ pub trait MonitoringStore: Send + Sync {
     async fn target_versions(&self) -> StoreResult<Vec<DocumentRecord>>;
 
     /// Appends statistic values, all or none, with one audit entry. Returns how many.
-    async fn record_statistics(&self, entries: &[NewStatistic], actor: &Actor)
-    -> StoreResult<u64>;
+    async fn record_statistics(&self, entries: &[NewStatistic], actor: &Actor) -> StoreResult<u64>;
     /// The current value of every statistic of the given periods (all periods when
     /// empty): the latest entry per unit, period and code, cleared ones left out.
     async fn statistics(&self, periods: &[Period]) -> StoreResult<Vec<StatisticRecord>>;
     /// Every entry of one unit's statistic, oldest first.
-    async fn statistic_history(&self, unit: UnitId, code: &str)
-    -> StoreResult<Vec<StatisticRecord>>;
+    async fn statistic_history(
+        &self,
+        unit: UnitId,
+        code: &str,
+    ) -> StoreResult<Vec<StatisticRecord>>;
 
     /// The filings of a form and period as monitoring counts them: for each, its latest
     /// approved revision, or with `include_unapproved` its latest submitted or approved
