@@ -36,6 +36,19 @@ fn period_of(text: &str) -> Result<innozone_domain::reporting::Period, Failure> 
         .map_err(|e: innozone_domain::reporting::PeriodError| Failure::App(e.into()))
 }
 
+async fn unit_id(
+    store: &dyn innozone_store::Store,
+    code: &str,
+) -> Result<innozone_domain::registry::UnitId, Failure> {
+    let hierarchy = store.hierarchy().await?;
+    hierarchy.unit_by_code(code).map(|u| u.id).ok_or_else(|| {
+        Failure::App(innozone_app::AppError::UnknownReference {
+            entity: "unit",
+            key: code.to_string(),
+        })
+    })
+}
+
 fn list(catalogue: &Catalogue, lang: Lang) {
     println!(
         "{}",
@@ -94,16 +107,7 @@ pub async fn indicators(
             all_submitted,
         } => {
             let store = open(database, lang).await?;
-            let hierarchy = store.hierarchy().await?;
-            let id = hierarchy
-                .unit_by_code(&unit)
-                .ok_or_else(|| {
-                    Failure::App(innozone_app::AppError::UnknownReference {
-                        entity: "unit",
-                        key: unit.clone(),
-                    })
-                })?
-                .id;
+            let id = unit_id(store.as_ref(), &unit).await?;
             let basis = if all_submitted {
                 Basis::IncludingUnapproved
             } else {
@@ -186,16 +190,7 @@ pub async fn statistics(
     match action {
         StatisticsAction::Template { unit, period, file } => {
             let store = open(database, lang).await?;
-            let hierarchy = store.hierarchy().await?;
-            let id = hierarchy
-                .unit_by_code(&unit)
-                .ok_or_else(|| {
-                    Failure::App(innozone_app::AppError::UnknownReference {
-                        entity: "unit",
-                        key: unit.clone(),
-                    })
-                })?
-                .id;
+            let id = unit_id(store.as_ref(), &unit).await?;
             let sheet = statistics_template(
                 store.as_ref(),
                 &operator_principal(),
