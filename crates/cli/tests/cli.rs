@@ -41,7 +41,18 @@ fn every_verb_has_help() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("help.sqlite");
     for verb in [
-        "serve", "import", "export", "template", "user", "example", "form", "filings", "bench",
+        "serve",
+        "import",
+        "export",
+        "template",
+        "user",
+        "example",
+        "form",
+        "filings",
+        "indicators",
+        "targets",
+        "statistics",
+        "bench",
     ] {
         let o = innozone(&db, &[verb, "--help"]);
         assert!(o.status.success(), "{verb} --help");
@@ -318,4 +329,83 @@ fn reporting_from_the_command_line() {
         message.contains("第 1 个字符处") && message.contains("employees"),
         "{message}"
     );
+}
+
+/// The value printed for `indicator` by `indicators show`.
+fn shown_value(text: &str, indicator: &str) -> String {
+    text.lines()
+        .find(|l| l.split_whitespace().next() == Some(indicator))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .unwrap_or_else(|| panic!("no line for {indicator} in {text}"))
+        .to_string()
+}
+
+#[test]
+fn monitoring_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("monitoring.sqlite");
+    assert!(innozone(&db, &["example"]).status.success());
+
+    // The example's 2014 is seed 001's 专栏1 base year: GDP 552.4 亿元, R&D over GDP
+    // 2.3 %, energy 2.17 t per 万元 (lines 43-72 of the seed).
+    let o = innozone(
+        &db,
+        &["indicators", "show", "--unit", "LB", "--period", "2014"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert_eq!(shown_value(&text, "gdp_total"), "552.4");
+    assert_eq!(shown_value(&text, "rd_intensity"), "2.30");
+    assert_eq!(shown_value(&text, "energy_per_gdp"), "2.17");
+
+    // A catalogue with a misspelt field is refused with its place; nothing changes.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "version = 2\n[[indicators]]\ncode = \"x\"\nzh = \"x\"\nen = \"x\"\nunit = \"percent\"\n\
+         direction = \"higher\"\nform = \"torch_annual\"\nformula = \"sum(revenu) / sum(revenue)\"\n",
+    )
+    .unwrap();
+    let o = innozone(&db, &["indicators", "install", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let message = stderr(&o);
+    assert!(message.contains("第 5 个字符处"), "{message}");
+    assert!(
+        message.contains("revenue"),
+        "the nearest field is suggested: {message}"
+    );
+    let o = innozone(&db, &["indicators", "list"]);
+    assert!(
+        stdout(&o).contains("指标目录第 1 版"),
+        "the shipped version stays"
+    );
+
+    // The statistics workbook goes out pre-filled and comes back clean.
+    let sheet = dir.path().join("statistics.xlsx");
+    let o = innozone(
+        &db,
+        &[
+            "statistics",
+            "template",
+            "--unit",
+            "LB-GX",
+            "--period",
+            "2020",
+            sheet.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = innozone(
+        &db,
+        &[
+            "statistics",
+            "import",
+            sheet.to_str().unwrap(),
+            "--period",
+            "2020",
+            "--dry-run",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("检查通过"), "{}", stdout(&o));
 }
