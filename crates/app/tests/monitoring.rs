@@ -363,7 +363,7 @@ async fn the_engine_agrees_with_an_independent_sql_computation() {
 }
 
 #[tokio::test]
-async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
+async fn a_returned_filing_leaves_the_figures_and_only_its_period_is_read_again() {
     let f = fixture().await;
     let store = f.store.as_ref();
     let hierarchy = store.hierarchy().await.unwrap();
@@ -395,6 +395,10 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
     .await
     .unwrap()
     .unwrap();
+    // The dashboard's series (2020 to 2025, six years at the least when no target
+    // reaches further back) and 2019, which 2020's growth looks back to: read once each.
+    let loaded = monitor.periods_loaded();
+    assert_eq!(loaded, 7);
     // An enterprise awaiting review is returned: its values leave the figures.
     let pending: (i64, i64) = sqlx::query_as(
         "SELECT f.id, f.enterprise_id FROM filings f WHERE f.period = '2025' AND f.status = 'submitted' LIMIT 1",
@@ -458,6 +462,8 @@ async fn a_returned_filing_leaves_the_figures_that_include_unapproved_ones() {
             .field_index(code)
             .unwrap()
     };
+    // Only 2025, whose filings changed, was read again.
+    assert_eq!(monitor.periods_loaded(), loaded + 1);
     let sql = sql_totals(&f.pool, zone, 2025, true, &index).await;
     same(
         revenue(&after),

@@ -79,6 +79,9 @@ struct Cache {
 #[derive(Default)]
 pub struct Monitor {
     cache: Mutex<Cache>,
+    /// How many periods' facts were read from the store since the start: what the cache
+    /// saves, for logs and tests.
+    loads: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Monitor {
@@ -90,6 +93,11 @@ impl std::fmt::Debug for Monitor {
 impl Monitor {
     pub fn new() -> Monitor {
         Monitor::default()
+    }
+
+    /// How many periods' facts have been read from the store so far.
+    pub fn periods_loaded(&self) -> u64 {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     async fn shared(&self, store: &dyn Store) -> Result<Option<Arc<Shared>>, AppError> {
@@ -164,6 +172,8 @@ impl Monitor {
             let loaded = match cached {
                 Some(d) => d,
                 None => {
+                    self.loads
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let d = Arc::new(
                         load_period(
                             store,
