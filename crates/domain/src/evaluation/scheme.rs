@@ -33,7 +33,7 @@
 //! weight = 1
 //! indicator = "enterprise_rd_intensity"   # a monitoring indicator, or `entered = true`
 //! direction = "higher"
-//! method = { method = "min_max" }         # read by the normalise module
+//! method = { method = "min_max" }         # a `normalise::Method`, parameters checked
 //! denominator = "built_area"              # optional: a monitoring statistic
 //! imputation = { method = "group_mean" }  # optional: read by the treatment module
 //!
@@ -71,30 +71,11 @@ use serde::Deserialize;
 use thiserror::Error;
 use toml::Spanned;
 
+use super::aggregate::Aggregation;
+use super::normalise::Method;
 use crate::monitoring::Direction;
 
 // ------------------------------------------------------------------------------ types
-
-/// How the children of a node (or the top-level dimensions) are combined: the weighted
-/// arithmetic, geometric or harmonic mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Mean {
-    #[default]
-    Arithmetic,
-    Geometric,
-    Harmonic,
-}
-
-impl Mean {
-    pub fn code(self) -> &'static str {
-        match self {
-            Mean::Arithmetic => "arithmetic",
-            Mean::Geometric => "geometric",
-            Mean::Harmonic => "harmonic",
-        }
-    }
-}
 
 /// Where an indicator's values come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,8 +91,8 @@ pub enum Source {
 pub struct IndicatorSpec {
     pub source: Source,
     pub direction: Direction,
-    /// The scoring method as written (a TOML table); the normalise module reads it.
-    pub method: toml::Value,
+    /// The scoring method, its parameters checked.
+    pub method: Method,
     /// A monitoring statistic the value is divided by before scoring.
     pub denominator: Option<String>,
     /// How missing values are imputed, as written (a TOML table); the treatment module
@@ -123,7 +104,7 @@ pub struct IndicatorSpec {
 pub enum NodeKind {
     /// A dimension or sub-dimension: its children combined by this mean.
     Group {
-        aggregation: Mean,
+        aggregation: Aggregation,
     },
     Indicator(IndicatorSpec),
 }
@@ -262,7 +243,7 @@ pub struct Scheme {
     pub name_zh: String,
     pub name_en: String,
     /// How the top-level dimensions combine into the total.
-    pub aggregation: Mean,
+    pub aggregation: Aggregation,
     /// Every node, parents before their children, in the order of a walk of the tree
     /// (each parent followed by its subtree, siblings in the order written).
     pub nodes: Vec<Node>,
@@ -476,8 +457,7 @@ struct SchemeFile {
     version: Spanned<u32>,
     name_zh: String,
     name_en: String,
-    #[serde(default)]
-    aggregation: Mean,
+    aggregation: Option<Aggregation>,
     bonus_cap: Option<Spanned<f64>>,
     penalty_cap: Option<Spanned<f64>>,
     #[serde(default)]
@@ -502,7 +482,7 @@ struct DimensionEntry {
     zh: String,
     en: String,
     weight: Spanned<f64>,
-    aggregation: Option<Mean>,
+    aggregation: Option<Aggregation>,
 }
 
 #[derive(Deserialize)]
@@ -616,6 +596,7 @@ impl Scheme {
             }
         })?;
         let loc = Locator { source };
+        let aggregation = file.aggregation.unwrap_or(Aggregation::Arithmetic);
         let code_ok = |code: &Spanned<String>| -> Result<(), SchemeError> {
             if is_code(code.get_ref()) {
                 Ok(())
@@ -676,7 +657,7 @@ impl Scheme {
                 en: d.en,
                 weight,
                 kind: NodeKind::Group {
-                    aggregation: d.aggregation.unwrap_or(file.aggregation),
+                    aggregation: d.aggregation.unwrap_or(aggregation),
                 },
             });
         }
@@ -728,7 +709,7 @@ impl Scheme {
                     code: den.get_ref().clone(),
                 });
             }
-            check_method(&code, &i.method, &loc)?;
+            let method = check_method(&code, i.method, &loc)?;
             pending.push(Pending {
                 span: i.code.span(),
                 code,
@@ -739,7 +720,7 @@ impl Scheme {
                 kind: NodeKind::Indicator(IndicatorSpec {
                     source: source_kind,
                     direction: i.direction,
-                    method: i.method.into_inner(),
+                    method,
                     denominator: i.denominator.map(Spanned::into_inner),
                     imputation: i.imputation,
                 }),
@@ -843,7 +824,7 @@ impl Scheme {
             version: file.version.into_inner(),
             name_zh: file.name_zh,
             name_en: file.name_en,
-            aggregation: file.aggregation,
+            aggregation,
             nodes,
             roots,
             adjustments,
@@ -910,22 +891,25 @@ impl Scheme {
     }
 }
 
+/// Reads an indicator's method and checks its parameters, located at the method's table.
 fn check_method(
     code: &str,
-    method: &Spanned<toml::Value>,
+    method: Spanned<toml::Value>,
     loc: &Locator<'_>,
-) -> Result<(), SchemeError> {
-    if method.get_ref().is_table() {
-        Ok(())
-    } else {
-        let (line, column) = loc.at(method.span());
-        Err(SchemeError::Method {
-            line,
-            column,
-            indicator: code.to_string(),
-            message: "a method is a table, e.g. { method = \"min_max\" }".to_string(),
-        })
-    }
+) -> Result<Method, SchemeError> {
+    let (line, column) = loc.at(method.span());
+    let error = |message: String| SchemeError::Method {
+        line,
+        column,
+        indicator: code.to_string(),
+        message,
+    };
+    let method: Method = method
+        .into_inner()
+        .try_into()
+        .map_err(|e: toml::de::Error| error(e.message().to_string()))?;
+    method.check().map_err(|e| error(e.to_string()))?;
+    Ok(method)
 }
 
 /// Links each node to its parent, refuses what is not a tree, and orders the nodes so

@@ -2,6 +2,7 @@
 //! code's output.
 
 use super::*;
+use crate::evaluation::normalise::Method;
 
 fn known_indicator(code: &str) -> bool {
     matches!(code, "rd" | "patents" | "output")
@@ -208,19 +209,27 @@ fn effective_weights_of_a_three_level_tree() {
     assert_eq!(
         s.nodes[6].kind,
         NodeKind::Group {
-            aggregation: Mean::Geometric
+            aggregation: Aggregation::Geometric
         }
     );
     assert_eq!(
         s.nodes[0].kind,
         NodeKind::Group {
-            aggregation: Mean::Arithmetic
+            aggregation: Aggregation::Arithmetic
         }
     );
     let spec = s.nodes[3].indicator().unwrap();
     assert_eq!(spec.source, Source::Entered);
     assert_eq!(spec.direction, Direction::Lower);
     assert_eq!(spec.denominator.as_deref(), Some("gdp"));
+    assert_eq!(spec.method, Method::Rank);
+    assert_eq!(
+        s.nodes[2].indicator().unwrap().method,
+        Method::MinMax {
+            low: 0.0,
+            high: 100.0
+        }
+    );
 
     let w = s.effective_weights();
     // a: 3 / (3 + 1) = 0.75; b: 1 / 4 = 0.25.
@@ -406,6 +415,25 @@ fn sources_and_methods_are_checked() {
     let e = parse(&with_line(20, "method = \"min_max\"")).unwrap_err();
     assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
     assert_eq!(location(&e), (20, 10));
+    // A parameter out of range (min-max with low above high), at the same place.
+    let e = parse(&with_line(
+        20,
+        "method = { method = \"min_max\", low = 100, high = 0 }",
+    ))
+    .unwrap_err();
+    assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
+    assert_eq!(location(&e), (20, 10));
+    // A method that does not exist.
+    let e = parse(&with_line(20, "method = { method = \"min_maxx\" }")).unwrap_err();
+    assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
+    assert_eq!(location(&e), (20, 10));
+    // A goal with a target of 0.
+    let e = parse(&with_line(
+        20,
+        "method = { method = \"goal_attainment\", target = 0 }",
+    ))
+    .unwrap_err();
+    assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
 }
 
 /// BASE's grades (lines 22-31) replaced by `grades`, which start on line 22.
