@@ -747,6 +747,19 @@ where
     Ok(indices(&outputs, settings))
 }
 
+/// COINr's output of a sensitivity analysis: the mean of |rank − nominal rank| over the units
+/// ranked in both (0 for a missing rank); `None` if there is no such unit.
+fn mean_rank_change(ranks: &[u32], nominal: &[u32]) -> Option<f64> {
+    let (mut shift, mut both) = (0u64, 0u64);
+    for (&r, &r0) in ranks.iter().zip(nominal) {
+        if r > 0 && r0 > 0 {
+            shift += u64::from(r.abs_diff(r0));
+            both += 1;
+        }
+    }
+    (both > 0).then(|| shift as f64 / both as f64)
+}
+
 /// Variance-based sensitivity analysis of the ranks (COINr's `SA_type = "SA"`): the
 /// Saltelli design with N = `base_samples` (the model runs N(d + 2) times), the output of
 /// each run the mean absolute rank change against the nominal ranks, its first-order and
@@ -782,17 +795,7 @@ where
             if a_or_b {
                 counts.add(ranked);
             }
-            let (mut shift, mut both) = (0u64, 0u64);
-            for (&r, &r0) in ranked.iter().zip(nominal) {
-                if r > 0 && r0 > 0 {
-                    shift += u64::from(r.abs_diff(r0));
-                    both += 1;
-                }
-            }
-            if both == 0 {
-                return Err(SensitivityError::NothingRanked { replication });
-            }
-            Ok(shift as f64 / both as f64)
+            mean_rank_change(ranked, nominal).ok_or(SensitivityError::NothingRanked { replication })
         },
     )?;
     let mut total = RankCounts::new(units);
@@ -908,6 +911,19 @@ mod tests {
         assert_eq!(u.units[1].nominal, Some(2));
         assert_eq!((s.q05, s.median, s.q95), (1.0, 1.0, 3.0));
         assert!((s.mean - 1.5).abs() < 0.05, "{s:?}");
+    }
+
+    #[test]
+    fn mean_absolute_rank_change_by_hand() {
+        // Nominal ranks 1 2 3 4 –; a replication's ranks 2 1 – 4 3. Units 1, 2 and 4 are
+        // ranked in both: |2 − 1| + |1 − 2| + |4 − 4| = 2 over 3 units.
+        let nominal = [1, 2, 3, 4, 0];
+        assert_eq!(
+            mean_rank_change(&[2, 1, 0, 4, 3], &nominal),
+            Some(2.0 / 3.0)
+        );
+        assert_eq!(mean_rank_change(&[1, 2, 3, 4, 5], &nominal), Some(0.0));
+        assert_eq!(mean_rank_change(&[0, 0, 0, 0, 1], &nominal), None);
     }
 
     /// Ishigami function with a = 7, b = 0.1 on [−π, π)³.
