@@ -2,7 +2,7 @@
 //! of the scheme at a time.
 //!
 //! The means are those of the OECD/JRC *Handbook on Constructing Composite Indicators*
-//! (2008), step 6 "Weighting and aggregation" (§6.2 additive, §6.3 geometric aggregation),
+//! (2008), step 6 "Weighting and aggregation" (additive and geometric aggregation),
 //! computed as COINr's `a_amean`, `a_gmean` and `a_hmean` do:
 //!
 //! - **Weights are relative**: they are rescaled to sum to 1 over the children that have a
@@ -19,7 +19,7 @@
 //!   the values); a negative value in a harmonic mean is as meaningless, so here both refuse
 //!   any present value ≤ 0 with [`AggregateError::NotPositive`], naming the child. A scheme
 //!   that aggregates geometrically should score onto a range that excludes 0 (e.g. min-max
-//!   onto 1–100, as the Handbook suggests in §6.3).
+//!   onto 1–100).
 //! - **Negative or non-finite weights** are refused ([`check_weights`]).
 
 use serde::{Deserialize, Serialize};
@@ -29,10 +29,10 @@ use thiserror::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
-    /// Weighted arithmetic mean `Σ wᵢxᵢ / Σ wᵢ` (Handbook §6.2, linear aggregation; COINr
+    /// Weighted arithmetic mean `Σ wᵢxᵢ / Σ wᵢ` (Handbook step 6, linear aggregation; COINr
     /// `a_amean`): fully compensatory.
     Arithmetic,
-    /// Weighted geometric mean `exp(Σ wᵢ ln xᵢ / Σ wᵢ)` (Handbook §6.3; COINr `a_gmean`):
+    /// Weighted geometric mean `exp(Σ wᵢ ln xᵢ / Σ wᵢ)` (Handbook step 6, geometric aggregation; COINr `a_gmean`):
     /// partly compensatory, rewards balanced profiles. Needs `xᵢ > 0`.
     Geometric,
     /// Weighted harmonic mean `Σ wᵢ / Σ (wᵢ / xᵢ)` (COINr `a_hmean`): the least

@@ -1,7 +1,7 @@
 //! Scoring and normalisation of one indicator's values across the units evaluated.
 //!
 //! Every method follows the OECD/JRC *Handbook on Constructing Composite Indicators* (2008),
-//! step 5 "Normalisation of data" (table 3 lists the methods), and, where the Handbook leaves
+//! step 5 "Normalisation" (section numbers are not cited: the method names are the Handbook's), and, where the Handbook leaves
 //! a choice, the documented behaviour of COINr (the JRC's R package, `Normalise()` and its
 //! `n_*` functions). Each variant of [`Method`] says which.
 //!
@@ -35,7 +35,7 @@ pub use crate::monitoring::Direction;
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Method {
     /// Min-max: `y = (x − min) / (max − min) × (high − low) + low`, so the worst unit scores
-    /// `low` and the best `high`. Handbook §5, table 3 ("min-max"); COINr `n_minmax(x, l_u =
+    /// `low` and the best `high`. Handbook step 5 ("min-max"); COINr `n_minmax(x, l_u =
     /// c(0, 100))`, whose default bounds 0 and 100 are the defaults here. All values equal:
     /// every score missing (COINr: `NaN` with a warning).
     MinMax {
@@ -46,7 +46,7 @@ pub enum Method {
     },
     /// Z-score (standardisation): `y = (x − x̄) / s × sd + mean`, with `x̄` the mean and `s`
     /// the *sample* standard deviation (divisor n − 1, R's `sd()`) of the values present.
-    /// Handbook §5, table 3 ("standardisation (or z-scores)"); COINr `n_zscore(x, m_sd =
+    /// Handbook step 5 ("standardisation (or z-scores)"); COINr `n_zscore(x, m_sd =
     /// c(0, 1))`, whose defaults mean 0 and sd 1 are the defaults here.
     #[serde(rename = "z_score")]
     ZScore {
@@ -56,19 +56,19 @@ pub enum Method {
         sd: f64,
     },
     /// Rank as a score: the worst unit gets 1 and the best n (n values present), ties the
-    /// lowest rank of their group. Handbook §5, table 3 ("ranking"); COINr `n_rank`
+    /// lowest rank of their group. Handbook step 5 ("ranking"); COINr `n_rank`
     /// (`rank(x, ties.method = "min", na.last = "keep")`).
     Rank,
     /// Percentile rank: `y = (rank − 1) / (n − 1) × 100`, 0 for the worst unit, 100 for the
     /// best. COINr `n_prank` (which returns 0–1).
     PercentRank,
     /// Borda score: `y = rank − 1`, the number of units a unit beats (ties counted as not
-    /// beaten). Handbook §6.1 (Borda's rule among non-compensatory methods); COINr
+    /// beaten). the Borda rule of the Handbook's non-compensatory aggregation (step 6); COINr
     /// `n_borda`.
     Borda,
     /// Distance to a target: `y = (1 − (target − x) / (target − min)) × 100`: the worst unit
     /// scores 0 and a unit at the target 100. With `cap`, scores above 100 (units beyond the
-    /// target) are set to 100. Handbook §5, table 3 ("distance to a reference"); COINr
+    /// target) are set to 100. Handbook step 5 ("distance to a reference"); COINr
     /// `n_dist2targ(x, targ, cap_max = FALSE)`. For a lower-is-better indicator the values and
     /// the target are both multiplied by −1 first. A target equal to the worst value:
     /// every score missing. A target worse than every unit gives negative scores (COINr
@@ -85,7 +85,7 @@ pub enum Method {
     /// Goal attainment: actual over target, `y = x / target × 100`, capped at `cap` and
     /// floored at 0 (a negative actual attains nothing). For a lower-is-better indicator the
     /// ratio is inverted, `y = target / x × 100`, and an actual of 0 or less attains the cap.
-    /// The ratio-to-reference form of the Handbook's "distance to a reference" (§5, table 3);
+    /// The ratio-to-reference form of the Handbook's "distance to a reference" (step 5);
     /// COINr's nearest is `n_fracmax` (ratio to the best). `target` must be positive.
     GoalAttainment {
         target: f64,
@@ -99,7 +99,7 @@ pub enum Method {
     /// value gets the points of the highest threshold it reaches (`x ≥ threshold`, the
     /// threshold included, as "(含)"), 0 below the first. Lower is better: a value gets the
     /// points of the lowest threshold it does not exceed (`x ≤ threshold`), 0 above the
-    /// last. Handbook §5, table 3 ("categorical scales").
+    /// last. Handbook step 5 ("categorical scales").
     Banded { bands: Vec<(f64, f64)> },
 }
 

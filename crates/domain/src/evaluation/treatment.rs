@@ -450,9 +450,8 @@ pub fn treat_outliers(values: &[Option<f64>], policy: &OutlierPolicy) -> Outlier
             Side::Low => xs.iter().copied().fold(f64::INFINITY, f64::min),
         };
         let at: Vec<usize> = (0..x.len()).filter(|&u| x[u] == Some(extreme)).collect();
-        let others = (0..x.len())
-            .filter(|u| !at.contains(u))
-            .filter_map(|u| x[u]);
+        // Every value not at the extreme lies strictly inside it.
+        let others = x.iter().flatten().copied().filter(|&v| v != extreme);
         let replacement = match side {
             Side::High => others.reduce(f64::max),
             Side::Low => others.reduce(f64::min),
