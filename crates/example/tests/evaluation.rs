@@ -45,6 +45,8 @@ fn the_park_scheme_parses_and_its_weights_add_up() {
         .count();
     assert!(entered >= 1 && entered < s.indicators().count());
     assert!(s.vetoes.iter().any(|v| v.code == "major_safety_accident"));
+    assert!(s.outliers.is_some());
+    assert!((s.availability - 0.6667).abs() < 1e-12);
 }
 
 #[test]

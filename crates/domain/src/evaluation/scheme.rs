@@ -15,6 +15,8 @@
 //! name_zh = "兰白自创区园区考核评价方案"
 //! name_en = "Evaluation scheme of the Lanbai parks"
 //! aggregation = "arithmetic"        # how the top-level dimensions combine (default)
+//! availability = 0.6667            # optional: screen out units with less data (COINr's 2/3)
+//! outliers = { winmax = 5 }         # optional: outlier treatment, `treatment::OutlierPolicy`
 //! bonus_cap = 5                     # optional: the most all bonus items add together
 //! penalty_cap = 10                  # optional: the most all penalty items take together
 //!
@@ -35,7 +37,7 @@
 //! direction = "higher"
 //! method = { method = "min_max" }         # a `normalise::Method`, parameters checked
 //! denominator = "built_area"              # optional: a monitoring statistic
-//! imputation = { method = "group_mean" }  # optional: read by the treatment module
+//! imputation = "group_mean"              # optional: a `treatment::Impute`
 //!
 //! [[adjustments]]                   # 加分 / 扣分
 //! code = "national_award"
@@ -73,6 +75,7 @@ use toml::Spanned;
 
 use super::aggregate::Aggregation;
 use super::normalise::Method;
+use super::treatment::{DEFAULT_AVAILABILITY, Impute, OutlierPolicy};
 use crate::monitoring::Direction;
 
 // ------------------------------------------------------------------------------ types
@@ -95,9 +98,8 @@ pub struct IndicatorSpec {
     pub method: Method,
     /// A monitoring statistic the value is divided by before scoring.
     pub denominator: Option<String>,
-    /// How missing values are imputed, as written (a TOML table); the treatment module
-    /// reads it. None: missing values stay missing.
-    pub imputation: Option<toml::Value>,
+    /// How missing values are imputed. None: missing values stay missing.
+    pub imputation: Option<Impute>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -252,6 +254,11 @@ pub struct Scheme {
     pub adjustments: Vec<Adjustment>,
     pub bonus_cap: Option<f64>,
     pub penalty_cap: Option<f64>,
+    /// Units with values for less than this share of the indicators are screened out
+    /// (default: COINr's 2/3, `treatment::DEFAULT_AVAILABILITY`).
+    pub availability: f64,
+    /// Outlier treatment before scoring; None: none.
+    pub outliers: Option<OutlierPolicy>,
     pub vetoes: Vec<Veto>,
     pub grades: Grades,
     pub consequences: Vec<ConsequenceRule>,
@@ -384,6 +391,14 @@ pub enum SchemeError {
         indicator: String,
         message: String,
     },
+    /// A treatment parameter out of range (the data availability threshold, the outlier
+    /// thresholds).
+    #[error("line {line}, column {column}: {message}")]
+    Treatment {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("line {line}, column {column}: {item:?}: points and caps are numbers of 0 or more")]
     BadPoints {
         line: usize,
@@ -460,6 +475,8 @@ struct SchemeFile {
     aggregation: Option<Aggregation>,
     bonus_cap: Option<Spanned<f64>>,
     penalty_cap: Option<Spanned<f64>>,
+    availability: Option<Spanned<f64>>,
+    outliers: Option<Spanned<OutlierPolicy>>,
     #[serde(default)]
     dimensions: Vec<DimensionEntry>,
     #[serde(default)]
@@ -498,7 +515,7 @@ struct IndicatorEntry {
     direction: Direction,
     method: Spanned<toml::Value>,
     denominator: Option<Spanned<String>>,
-    imputation: Option<toml::Value>,
+    imputation: Option<Impute>,
 }
 
 #[derive(Deserialize)]
@@ -779,6 +796,38 @@ impl Scheme {
         let bonus_cap = total_cap(file.bonus_cap, "bonus_cap")?;
         let penalty_cap = total_cap(file.penalty_cap, "penalty_cap")?;
 
+        let availability = match file.availability {
+            None => DEFAULT_AVAILABILITY,
+            Some(a) => {
+                let v = *a.get_ref();
+                if !(v.is_finite() && v > 0.0 && v <= 1.0) {
+                    let (line, column) = loc.at(a.span());
+                    return Err(SchemeError::Treatment {
+                        line,
+                        column,
+                        message: format!(
+                            "the data availability threshold is a share above 0 and at most 1, got {v}"
+                        ),
+                    });
+                }
+                v
+            }
+        };
+        let outliers = match file.outliers {
+            None => None,
+            Some(o) => {
+                if let Err(e) = o.get_ref().check() {
+                    let (line, column) = loc.at(o.span());
+                    return Err(SchemeError::Treatment {
+                        line,
+                        column,
+                        message: e.to_string(),
+                    });
+                }
+                Some(o.into_inner())
+            }
+        };
+
         let mut vetoes = Vec::with_capacity(file.vetoes.len());
         for v in file.vetoes {
             note_code(&v.code)?;
@@ -830,6 +879,8 @@ impl Scheme {
             adjustments,
             bonus_cap,
             penalty_cap,
+            availability,
+            outliers,
             vetoes,
             grades,
             consequences,
@@ -951,12 +1002,13 @@ fn build_tree(
             }
         });
     }
-    // A cycle: following parents from a node comes back to it.
+    // A cycle: following parents from a node comes back to it. A node that only leads
+    // into a cycle is not reported; the first node of the cycle itself is.
     for (i, p) in pending.iter().enumerate() {
         let mut at = parent_of[i];
         let mut steps = 0;
         while let Some(q) = at {
-            if q == i || steps > pending.len() {
+            if q == i {
                 let (line, column) = loc.at(p.span.clone());
                 return Err(SchemeError::Cycle {
                     line,
@@ -964,8 +1016,11 @@ fn build_tree(
                     code: p.code.clone(),
                 });
             }
-            at = parent_of[q];
             steps += 1;
+            if steps > pending.len() {
+                break;
+            }
+            at = parent_of[q];
         }
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); pending.len()];

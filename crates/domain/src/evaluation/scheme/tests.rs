@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::evaluation::normalise::Method;
+use crate::evaluation::treatment::{DEFAULT_AVAILABILITY, Impute};
 
 fn known_indicator(code: &str) -> bool {
     matches!(code, "rd" | "patents" | "output")
@@ -76,6 +77,7 @@ fn location(e: &SchemeError) -> (usize, usize) {
         | UnknownIndicator { line, column, .. }
         | UnknownStatistic { line, column, .. }
         | Method { line, column, .. }
+        | Treatment { line, column, .. }
         | BadPoints { line, column, .. }
         | NoGrades { line, column }
         | MixedBands { line, column, .. }
@@ -155,6 +157,7 @@ entered = true
 direction = "lower"
 method = { method = "rank" }
 denominator = "gdp"
+imputation = "group_median"
 
 [[indicators]]
 code = "x3"
@@ -223,6 +226,9 @@ fn effective_weights_of_a_three_level_tree() {
     assert_eq!(spec.direction, Direction::Lower);
     assert_eq!(spec.denominator.as_deref(), Some("gdp"));
     assert_eq!(spec.method, Method::Rank);
+    assert_eq!(spec.imputation, Some(Impute::GroupMedian));
+    assert_eq!(s.availability, DEFAULT_AVAILABILITY);
+    assert_eq!(s.outliers, None);
     assert_eq!(
         s.nodes[2].indicator().unwrap().method,
         Method::MinMax {
@@ -342,6 +348,27 @@ fn weights_that_do_not_make_a_tree() {
             code: "a".into()
         }
     );
+    // c under a, a and b under each other: c leads into the cycle but is not in it; the
+    // cycle is still reported at a. c comes first in the file, on line 7.
+    let into = with_line(
+        6,
+        "[[dimensions]]\ncode = \"c\"\nparent = \"a\"\nzh = \"c\"\nen = \"c\"\nweight = 1\n\n[[dimensions]]",
+    );
+    let into = into.replacen(
+        "weight = 1\n\n[[indicators]]",
+        "weight = 1\nparent = \"b\"\n\n[[indicators]]",
+        1,
+    ) + "\n[[dimensions]]\ncode = \"b\"\nparent = \"a\"\nzh = \"b\"\nen = \"b\"\nweight = 1\n";
+    // Lines 6-12 are c's entry and a blank line; a's [[dimensions]] is line 13, its code 14.
+    let e = parse(&into).unwrap_err();
+    assert_eq!(
+        e,
+        SchemeError::Cycle {
+            line: 14,
+            column: 8,
+            code: "a".into()
+        }
+    );
 
     // A negative weight: `weight = ` is 9 characters, the value at column 10 of line 17.
     let e = parse(&with_line(17, "weight = -0.5")).unwrap_err();
@@ -434,6 +461,33 @@ fn sources_and_methods_are_checked() {
     ))
     .unwrap_err();
     assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
+}
+
+#[test]
+fn treatment_parameters_are_checked() {
+    // Line 5 is blank in BASE. `availability = ` is 15 characters: the value at column 16.
+    let e = parse(&with_line(5, "availability = 1.5")).unwrap_err();
+    assert!(matches!(e, SchemeError::Treatment { .. }), "{e:?}");
+    assert_eq!(location(&e), (5, 16));
+    // `outliers = ` is 11 characters: the table at column 12; a negative threshold.
+    let e = parse(&with_line(5, "outliers = { skew_threshold = -2 }")).unwrap_err();
+    assert!(matches!(e, SchemeError::Treatment { .. }), "{e:?}");
+    assert_eq!(location(&e), (5, 12));
+    // Given, and the rest of the policy from COINr's defaults.
+    let s = parse(&with_line(
+        5,
+        "availability = 0.5\noutliers = { winmax = 3 }",
+    ))
+    .unwrap();
+    assert_eq!(s.availability, 0.5);
+    let policy = s.outliers.unwrap();
+    assert_eq!(policy.winmax, 3);
+    assert_eq!(policy.skew_threshold, 2.0);
+    // An imputation that does not exist is a syntax error on its line (21, in place of
+    // the blank line after the method).
+    let e = parse(&with_line(21, "imputation = \"mode\"")).unwrap_err();
+    assert!(matches!(e, SchemeError::Syntax { .. }), "{e:?}");
+    assert_eq!(location(&e).0, 21);
 }
 
 /// BASE's grades (lines 22-31) replaced by `grades`, which start on line 22.
