@@ -5,5 +5,8 @@
 //! where it leaves a choice, the documented defaults of COINr, the JRC's reference
 //! implementation; each module says which choice it makes.
 
+pub mod aggregate;
 pub mod data;
 pub mod normalise;
+pub mod sensitivity;
+pub mod treatment;
