@@ -52,7 +52,11 @@ fn the_park_scheme_parses_and_its_weights_add_up() {
 #[test]
 fn the_park_scheme_grades_and_flags_as_seed_002_says() {
     let s = scheme();
-    let code = |score, veto| s.grades.bands[grade(score, veto, &s.grades)].code.as_str();
+    let code = |score, veto| {
+        s.grades.bands[grade(score, veto, &s.grades).expect("bands by score")]
+            .code
+            .as_str()
+    };
     assert_eq!(code(90.0, false), "excellent");
     assert_eq!(code(89.9, false), "good");
     assert_eq!(code(60.0, false), "qualified");

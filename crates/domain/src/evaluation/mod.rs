@@ -8,5 +8,6 @@
 pub mod aggregate;
 pub mod data;
 pub mod normalise;
+pub mod scheme;
 pub mod sensitivity;
 pub mod treatment;

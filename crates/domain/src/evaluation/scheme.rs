@@ -1224,25 +1224,26 @@ fn check_grades(
 /// The band a score falls in, by score: the first band (best first) whose minimum the
 /// score reaches (a score equal to the minimum is in the band), else the last band. A veto
 /// gives the last band whatever the score. Bands by share cannot grade one score alone:
-/// they give the last band only on a veto, and otherwise panic; use `grades_by_share`.
-pub fn grade(score: f64, veto_hit: bool, grades: &Grades) -> usize {
+/// without a veto they give `None` (use `grades_by_share`).
+pub fn grade(score: f64, veto_hit: bool, grades: &Grades) -> Option<usize> {
     let lowest = grades.lowest();
     if veto_hit {
-        return lowest;
+        return Some(lowest);
     }
-    assert!(
-        !grades.by_share(),
-        "bands by share grade a list of units (grades_by_share)"
-    );
-    grades
-        .bands
-        .iter()
-        .position(|b| match b.rule {
-            BandRule::Min(min) => score >= min,
-            BandRule::Rest => true,
-            BandRule::Share(_) => false,
-        })
-        .unwrap_or(lowest)
+    if grades.by_share() {
+        return None;
+    }
+    Some(
+        grades
+            .bands
+            .iter()
+            .position(|b| match b.rule {
+                BandRule::Min(min) => score >= min,
+                BandRule::Rest => true,
+                BandRule::Share(_) => false,
+            })
+            .unwrap_or(lowest),
+    )
 }
 
 /// The number of places a share (in percent) of `n` units gives: `share × n / 100`

@@ -662,19 +662,19 @@ fn score_bands() -> Grades {
 fn grades_at_the_band_edges() {
     let g = score_bands();
     // 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格: a score equal to a minimum is in its band.
-    assert_eq!(grade(89.99, false, &g), 1);
-    assert_eq!(grade(90.0, false, &g), 0);
-    assert_eq!(grade(90.01, false, &g), 0);
-    assert_eq!(grade(79.99, false, &g), 2);
-    assert_eq!(grade(80.0, false, &g), 1);
-    assert_eq!(grade(80.01, false, &g), 1);
-    assert_eq!(grade(59.99, false, &g), 3);
-    assert_eq!(grade(60.0, false, &g), 2);
-    assert_eq!(grade(60.01, false, &g), 2);
-    assert_eq!(grade(0.0, false, &g), 3);
-    assert_eq!(grade(105.0, false, &g), 0);
+    assert_eq!(grade(89.99, false, &g), Some(1));
+    assert_eq!(grade(90.0, false, &g), Some(0));
+    assert_eq!(grade(90.01, false, &g), Some(0));
+    assert_eq!(grade(79.99, false, &g), Some(2));
+    assert_eq!(grade(80.0, false, &g), Some(1));
+    assert_eq!(grade(80.01, false, &g), Some(1));
+    assert_eq!(grade(59.99, false, &g), Some(3));
+    assert_eq!(grade(60.0, false, &g), Some(2));
+    assert_eq!(grade(60.01, false, &g), Some(2));
+    assert_eq!(grade(0.0, false, &g), Some(3));
+    assert_eq!(grade(105.0, false, &g), Some(0));
     // 一票否决: a major safety accident makes 98 points 不合格.
-    assert_eq!(grade(98.0, true, &g), 3);
+    assert_eq!(grade(98.0, true, &g), Some(3));
 }
 
 fn share_bands() -> Grades {
@@ -697,6 +697,9 @@ fn share_bands() -> Grades {
 #[test]
 fn grades_by_share_of_ten_units() {
     let g = share_bands();
+    // One score alone cannot be graded by share, except by a veto.
+    assert_eq!(grade(95.0, false, &g), None);
+    assert_eq!(grade(95.0, true, &g), Some(g.lowest()));
     let none = [false; 10];
     // 10 units: A takes round(20 % × 10) = 2 places, A and B together round(50 % × 10) = 5,
     // D round(5 % × 10) = round(0.5) = 1 place (half away from zero); C the other 4.
@@ -843,8 +846,8 @@ fn a_veto_and_consequences_from_a_parsed_scheme() {
     let s = parse(&source).unwrap();
     assert_eq!(s.vetoes[0].code, "major_safety_accident");
     // 75 ≥ 60 is pass (band 0), but the veto makes it fail (band 1).
-    assert_eq!(grade(75.0, false, &s.grades), 0);
-    assert_eq!(grade(75.0, true, &s.grades), 1);
+    assert_eq!(grade(75.0, false, &s.grades), Some(0));
+    assert_eq!(grade(75.0, true, &s.grades), Some(1));
     let history = [(2019, "fail"), (2020, "fail")];
     assert_eq!(
         consequences(&history, &s.consequences),
