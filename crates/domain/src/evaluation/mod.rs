@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod data;
 pub mod normalise;
+pub mod run;
 pub mod scheme;
 pub mod sensitivity;
 pub mod treatment;
