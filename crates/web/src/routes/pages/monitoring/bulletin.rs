@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use innozone_app::monitoring::{Dashboard, dashboard, monitored_periods};
+use innozone_app::monitoring::Dashboard;
 use innozone_documents::{Block, Cell, Document, Table, to_docx};
 use innozone_domain::monitoring::{Direction, QuantityUnit, TargetStatus};
 use innozone_domain::reporting::{Period, PeriodType};
@@ -17,11 +17,9 @@ use innozone_i18n::Lang;
 
 use super::dashboard::DashboardQuery;
 use super::format::{number, status_text, unit_symbol};
-use super::parse_period;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::language::Language;
-use crate::routes::pages::reports::chosen_unit;
 use crate::routes::pages::transfer::attachment;
 use crate::state::AppState;
 use crate::views::{Chrome, render};
@@ -375,38 +373,18 @@ struct BulletinPage {
     query: String,
 }
 
+/// The dashboard the bulletin is composed from: the same unit, period and basis, refused
+/// to whoever may not see the dashboard.
 async fn load(
     state: &AppState,
     user: &CurrentUser,
     q: &DashboardQuery,
     lang: Lang,
 ) -> Result<Dashboard, WebError> {
-    let store = state.store();
-    let hierarchy = state.hierarchy().await?;
-    let unit = chosen_unit(&user.principal, &hierarchy, q.unit.as_deref())?;
-    let catalogue = innozone_app::monitoring::current_catalogue(store)
+    super::dashboard::load(state, user, q, lang)
         .await?
-        .ok_or(WebError::NotFound)?;
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(p) => parse_period(p)?,
-        None => *monitored_periods(store, &catalogue)
-            .await?
-            .first()
-            .ok_or(WebError::NotFound)?,
-    };
-    let basis = innozone_app::monitoring::Basis::parse(q.basis.as_deref().unwrap_or(""));
-    dashboard(
-        store,
-        &state.monitor,
-        &user.principal,
-        unit,
-        period,
-        basis,
-        None,
-        lang.is_english(),
-    )
-    .await?
-    .ok_or(WebError::NotFound)
+        .dashboard
+        .ok_or(WebError::NotFound)
 }
 
 fn query(d: &Dashboard) -> String {

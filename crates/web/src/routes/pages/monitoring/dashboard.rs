@@ -141,14 +141,14 @@ fn target_text(
     Some(text)
 }
 
-struct Loaded {
-    dashboard: Option<Dashboard>,
+pub(super) struct Loaded {
+    pub(super) dashboard: Option<Dashboard>,
     periods: Vec<Period>,
     unit: innozone_domain::registry::UnitId,
     period: Option<Period>,
 }
 
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     user: &CurrentUser,
     q: &DashboardQuery,
