@@ -2,6 +2,7 @@
 //! (the default) or English; the catalogue is `locales/*.yml`, compiled into the binary.
 //! Domain errors are turned into user messages here, in one place.
 
+mod evaluation;
 mod messages;
 mod monitoring;
 mod reporting;
@@ -111,6 +112,7 @@ mod tests {
             include_str!("../locales/monitoring.yml"),
             include_str!("../locales/bench_indicators.yml"),
             include_str!("../locales/web_monitoring.yml"),
+            include_str!("../locales/evaluation.yml"),
         ] {
             check_catalogue(text);
         }
