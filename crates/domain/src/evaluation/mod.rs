@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod data;
+pub mod index;
 pub mod normalise;
 pub mod run;
 pub mod scheme;
