@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod data;
 pub mod index;
 pub mod normalise;
+pub mod robustness;
 pub mod run;
 pub mod scheme;
 pub mod sensitivity;
