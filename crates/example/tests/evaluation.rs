@@ -102,3 +102,96 @@ fn bonus_points_are_capped() {
     let a = s.adjust(82.0, &occurrences);
     assert_eq!((a.bonus, a.penalty, a.score), (5.0, 2.0, 85.0));
 }
+
+const DEVELOPMENT_INDEX: &str = include_str!("../evaluation/development_index.toml");
+
+/// The development index of the 兰白 zone, 2014 = 100, from the ten headline indicators of
+/// seed 001 专栏1. The 2014 values are 专栏1's baseline column; the 2020 values are the
+/// example's designed ones (`design::LANBAI`, crate-private, copied here: the index test
+/// must fail if they drift, so a change there is a change to make here too).
+#[test]
+fn the_development_index_of_the_zone_worked_by_hand() {
+    use std::collections::HashMap;
+
+    use innozone_domain::evaluation::index::development_index;
+
+    let catalogue = Catalogue::parse(INDICATORS, &filings::forms()).unwrap();
+    let s = Scheme::parse(
+        DEVELOPMENT_INDEX,
+        &|code| catalogue.indicator(code).is_some(),
+        &|code| catalogue.statistic(code).is_some(),
+    )
+    .unwrap();
+    assert_eq!(s.indicators().count(), 10);
+    // Every leaf reads the monitoring indicator of its own code.
+    for (_, n) in s.indicators() {
+        assert_eq!(
+            n.indicator().unwrap().source,
+            Source::Monitoring(n.code.clone())
+        );
+    }
+
+    // (code, 2014, 2020)
+    let rows = [
+        ("gdp_total", 552.4, 1290.0),
+        ("rd_intensity", 2.30, 2.75),
+        ("fiscal_st_share", 0.90, 2.20),
+        ("high_tech_va_share", 18.7, 31.0),
+        ("sei_va_share", 14.9, 27.0),
+        ("high_tech_productivity", 26.6, 49.0),
+        ("rd_staff_per_10k", 63.0, 120.0),
+        ("invention_patents_per_10k", 6.6, 18.0),
+        ("tech_contract_turnover", 24.0, 61.0),
+        ("energy_per_gdp", 2.17, 1.80),
+    ];
+    let values: HashMap<String, Vec<Option<f64>>> = rows
+        .iter()
+        .map(|&(c, a, b)| (c.to_string(), vec![Some(a), Some(b)]))
+        .collect();
+    let ix = development_index(&s, 2014, &[2014, 2020], &values).unwrap();
+
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    let base = ix.year(2014).unwrap();
+    assert!(close(base.total, 100.0));
+    assert!(base.nodes.iter().all(|x| close(x.unwrap(), 100.0)));
+
+    // 2020, each indicator over 2014 × 100:
+    // 创新投入 (30): R&D intensity 2.75 / 2.30 = 119.57, fiscal S&T share 2.20 / 0.90 =
+    //   244.44, R&D staff 120 / 63 = 190.48; mean 554.49 / 3 = 184.83.
+    // 创新产出 (25): patents 18.0 / 6.6 = 272.73, contracts 61 / 24 = 254.17; mean 263.45.
+    // 产业发展 (30): GDP 1290 / 552.4 = 233.53, high-tech share 31.0 / 18.7 = 165.78,
+    //   emerging industries 27.0 / 14.9 = 181.21, productivity 49.0 / 26.6 = 184.21;
+    //   mean 764.72 / 4 = 191.18.
+    // 绿色发展 (15): energy, lower is better, 2.17 / 1.80 = 120.56.
+    // Total 0.30 × 184.829 + 0.25 × 263.447 + 0.30 × 191.180 + 0.15 × 120.556
+    //   = 55.449 + 65.862 + 57.354 + 18.083 = 196.748.
+    // Contributions: 0.30 × 84.829 = 25.449, 0.25 × 163.447 = 40.862, 0.30 × 91.180 =
+    //   27.354, 0.15 × 20.556 = 3.083; 25.449 + 40.862 + 27.354 + 3.083 = 96.748 =
+    //   196.748 − 100.
+    let input = (2.75 / 2.30 + 2.20 / 0.90 + 120.0 / 63.0) / 3.0 * 100.0;
+    let output = (18.0 / 6.6 + 61.0 / 24.0) / 2.0 * 100.0;
+    let industry = (1290.0 / 552.4 + 31.0 / 18.7 + 27.0 / 14.9 + 49.0 / 26.6) / 4.0 * 100.0;
+    let green = 2.17 / 1.80 * 100.0;
+    let y = ix.year(2020).unwrap();
+    assert!(close(y.index(&s, "innovation_input").unwrap(), input));
+    assert!(close(y.index(&s, "innovation_output").unwrap(), output));
+    assert!(close(y.index(&s, "industry").unwrap(), industry));
+    assert!(close(y.index(&s, "green").unwrap(), green));
+    let total = 0.30 * input + 0.25 * output + 0.30 * industry + 0.15 * green;
+    assert!(close(y.total, total));
+    assert!((y.total - 196.748).abs() < 0.0005, "{}", y.total);
+
+    let contributions: Vec<(&str, f64)> = y.dimensions(&s).map(|(c, _, x)| (c, x)).collect();
+    let expected = [
+        ("innovation_input", 25.449),
+        ("innovation_output", 40.862),
+        ("industry", 27.354),
+        ("green", 3.083),
+    ];
+    for ((code, x), (want_code, want)) in contributions.iter().zip(expected) {
+        assert_eq!(*code, want_code);
+        assert!((x - want).abs() < 0.0005, "{code}: {x}");
+    }
+    let sum: f64 = contributions.iter().map(|(_, x)| x).sum();
+    assert!(close(sum, y.total - 100.0));
+}
