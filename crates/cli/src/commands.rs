@@ -63,6 +63,12 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Statistics { action } => {
             crate::monitoring::statistics(&cli.database, lang, action).await
         }
+        Command::Evaluate {
+            scheme,
+            data,
+            out,
+            period,
+        } => crate::evaluation::evaluate(lang, &scheme, &data, &out, period.as_deref()),
         Command::Bench { what } => crate::bench::run(lang, what).await,
     }
 }

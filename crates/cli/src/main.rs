@@ -5,6 +5,7 @@
 mod bench;
 mod bench_indicators;
 mod commands;
+mod evaluation;
 mod monitoring;
 mod output;
 mod reporting;
@@ -96,6 +97,23 @@ pub enum Command {
     Statistics {
         #[command(subcommand)]
         action: StatisticsAction,
+    },
+    /// Score units with an evaluation scheme (考核评价): the scheme file (TOML) applied to a
+    /// CSV or xlsx file of the units' values, one row per unit and one column per indicator
+    /// of the scheme. Writes scores.csv, explanations.csv and scores.xlsx into --out.
+    Evaluate {
+        /// The scheme file, e.g. crates/example/evaluation/park_scheme.toml.
+        #[arg(long)]
+        scheme: PathBuf,
+        /// The values: a `单位` (or `unit`) column and one column per indicator code.
+        #[arg(long)]
+        data: PathBuf,
+        /// The folder the results are written to.
+        #[arg(long)]
+        out: PathBuf,
+        /// The year evaluated, e.g. 2020, written beside each unit.
+        #[arg(long)]
+        period: Option<String>,
     },
     /// Benchmarks that print their figures.
     Bench {

@@ -52,6 +52,7 @@ fn every_verb_has_help() {
         "indicators",
         "targets",
         "statistics",
+        "evaluate",
         "bench",
     ] {
         let o = innozone(&db, &[verb, "--help"]);
@@ -408,4 +409,224 @@ fn monitoring_from_the_command_line() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("检查通过"), "{}", stdout(&o));
+}
+
+// ------------------------------------------------------------------------- evaluate
+
+/// Two dimensions, three indicators, grades by score. The test below works it by hand.
+const SMALL_SCHEME: &str = r#"code = "small"
+version = 1
+name_zh = "小方案"
+name_en = "Small scheme"
+
+[[dimensions]]
+code = "innov"
+zh = "科技创新"
+en = "Innovation"
+weight = 60
+
+[[dimensions]]
+code = "land"
+zh = "集约发展"
+en = "Land use"
+weight = 40
+
+[[indicators]]
+code = "rd"
+parent = "innov"
+zh = "研发投入强度"
+en = "R&D intensity"
+weight = 1
+entered = true
+direction = "higher"
+method = { method = "min_max" }
+
+[[indicators]]
+code = "patents"
+parent = "innov"
+zh = "发明专利"
+en = "Patents"
+weight = 1
+entered = true
+direction = "higher"
+method = { method = "min_max" }
+
+[[indicators]]
+code = "output"
+parent = "land"
+zh = "亩均产出"
+en = "Output per mu"
+weight = 1
+entered = true
+direction = "higher"
+method = { method = "goal_attainment", target = 200, cap = 100 }
+
+[[grades]]
+code = "excellent"
+zh = "优秀"
+en = "Excellent"
+min = 60
+
+[[grades]]
+code = "qualified"
+zh = "合格"
+en = "Qualified"
+min = 45
+
+[[grades]]
+code = "unqualified"
+zh = "不合格"
+en = "Unqualified"
+"#;
+
+const SMALL_DATA: &str = "单位,rd,patents,output\n甲园,2,10,200\n乙园,4,30,100\n丙园,6,20,50\n";
+
+/// A written CSV as rows of fields (it starts with a UTF-8 BOM; no field holds a comma).
+fn csv_rows(path: &Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+fn field<'a>(rows: &'a [Vec<String>], unit: &str, column: &str) -> &'a str {
+    let c = rows[0]
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column} in {:?}", rows[0]));
+    let row = rows
+        .iter()
+        .find(|r| r[0] == unit)
+        .unwrap_or_else(|| panic!("no row for {unit}"));
+    &row[c]
+}
+
+fn evaluate(dir: &Path, scheme: &str, data: &str, data_name: &str) -> Output {
+    let scheme_path = dir.join("scheme.toml");
+    let data_path = dir.join(data_name);
+    std::fs::write(&scheme_path, scheme).unwrap();
+    std::fs::write(&data_path, data).unwrap();
+    innozone(
+        &dir.join("unused.sqlite"),
+        &[
+            "evaluate",
+            "--scheme",
+            scheme_path.to_str().unwrap(),
+            "--data",
+            data_path.to_str().unwrap(),
+            "--out",
+            dir.join("out").to_str().unwrap(),
+            "--period",
+            "2020",
+        ],
+    )
+}
+
+#[test]
+fn evaluate_scores_a_small_scheme_as_worked_by_hand() {
+    // rd, min-max over 2, 4, 6:           甲 0,   乙 50,  丙 100
+    // patents, min-max over 10, 30, 20:   甲 0,   乙 100, 丙 50
+    // output, 200 / 100 / 50 over the target 200, capped at 100:
+    //                                     甲 100, 乙 50,  丙 25
+    // 科技创新 = (rd + patents) / 2:       甲 0,   乙 75,  丙 75
+    // 集约发展 = output:                   甲 100, 乙 50,  丙 25
+    // total = 0.6 × 科技创新 + 0.4 × 集约发展:
+    //   甲 0 + 40 = 40, 乙 45 + 20 = 65, 丙 45 + 10 = 55
+    // ranks: 乙 1, 丙 2, 甲 3; grades (≥ 60 优秀, ≥ 45 合格): 乙 优秀, 丙 合格, 甲 不合格.
+    // 甲 on rd against the best: effective weight 0.6 × 0.5 = 0.3, 0.3 × (0 − 100) = −30;
+    // against the median 50: 0.3 × (0 − 50) = −15.
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate(dir.path(), SMALL_SCHEME, SMALL_DATA, "data.csv");
+    assert!(o.status.success(), "evaluate: {}", stderr(&o));
+    assert!(stdout(&o).contains("3 个单位"), "{}", stdout(&o));
+    let out = dir.path().join("out");
+    let rows = csv_rows(&out.join("scores.csv"));
+    assert_eq!(rows.len(), 4);
+    for (unit, innov, land, total, rank, grade) in [
+        ("甲园", "0", "100", "40", "3", "不合格"),
+        ("乙园", "75", "50", "65", "1", "优秀"),
+        ("丙园", "75", "25", "55", "2", "合格"),
+    ] {
+        assert_eq!(field(&rows, unit, "科技创新（innov）"), innov, "{unit}");
+        assert_eq!(field(&rows, unit, "集约发展（land）"), land, "{unit}");
+        assert_eq!(field(&rows, unit, "总分"), total, "{unit}");
+        assert_eq!(field(&rows, unit, "排名"), rank, "{unit}");
+        assert_eq!(field(&rows, unit, "等级"), grade, "{unit}");
+        assert_eq!(field(&rows, unit, "评价期"), "2020", "{unit}");
+    }
+    let explained = csv_rows(&out.join("explanations.csv"));
+    let rd = explained
+        .iter()
+        .find(|r| r[0] == "甲园" && r[1] == "rd")
+        .expect("甲园's rd is explained");
+    assert_eq!(&rd[3..], ["0.3", "0", "-30", "-15"]);
+    assert!(out.join("scores.xlsx").metadata().unwrap().len() > 0);
+}
+
+#[test]
+fn evaluate_refuses_a_negative_weight_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // The `weight = 40` of `land` is on line 16.
+    let scheme = SMALL_SCHEME.replace("weight = 40", "weight = -40");
+    assert_eq!(
+        scheme.lines().nth(15),
+        Some("weight = -40"),
+        "the line counted in the assertion below"
+    );
+    let o = evaluate(dir.path(), &scheme, SMALL_DATA, "data.csv");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("第 16 行"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("-40"), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn evaluate_names_a_missing_indicator_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "单位,rd,output\n甲园,2,200\n乙园,4,100\n丙园,6,50\n";
+    let o = evaluate(dir.path(), SMALL_SCHEME, data, "data.csv");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("patents"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("第 1 行"), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn evaluate_runs_the_shipped_park_scheme() {
+    let scheme = include_str!("../../example/evaluation/park_scheme.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let data = "\
+单位,enterprise_rd_intensity,rd_active_share,high_tech_enterprises,high_tech_share,signed_investment,project_completion,gross_output_total,high_tech_output_share,revenue_growth,output_per_mu,idle_land_disposal,energy_per_industrial_va,green_park_review,planning_review
+兰州高新区,4.2,62,180,38,120,95,1500,55,12,480,90,0.42,92,88
+白银高新区,2.6,41,45,22,60,80,420,31,7,210,70,0.85,75,80
+榆中园区,3.1,50,60,27,85,100,380,40,15,260,,0.61,85,90
+连海园区,1.8,35,30,18,40,70,300,25,-3,180,60,1.10,68,72
+";
+    let o = evaluate(dir.path(), scheme, data, "parks.csv");
+    assert!(o.status.success(), "evaluate: {}", stderr(&o));
+    let out = dir.path().join("out");
+    let rows = csv_rows(&out.join("scores.csv"));
+    assert_eq!(rows.len(), 5, "a header and one row per park");
+    // Unit, period, availability, scored, 8 + 14 nodes, then aggregate, bonus, penalty,
+    // total, rank, grade.
+    assert_eq!(rows[0].len(), 4 + 22 + 6, "{:?}", rows[0]);
+    let mut ranks: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| field(&rows, &r[0], "排名").to_string())
+        .collect();
+    ranks.sort();
+    assert_eq!(ranks, ["1", "2", "3", "4"]);
+    for r in &rows[1..] {
+        let total: f64 = field(&rows, &r[0], "总分").parse().unwrap();
+        assert!((0.0..=100.0).contains(&total), "{} scores {total}", r[0]);
+        assert!(!field(&rows, &r[0], "等级").is_empty());
+    }
+    let explained = csv_rows(&out.join("explanations.csv"));
+    assert_eq!(
+        explained.len(),
+        1 + 4 * 14,
+        "one row per park and indicator"
+    );
 }
