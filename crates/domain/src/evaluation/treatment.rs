@@ -109,6 +109,14 @@ pub fn impute<G: Eq + Hash>(
 ) -> Result<Imputation, TreatmentError> {
     let units = values.len();
     let values: Vec<Option<f64>> = values.iter().map(|v| v.filter(|v| v.is_finite())).collect();
+    // Nothing to fill in: nothing is needed, not even the groups or last values.
+    if values.iter().all(Option::is_some) {
+        return Ok(Imputation {
+            values,
+            imputed: Vec::new(),
+            still_missing: Vec::new(),
+        });
+    }
     let stat = |xs: &[f64]| match how {
         Impute::Mean | Impute::GroupMean => mean(xs),
         _ => median(xs),
@@ -786,5 +794,18 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn nothing_missing_needs_neither_groups_nor_last_values() {
+        let full = [Some(1.0), Some(2.0)];
+        let done = impute::<u8>(&full, Impute::LastValue, None, None).unwrap();
+        assert_eq!(done.values, full.to_vec());
+        assert!(done.imputed.is_empty() && done.still_missing.is_empty());
+        // With a gap the last values are needed, and their absence is said.
+        assert_eq!(
+            impute::<u8>(&[Some(1.0), None], Impute::LastValue, None, None),
+            Err(TreatmentError::PreviousNeeded)
+        );
     }
 }
