@@ -25,6 +25,9 @@ pub async fn run(lang: Lang, what: BenchTarget) -> Result<(), Failure> {
         BenchTarget::Indicators { dir, python, runs } => tokio::task::block_in_place(|| {
             crate::bench_indicators::indicators(lang, &dir, &python, runs.max(1))
         }),
+        BenchTarget::Evaluation { dir, python, runs } => tokio::task::block_in_place(|| {
+            crate::bench_evaluation::evaluation(&dir, &python, runs.max(1))
+        }),
     }
 }
 

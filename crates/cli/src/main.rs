@@ -3,6 +3,7 @@
 //! codes a script can rely on (see `ExitCode`).
 
 mod bench;
+mod bench_evaluation;
 mod bench_indicators;
 mod commands;
 mod evaluation;
@@ -258,6 +259,19 @@ pub enum BenchTarget {
         python: PathBuf,
         /// How many times each side's computation is timed.
         #[arg(long, default_value_t = 9)]
+        runs: usize,
+    },
+    /// Monte Carlo uncertainty analysis of an evaluation scheme's ranks (10,000
+    /// replications, 200 units × 40 indicators in three levels) against NumPy.
+    Evaluation {
+        /// Where the problem, the NumPy script and its results go (kept for inspection).
+        #[arg(long, default_value = "target/bench-evaluation")]
+        dir: PathBuf,
+        /// The Python with the `numpy` package (scripts/bench-evaluation makes a venv).
+        #[arg(long, default_value = "python3")]
+        python: PathBuf,
+        /// How many times each side's computation is timed.
+        #[arg(long, default_value_t = 5)]
         runs: usize,
     },
 }
