@@ -3,6 +3,7 @@
 //! below, and the enterprises behind them only to those who see enterprise data.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::monitoring::{
@@ -323,8 +324,6 @@ pub async fn dashboard(
     }))
 }
 
-use std::sync::Arc;
-
 /// Targets of units within `unit` that are behind in `period`, worst first.
 fn warnings_within(
     snapshot: &Snapshot,
@@ -485,13 +484,12 @@ pub async fn drill(
             key: "current".into(),
         })?;
     let catalogue: Arc<Catalogue> = Arc::clone(&snapshot.catalogue);
-    let (indicator, definition) =
-        catalogue
-            .indicator(indicator_code)
-            .ok_or_else(|| AppError::NotFound {
-                entity: "indicator",
-                key: indicator_code.to_string(),
-            })?;
+    let (indicator, _) = catalogue
+        .indicator(indicator_code)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "indicator",
+            key: indicator_code.to_string(),
+        })?;
     let position = snapshot.index.position(unit).ok_or(AppError::NotFound {
         entity: "unit",
         key: unit.0.to_string(),
@@ -592,7 +590,6 @@ pub async fn drill(
         .map(|u| (u, unit_name(&snapshot, u, english)))
         .collect();
     path.dedup();
-    let _ = definition;
     Ok(Drill {
         unit_name: unit_name(&snapshot, unit, english),
         unit,

@@ -145,7 +145,6 @@ pub(super) struct Loaded {
     pub(super) dashboard: Option<Dashboard>,
     periods: Vec<Period>,
     unit: innozone_domain::registry::UnitId,
-    period: Option<Period>,
 }
 
 pub(super) async fn load(
@@ -167,7 +166,6 @@ pub(super) async fn load(
             dashboard: None,
             periods: Vec::new(),
             unit,
-            period: None,
         });
     };
     let periods = monitored_periods(store, &catalogue).await?;
@@ -196,7 +194,6 @@ pub(super) async fn load(
         dashboard,
         periods,
         unit,
-        period,
     })
 }
 
@@ -438,7 +435,6 @@ pub async fn page(
         no_catalogue: false,
         chrome,
     };
-    let _ = loaded.period;
     Ok(render(&page)?.into_response())
 }
 
