@@ -173,6 +173,21 @@ impl Localize for SchemeError {
                 &[("indicator", s(indicator)), ("message", s(message))],
                 lang,
             ),
+            SchemeError::MethodParameter {
+                line,
+                column,
+                indicator,
+                error,
+            } => at(
+                "method",
+                *line,
+                *column,
+                &[
+                    ("indicator", s(indicator)),
+                    ("message", error.localize(lang)),
+                ],
+                lang,
+            ),
             SchemeError::Treatment {
                 line,
                 column,

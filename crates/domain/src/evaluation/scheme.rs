@@ -74,7 +74,7 @@ use thiserror::Error;
 use toml::Spanned;
 
 use super::aggregate::Aggregation;
-use super::normalise::Method;
+use super::normalise::{Method, MethodError};
 use super::treatment::{DEFAULT_AVAILABILITY, Impute, OutlierPolicy};
 use crate::monitoring::Direction;
 
@@ -390,6 +390,14 @@ pub enum SchemeError {
         column: usize,
         indicator: String,
         message: String,
+    },
+    /// A method's parameter out of range, with which parameter and why.
+    #[error("line {line}, column {column}: indicator {indicator:?}: {error}")]
+    MethodParameter {
+        line: usize,
+        column: usize,
+        indicator: String,
+        error: MethodError,
     },
     /// A treatment parameter out of range (the data availability threshold, the outlier
     /// thresholds).
@@ -959,7 +967,14 @@ fn check_method(
         .into_inner()
         .try_into()
         .map_err(|e: toml::de::Error| error(e.message().to_string()))?;
-    method.check().map_err(|e| error(e.to_string()))?;
+    method
+        .check()
+        .map_err(|error| SchemeError::MethodParameter {
+            line,
+            column,
+            indicator: code.to_string(),
+            error,
+        })?;
     Ok(method)
 }
 

@@ -77,6 +77,7 @@ fn location(e: &SchemeError) -> (usize, usize) {
         | UnknownIndicator { line, column, .. }
         | UnknownStatistic { line, column, .. }
         | Method { line, column, .. }
+        | MethodParameter { line, column, .. }
         | Treatment { line, column, .. }
         | BadPoints { line, column, .. }
         | NoGrades { line, column }
@@ -448,7 +449,10 @@ fn sources_and_methods_are_checked() {
         "method = { method = \"min_max\", low = 100, high = 0 }",
     ))
     .unwrap_err();
-    assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
+    assert!(
+        matches!(e, SchemeError::MethodParameter { .. }),
+        "the parameter's error travels typed, to be translated: {e:?}"
+    );
     assert_eq!(location(&e), (20, 10));
     // A method that does not exist.
     let e = parse(&with_line(20, "method = { method = \"min_maxx\" }")).unwrap_err();
@@ -460,7 +464,7 @@ fn sources_and_methods_are_checked() {
         "method = { method = \"goal_attainment\", target = 0 }",
     ))
     .unwrap_err();
-    assert!(matches!(e, SchemeError::Method { .. }), "{e:?}");
+    assert!(matches!(e, SchemeError::MethodParameter { .. }), "{e:?}");
 }
 
 #[test]
