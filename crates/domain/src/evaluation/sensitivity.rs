@@ -196,18 +196,37 @@ pub fn ranks(scores: &[f64]) -> Vec<Option<u32>> {
 }
 
 /// Writes the ranks of `scores` into `out` with 0 for a missing score.
-fn rank_into(scores: &[f64], order: &mut Vec<usize>, out: &mut [u32]) {
+///
+/// `order` is scratch space: each present score becomes one `u128` key, its score's bits
+/// mapped so that a larger score gives a smaller number (in the high 64 bits) and its unit
+/// (in the low bits), so a plain integer sort orders the units by descending score with
+/// no indirection; equal scores (-0 and 0 included) get equal high halves and tie.
+fn rank_into(scores: &[f64], order: &mut Vec<u128>, out: &mut [u32]) {
     order.clear();
-    order.extend((0..scores.len()).filter(|&i| !scores[i].is_nan()));
-    // No NaN is left, so the comparison is total; -0 and 0 compare equal and tie.
-    order.sort_unstable_by(|&a, &b| scores[b].partial_cmp(&scores[a]).expect("no NaN"));
+    order.extend(scores.iter().enumerate().filter_map(|(unit, &x)| {
+        if x.is_nan() {
+            return None;
+        }
+        // + 0.0 turns -0 into 0, so the two tie.
+        let bits = (x + 0.0).to_bits();
+        let ascending = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | (1 << 63)
+        };
+        Some((u128::from(!ascending) << 64) | unit as u128)
+    }));
+    order.sort_unstable();
     out.fill(0);
     let mut rank = 0;
-    for (position, &unit) in order.iter().enumerate() {
-        if position == 0 || scores[unit] != scores[order[position - 1]] {
+    let mut previous = None;
+    for (position, &key) in order.iter().enumerate() {
+        let score = (key >> 64) as u64;
+        if previous != Some(score) {
             rank = position as u32 + 1;
+            previous = Some(score);
         }
-        out[unit] = rank;
+        out[key as u64 as usize] = rank;
     }
 }
 
@@ -346,7 +365,7 @@ fn summarise(
     counts: &RankCounts,
     nominal_scores: &[f64],
     replications: usize,
-    order: &mut Vec<usize>,
+    order: &mut Vec<u128>,
 ) -> Uncertainty {
     let mut nominal = vec![0; nominal_scores.len()];
     rank_into(nominal_scores, order, &mut nominal);
