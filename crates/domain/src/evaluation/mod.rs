@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod data;
 pub mod index;
+pub mod inputs;
 pub mod normalise;
 pub mod robustness;
 pub mod run;
