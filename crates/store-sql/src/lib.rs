@@ -10,9 +10,9 @@
 //! ```
 //!
 //! The query code is written once (`backend.rs` for the registry, `reporting.rs` for
-//! direct reporting, `monitoring.rs` for monitoring) and expanded for each database; the
-//! schema lives in `migrations/sqlite` and `migrations/postgres`, which differ only where
-//! the dialects must.
+//! direct reporting, `monitoring.rs` for monitoring, `evaluation.rs` for evaluation) and
+//! expanded for each database; the schema lives in `migrations/sqlite` and
+//! `migrations/postgres`, which differ only where the dialects must.
 //!
 //! With the cargo feature `testing`, [`testing`] hands out fresh, migrated stores for
 //! tests: SQLite by default, PostgreSQL when `INNOZONE_TEST_POSTGRES_URL` is set.
@@ -23,6 +23,8 @@ mod backend;
 mod reporting;
 #[macro_use]
 mod monitoring;
+#[macro_use]
+mod evaluation;
 mod error;
 mod model;
 mod postgres;

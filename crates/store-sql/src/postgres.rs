@@ -37,6 +37,11 @@ sql_monitoring! {
     packed_counted_filings: false,
 }
 
+sql_evaluation! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
     let pool = PgPoolOptions::new()

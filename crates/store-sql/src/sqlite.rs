@@ -40,6 +40,11 @@ sql_monitoring! {
     packed_counted_filings: true,
 }
 
+sql_evaluation! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

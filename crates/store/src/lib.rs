@@ -4,6 +4,7 @@
 
 mod audit;
 mod error;
+mod evaluation;
 mod monitoring;
 mod records;
 mod reporting;
@@ -20,6 +21,10 @@ use innozone_domain::registry::{
 
 pub use audit::{Actor, AuditEntry, AuditQuery};
 pub use error::{StoreError, StoreResult};
+pub use evaluation::{
+    EvaluationInputRecord, EvaluationRunRecord, EvaluationRunSummary, EvaluationStore,
+    NewEvaluationInput, NewEvaluationRun, SchemeRecord,
+};
 pub use monitoring::{
     CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic,
     StatisticRecord,
@@ -36,7 +41,7 @@ pub use reporting::{
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
 #[async_trait]
-pub trait Store: ReportingStore + MonitoringStore + Send + Sync {
+pub trait Store: ReportingStore + MonitoringStore + EvaluationStore + Send + Sync {
     /// The name of the backend, for logs: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 
