@@ -1,4 +1,10 @@
 use innozone_domain::accounts::{BindingError, CredentialError};
+use innozone_domain::evaluation::data::DataIssue;
+use innozone_domain::evaluation::index::IndexError;
+use innozone_domain::evaluation::inputs::InputIssue;
+use innozone_domain::evaluation::robustness::RobustnessError;
+use innozone_domain::evaluation::run::RunError;
+use innozone_domain::evaluation::scheme::SchemeError;
 use innozone_domain::monitoring::{CatalogueError, StatisticIssue, TargetError};
 use innozone_domain::registry::CreditCodeError;
 use innozone_domain::registry::import::ImportIssue;
@@ -57,6 +63,28 @@ pub enum AppError {
     /// A statistics sheet with problems, each with its place.
     #[error("the statistics sheet has {} problem(s)", .0.len())]
     Statistics(Vec<StatisticIssue>),
+    /// An evaluation scheme that does not hold together (boxed like `Form`).
+    #[error(transparent)]
+    Scheme(Box<SchemeError>),
+    /// Entries for an evaluation that cannot be taken, each with its unit and item.
+    #[error("{} evaluation input(s) cannot be taken", .0.len())]
+    EvaluationInputs(Vec<InputIssue>),
+    /// The scheme cannot be run on the values assembled.
+    #[error(transparent)]
+    EvaluationRun(#[from] RunError),
+    /// The data set a scheme is run on has problems, each with its place.
+    #[error("the evaluation data have {} problem(s)", .0.len())]
+    EvaluationData(Vec<DataIssue>),
+    #[error(transparent)]
+    DevelopmentIndex(#[from] IndexError),
+    #[error(transparent)]
+    Robustness(#[from] RobustnessError),
+}
+
+impl From<SchemeError> for AppError {
+    fn from(e: SchemeError) -> Self {
+        AppError::Scheme(Box::new(e))
+    }
 }
 
 impl From<CatalogueError> for AppError {

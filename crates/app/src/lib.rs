@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod error;
+pub mod evaluation;
 pub mod example;
 pub mod monitoring;
 pub mod registry;

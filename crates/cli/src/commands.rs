@@ -134,6 +134,23 @@ pub(crate) async fn load_example(
                 )
             );
         }
+        let evaluating = spinner(lang.t("cli.example.evaluating"));
+        let monitor = innozone_app::monitoring::Monitor::new();
+        let evaluated = innozone_app::evaluation::load_example(store, &monitor).await?;
+        evaluating.finish_and_clear();
+        if let Some(e) = evaluated {
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.example.evaluation_loaded",
+                    &[
+                        ("schemes", e.schemes.to_string()),
+                        ("inputs", e.inputs.to_string()),
+                        ("runs", e.runs.to_string()),
+                    ]
+                )
+            );
+        }
         if let Some(r) = loaded {
             println!(
                 "{}",

@@ -56,7 +56,13 @@ impl Failure {
                 | AppError::Lifecycle(_)
                 | AppError::Catalogue(_)
                 | AppError::Targets(_)
-                | AppError::Statistics(_),
+                | AppError::Statistics(_)
+                | AppError::Scheme(_)
+                | AppError::EvaluationInputs(_)
+                | AppError::EvaluationRun(_)
+                | AppError::EvaluationData(_)
+                | AppError::DevelopmentIndex(_)
+                | AppError::Robustness(_),
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
@@ -146,6 +152,20 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
                 eprintln!("{prefix}{}", issue.localize(lang));
             }
         }
+        Failure::App(AppError::EvaluationInputs(issues)) => {
+            for issue in issues {
+                eprintln!("{prefix}{}", issue.localize(lang));
+            }
+        }
+        Failure::App(AppError::EvaluationData(issues)) => {
+            for issue in issues {
+                eprintln!("{prefix}{}", issue.localize(lang));
+            }
+        }
+        Failure::App(AppError::Scheme(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::EvaluationRun(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::DevelopmentIndex(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Robustness(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Intake { issues, form }) => {
             eprintln!(
                 "{prefix}{}",

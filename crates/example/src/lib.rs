@@ -23,6 +23,7 @@
 
 pub mod builtin;
 mod design;
+pub mod evaluation;
 pub mod filings;
 mod generator;
 pub mod industries;

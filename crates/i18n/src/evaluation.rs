@@ -3,7 +3,10 @@
 
 use innozone_domain::evaluation::aggregate::AggregateError;
 use innozone_domain::evaluation::data::{DataIssue, DataProblem};
+use innozone_domain::evaluation::index::IndexError;
+use innozone_domain::evaluation::inputs::{InputIssue, InputProblem};
 use innozone_domain::evaluation::normalise::MethodError;
+use innozone_domain::evaluation::robustness::RobustnessError;
 use innozone_domain::evaluation::run::RunError;
 use innozone_domain::evaluation::scheme::SchemeError;
 use innozone_domain::evaluation::sensitivity::SensitivityError;
@@ -520,6 +523,120 @@ impl Localize for SensitivityError {
                 "evaluation.sensitivity.not_finite",
                 &[("replication", replication.to_string())],
             ),
+        }
+    }
+}
+
+impl Localize for InputIssue {
+    fn localize(&self, lang: Lang) -> String {
+        let period = match lang {
+            Lang::En => self.period.label_en(),
+            _ => self.period.label_zh(),
+        };
+        let base = |key: &str, more: &[(&str, String)]| {
+            let mut args = vec![
+                ("unit", self.unit.clone()),
+                ("period", period.clone()),
+                ("item", self.item.clone()),
+            ];
+            args.extend(more.iter().map(|(k, v)| (*k, v.clone())));
+            lang.t_with(&format!("evaluation.input.{key}"), &args)
+        };
+        match &self.problem {
+            InputProblem::UnknownItem { scheme, .. } => {
+                base("unknown_item", &[("scheme", scheme.clone())])
+            }
+            InputProblem::NotFinite { value, .. } => {
+                base("not_finite", &[("value", value.to_string())])
+            }
+            InputProblem::NotACount { value, .. } => {
+                base("not_a_count", &[("value", number(*value))])
+            }
+            InputProblem::NotAFlag { value, .. } => base("not_a_flag", &[("value", number(*value))]),
+            InputProblem::UnknownUnit(_) => base("unknown_unit", &[]),
+            InputProblem::OutsideScope(_) => base("outside_scope", &[]),
+        }
+    }
+}
+
+impl Localize for IndexError {
+    fn localize(&self, lang: Lang) -> String {
+        let key = |k: &str| format!("evaluation.index.{k}");
+        match self {
+            IndexError::NoBaseYear(year) => {
+                lang.t_with(&key("no_base_year"), &[("year", year.to_string())])
+            }
+            IndexError::DuplicateYear(year) => {
+                lang.t_with(&key("duplicate_year"), &[("year", year.to_string())])
+            }
+            IndexError::UnknownIndicator(code) => {
+                lang.t_with(&key("unknown_indicator"), &[("indicator", code.clone())])
+            }
+            IndexError::NoSeries(code) => {
+                lang.t_with(&key("no_series"), &[("indicator", code.clone())])
+            }
+            IndexError::Length {
+                indicator,
+                expected,
+                found,
+            } => lang.t_with(
+                &key("length"),
+                &[
+                    ("indicator", indicator.clone()),
+                    ("expected", expected.to_string()),
+                    ("found", found.to_string()),
+                ],
+            ),
+            IndexError::NotArithmetic { node, aggregation } => lang.t_with(
+                &key("not_arithmetic"),
+                &[
+                    (
+                        "node",
+                        node.clone().unwrap_or_else(|| lang.t(&key("top_level"))),
+                    ),
+                    ("aggregation", format!("{aggregation:?}").to_lowercase()),
+                ],
+            ),
+            IndexError::MissingBase { indicator, year } => lang.t_with(
+                &key("missing_base"),
+                &[("indicator", indicator.clone()), ("year", year.to_string())],
+            ),
+            IndexError::NonPositiveBase { indicator, value } => lang.t_with(
+                &key("non_positive_base"),
+                &[("indicator", indicator.clone()), ("value", number(*value))],
+            ),
+            IndexError::NonPositiveValue {
+                indicator,
+                year,
+                value,
+            } => lang.t_with(
+                &key("non_positive_value"),
+                &[
+                    ("indicator", indicator.clone()),
+                    ("year", year.to_string()),
+                    ("value", number(*value)),
+                ],
+            ),
+            IndexError::NotFinite { indicator, year } => lang.t_with(
+                &key("not_finite"),
+                &[("indicator", indicator.clone()), ("year", year.to_string())],
+            ),
+            IndexError::NoData(year) => lang.t_with(&key("no_data"), &[("year", year.to_string())]),
+        }
+    }
+}
+
+impl Localize for RobustnessError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            RobustnessError::Run(e) => e.localize(lang),
+            RobustnessError::Sensitivity(e) => e.localize(lang),
+            RobustnessError::Spread(spread) => lang.t_with(
+                "evaluation.robustness.spread",
+                &[("spread", number(*spread))],
+            ),
+            RobustnessError::NothingVaries => lang.t("evaluation.robustness.nothing_varies"),
+            RobustnessError::NoScores => lang.t("evaluation.robustness.no_scores"),
         }
     }
 }

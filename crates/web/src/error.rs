@@ -100,6 +100,20 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
             lang.t_with("error.import", &[("count", issues.len().to_string())])
         }
         AppError::Lifecycle(e) => e.localize(lang),
+        AppError::Scheme(e) => e.localize(lang),
+        AppError::EvaluationInputs(issues) => issues
+            .iter()
+            .map(|i| i.localize(lang))
+            .collect::<Vec<_>>()
+            .join("；"),
+        AppError::EvaluationRun(e) => e.localize(lang),
+        AppError::EvaluationData(issues) => issues
+            .iter()
+            .map(|i| i.localize(lang))
+            .collect::<Vec<_>>()
+            .join("；"),
+        AppError::DevelopmentIndex(e) => e.localize(lang),
+        AppError::Robustness(e) => e.localize(lang),
     }
 }
 

@@ -7,6 +7,7 @@
 use thiserror::Error;
 
 use super::scheme::{Scheme, Source};
+use crate::reporting::Period;
 
 /// What an item code of a scheme names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,21 @@ pub enum InputProblem {
     /// A veto either occurred (1) or did not (0).
     #[error("{code:?}: a veto is 1 (occurred) or 0, not {value}")]
     NotAFlag { code: String, value: f64 },
+    /// No unit has the code.
+    #[error("no unit has the code {0:?}")]
+    UnknownUnit(String),
+    /// The unit is not one the user enters values for.
+    #[error("values for unit {0:?} are not yours to enter")]
+    OutsideScope(String),
+}
+
+/// An entry that cannot be taken, with the unit, period and item it was for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputIssue {
+    pub unit: String,
+    pub period: Period,
+    pub item: String,
+    pub problem: InputProblem,
 }
 
 /// The largest number of occurrences taken: more than any scheme caps at, and safe to
