@@ -159,6 +159,21 @@ impl Method {
         }
     }
 
+    /// Whether the method scores a unit against a fixed yardstick (a target, bands) rather
+    /// than against the other units. Outlier treatment is for the relative methods: an
+    /// extreme value stretches the range or the spread every other unit is scored on. An
+    /// absolute score depends on the unit's own value only, so one unit's extreme value
+    /// distorts nobody's score, and winsorising it would misstate that unit's own result
+    /// (a park that completed 30 % of its key projects would be scored as if it had
+    /// completed what the next-worst did). The Handbook treats outliers "when they become
+    /// unintended benchmarks", which only a relative method makes them.
+    pub fn is_absolute(&self) -> bool {
+        matches!(
+            self,
+            Method::GoalAttainment { .. } | Method::Banded { .. } | Method::DistanceToTarget { .. }
+        )
+    }
+
     /// Refuses parameters out of range: min-max `low ≥ high`, z-score `sd ≤ 0`, goal
     /// attainment `target ≤ 0` or `cap ≤ 0`, bands empty or not strictly ascending, and any
     /// parameter that is not a finite number.

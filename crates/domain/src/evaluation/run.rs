@@ -203,6 +203,8 @@ pub fn run(
             }
         };
         let outliers = match &scheme.outliers {
+            // Absolute methods are not treated: see `Method::is_absolute`.
+            Some(_) if spec.method.is_absolute() => OutlierTreatment::NotChecked,
             None => OutlierTreatment::NotChecked,
             Some(policy) => {
                 let treated = treat_outliers(&values, policy);
@@ -457,6 +459,55 @@ en = "Unqualified"
         assert!(close(rd.against_best, -30.0) && close(rd.against_median, 0.0));
         assert!(close(energy.against_best, 0.0) && close(energy.against_median, 20.0));
         assert!(r.explanation_exact);
+    }
+
+    #[test]
+    fn outliers_are_treated_for_relative_scores_only() {
+        // Nine parks at 1 and one at 100 on rd (min-max, relative): skewness and kurtosis
+        // far beyond 2 and 3.5, so it is treated. On energy, scored by goal attainment
+        // (absolute, here higher is better against a target of 100), one park at 10 among
+        // nine at 100 is just as extreme but left alone: its own score stays 10 / 100.
+        let source = SCHEME
+            .replace("availability = 0.5", "availability = 0.5\noutliers = { winmax = 5 }")
+            .replace(
+                "direction = \"lower\"\nmethod = { method = \"min_max\" }",
+                "direction = \"higher\"\nmethod = { method = \"goal_attainment\", target = 100, cap = 100 }",
+            );
+        let s = Scheme::parse(&source, &|_| false, &|_| false).unwrap();
+        assert!(s.outliers.is_some());
+        let rows: Vec<(String, Option<f64>, Option<f64>)> = (0..10)
+            .map(|i| {
+                let last = i == 9;
+                (
+                    format!("园区{i}"),
+                    Some(if last { 100.0 } else { 1.0 }),
+                    Some(if last { 10.0 } else { 100.0 }),
+                )
+            })
+            .collect();
+        let rows: Vec<(&str, Option<f64>, Option<f64>)> =
+            rows.iter().map(|(u, a, b)| (u.as_str(), *a, *b)).collect();
+        let r = run(&s, &data(&rows), &RunOptions::default()).unwrap();
+        let (rd, _) = s.node("rd").unwrap();
+        let (energy, _) = s.node("energy").unwrap();
+        let treated = |node: usize| {
+            &r.treatments
+                .iter()
+                .find(|t| t.node == node)
+                .unwrap()
+                .outliers
+        };
+        assert!(
+            matches!(
+                treated(rd),
+                OutlierTreatment::Winsorised { .. } | OutlierTreatment::Logged { .. }
+            ),
+            "{:?}",
+            treated(rd)
+        );
+        assert_eq!(treated(energy), &OutlierTreatment::NotChecked);
+        assert!(close(r.scores[energy][9], 10.0));
+        assert!(close(r.scores[energy][0], 100.0));
     }
 
     #[test]
