@@ -7,6 +7,7 @@
 //!
 //! [`Table`]: innozone_domain::table::Table
 
+pub mod evaluation;
 mod read;
 mod template;
 mod width;
