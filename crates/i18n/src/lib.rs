@@ -113,6 +113,7 @@ mod tests {
             include_str!("../locales/bench_indicators.yml"),
             include_str!("../locales/web_monitoring.yml"),
             include_str!("../locales/evaluation.yml"),
+            include_str!("../locales/web_evaluation.yml"),
         ] {
             check_catalogue(text);
         }

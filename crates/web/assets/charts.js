@@ -6,8 +6,47 @@
 // {"value": 12, "name": "兰州", "url": "/units/62", "drill": true} (or any item with a
 // "url" in a series that has "drill": true) opens its url when clicked: the drill-down.
 // Only links on this site are followed. No build step: plain ES2015.
+//
+// Radars ({"radar": …, "series": [{"type": "radar"}]}), lines and stacked bars (the
+// development index and its contributions) are plain ECharts options. What JSON cannot
+// carry is a function: a custom series names its drawing instead, one of `renderers`
+// below — {"type": "custom", "renderItem": "interval", "data": [[x, low, high], …]} draws
+// a vertical bar with caps from low to high at category x (a rank's 5–95 % interval).
 (function () {
   "use strict";
+
+  var renderers = {
+    interval: function (params, api) {
+      var x = api.value(0);
+      var low = api.coord([x, api.value(1)]);
+      var high = api.coord([x, api.value(2)]);
+      var half = Math.max(3, Math.min(10, api.size([1, 0])[0] * 0.2));
+      var style = { stroke: api.visual("color"), fill: null, lineWidth: 2 };
+      return {
+        type: "group",
+        children: [
+          { type: "line", shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style: style },
+          { type: "line", shape: { x1: low[0] - half, y1: low[1], x2: low[0] + half, y2: low[1] }, style: style },
+          { type: "line", shape: { x1: high[0] - half, y1: high[1], x2: high[0] + half, y2: high[1] }, style: style }
+        ]
+      };
+    }
+  };
+
+  // Replaces the names of drawings by the drawings; an unknown name leaves the series out.
+  function resolve(option) {
+    if (!option || !option.series) return;
+    option.series = [].concat(option.series).filter(function (s) {
+      if (!s || s.type !== "custom" || typeof s.renderItem !== "string") return true;
+      var fn = renderers[s.renderItem];
+      if (!fn) {
+        console.error("charts.js: no drawing named", s.renderItem);
+        return false;
+      }
+      s.renderItem = fn;
+      return true;
+    });
+  }
 
   function draw(el) {
     var old = echarts.getInstanceByDom(el);
@@ -23,6 +62,7 @@
       el.setAttribute("data-chart-error", "");
       return;
     }
+    resolve(option);
     if (!el.clientHeight) el.style.height = "320px";
     var chart = echarts.init(el);
     chart.setOption(option);

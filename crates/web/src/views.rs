@@ -87,6 +87,13 @@ impl Chrome {
             .is_some_and(|r| !matches!(r, Role::EnterpriseFiler | Role::Public))
     }
 
+    /// Evaluation results are read by those who read monitoring: staff, leadership and
+    /// evaluators (a user bound to a park, only that park's).
+    pub fn reads_evaluation(&self) -> bool {
+        self.role()
+            .is_some_and(|r| !matches!(r, Role::EnterpriseFiler | Role::Public))
+    }
+
     pub fn manages_users(&self) -> bool {
         self.principal
             .as_ref()

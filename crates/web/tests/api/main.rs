@@ -3,6 +3,7 @@
 //! it as a client would.
 
 mod documents;
+mod evaluation_pages;
 mod filings;
 mod imports;
 mod monitoring_entry;

@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod enterprises;
+mod evaluation;
 mod login;
 mod monitoring;
 mod reports;
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/transfer/template/{file}", get(transfer::template))
         .merge(reports::router())
         .merge(monitoring::router())
+        .merge(evaluation::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else

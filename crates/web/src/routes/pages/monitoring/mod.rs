@@ -9,7 +9,7 @@ mod catalogue;
 mod dashboard;
 mod drill;
 mod editing;
-mod format;
+pub(super) mod format;
 mod statistics;
 mod targets;
 
