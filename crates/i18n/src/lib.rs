@@ -114,6 +114,7 @@ mod tests {
             include_str!("../locales/web_monitoring.yml"),
             include_str!("../locales/evaluation.yml"),
             include_str!("../locales/web_evaluation.yml"),
+            include_str!("../locales/web_evaluation_setup.yml"),
         ] {
             check_catalogue(text);
         }

@@ -7,7 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    ImportReportBody, audit, enterprises, filings, monitoring, sessions, transfer, units, users,
+    ImportReportBody, audit, enterprises, evaluation, filings, monitoring, sessions, transfer, units,
+    users,
 };
 use crate::error::{ErrorJson, IssueJson};
 
@@ -82,6 +83,11 @@ lists every located issue and nothing is written."
         monitoring::values,
         monitoring::list_statistics,
         monitoring::put_statistic,
+        evaluation::list_schemes,
+        evaluation::list_runs,
+        evaluation::show_run,
+        evaluation::create_run,
+        evaluation::put_inputs,
     ),
     components(schemas(
         ErrorJson,
@@ -145,6 +151,21 @@ lists every located issue and nothing is written."
         monitoring::StatisticValueBody,
         monitoring::StatisticRequest,
         monitoring::StatisticEntryBody,
+        evaluation::SchemeListBody,
+        evaluation::SchemeBody,
+        evaluation::SchemeNodeBody,
+        evaluation::AdjustmentBody,
+        evaluation::VetoBody,
+        evaluation::GradeBody,
+        evaluation::RunListBody,
+        evaluation::RunSummaryBody,
+        evaluation::RunBody,
+        evaluation::RunUnitBody,
+        evaluation::RunRequest,
+        evaluation::EvaluatedBody,
+        evaluation::InputsRequest,
+        evaluation::InputRequest,
+        evaluation::InputsBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -157,6 +178,7 @@ lists every located issue and nothing is written."
         (name = "audit", description = "Who changed what, and the record before and after"),
         (name = "reporting", description = "Direct reporting (一套表): forms, periods, filings, review, closing, revisions, completeness, uploads"),
         (name = "monitoring", description = "Statistical monitoring (统计监测): the indicator catalogue, indicator values against targets, unit statistics"),
+        (name = "evaluation", description = "Evaluation (考核评价): schemes, values entered per park and year, runs kept once and their results"),
     )
 )]
 pub struct ApiDoc;

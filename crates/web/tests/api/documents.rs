@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 25] = [
+const ROUTES: [(&str, &[&str]); 29] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -38,6 +38,10 @@ const ROUTES: [(&str, &[&str]); 25] = [
     ("/api/v1/monitoring/catalogue", &["get", "post"]),
     ("/api/v1/monitoring/values", &["get"]),
     ("/api/v1/monitoring/statistics", &["get", "put"]),
+    ("/api/v1/evaluation/schemes", &["get"]),
+    ("/api/v1/evaluation/runs", &["get", "post"]),
+    ("/api/v1/evaluation/runs/{id}", &["get"]),
+    ("/api/v1/evaluation/inputs", &["put"]),
 ];
 
 #[tokio::test]
@@ -92,6 +96,8 @@ async fn the_openapi_document_lists_every_route() {
         "FilingBody",
         "RevisionBody",
         "CompletenessBody",
+        "SchemeBody",
+        "RunBody",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),

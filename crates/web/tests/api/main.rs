@@ -4,6 +4,7 @@
 
 mod documents;
 mod evaluation_pages;
+mod evaluation_setup;
 mod filings;
 mod imports;
 mod monitoring_entry;

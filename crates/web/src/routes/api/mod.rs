@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod enterprises;
+pub mod evaluation;
 pub mod filings;
 pub mod monitoring;
 pub mod sessions;
@@ -22,7 +23,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use innozone_app::registry::ImportReport;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,13 @@ pub fn router() -> Router<AppState> {
             "/monitoring/statistics",
             get(monitoring::list_statistics).put(monitoring::put_statistic),
         )
+        .route("/evaluation/schemes", get(evaluation::list_schemes))
+        .route(
+            "/evaluation/runs",
+            get(evaluation::list_runs).post(evaluation::create_run),
+        )
+        .route("/evaluation/runs/{id}", get(evaluation::show_run))
+        .route("/evaluation/inputs", put(evaluation::put_inputs))
         // Unknown paths under /api/v1 answer in JSON like every other error.
         .fallback(|| async { WebError::NotFound })
 }

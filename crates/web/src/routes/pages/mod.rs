@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod enterprises;
 mod evaluation;
+mod evaluation_setup;
 mod login;
 mod monitoring;
 mod reports;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(monitoring::router())
         .merge(evaluation::router())
+        .merge(evaluation_setup::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else

@@ -1,0 +1,274 @@
+//! Setting up evaluation (考核评价): the schemes installed (each a tree of dimensions,
+//! sub-dimensions and indicators with their weights, methods and sources, its bonus,
+//! penalty and veto items, grade bands and consequences, its versions), a new version
+//! checked and installed with the wrong place shown; the values entered for a scheme per
+//! park and year (typed in, or a pre-filled workbook brought back, all or nothing, every
+//! entry kept); and a scheme run on a data file an evaluator brings. The use cases of
+//! `innozone_app::evaluation` decide who may do what.
+
+mod evaluate;
+mod inputs;
+mod inputs_file;
+mod schemes;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use innozone_domain::accounts::{Principal, Role};
+use innozone_domain::evaluation::scheme::SchemeError;
+use innozone_domain::reporting::Period;
+use innozone_i18n::Lang;
+
+use crate::error::{Problem, WebError};
+use crate::state::AppState;
+use crate::views::grouped;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/evaluation/schemes",
+            get(schemes::list).post(schemes::install),
+        )
+        .route("/evaluation/schemes/check", post(schemes::check))
+        .route("/evaluation/schemes/upload", post(schemes::upload))
+        .route("/evaluation/schemes/{code}", get(schemes::page))
+        .route(
+            "/evaluation/schemes/{code}/versions/{file}",
+            get(schemes::version),
+        )
+        .route("/evaluation/inputs", get(inputs::page).post(inputs::save))
+        .route("/evaluation/inputs.xlsx", get(inputs::download))
+        .route("/evaluation/inputs/history", get(inputs::history))
+        .route("/evaluation/inputs/upload", post(inputs::upload))
+        .route(
+            "/evaluation/evaluate",
+            get(evaluate::page).post(evaluate::run_file),
+        )
+}
+
+/// The menu entry these pages belong to.
+const ACTIVE: &str = "evaluation";
+
+/// Staff, leadership and evaluators read schemes; filers and the public do not.
+fn may_read_schemes(principal: &Principal) -> Result<(), WebError> {
+    if matches!(principal.role, Role::EnterpriseFiler | Role::Public) {
+        return Err(WebError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Who enters values and runs a brought data file: zone staff, administrators and
+/// evaluators (each within their node, which the use cases decide).
+fn is_evaluating_role(principal: &Principal) -> bool {
+    matches!(
+        principal.role,
+        Role::Administrator | Role::ZoneStaff | Role::Evaluator
+    )
+}
+
+/// A year from a query: evaluations are annual.
+fn year_period(text: &str) -> Result<Period, WebError> {
+    match text.trim().parse::<i32>() {
+        Ok(y) if (1900..=2999).contains(&y) => Ok(Period::Year(y)),
+        _ => Err(WebError::BadRequest(Problem::Key(
+            "evaluation.setup.bad_year",
+            vec![("year", text.trim().to_string())],
+        ))),
+    }
+}
+
+fn period_label(period: Period, lang: Lang) -> String {
+    if lang.is_english() {
+        period.label_en()
+    } else {
+        period.label_zh()
+    }
+}
+
+/// A number as typed into an input: no separators, no needless decimals.
+fn plain(v: f64) -> String {
+    format!("{v}")
+}
+
+/// A number as read: thousands separated, its decimals as entered.
+fn shown(v: f64) -> String {
+    let text = plain(v);
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let whole = match int.parse::<i64>() {
+        Ok(n) if !(n == 0 && v < 0.0) => grouped(n),
+        _ => int.to_string(),
+    };
+    if frac.is_empty() {
+        whole
+    } else {
+        format!("{whole}.{frac}")
+    }
+}
+
+/// A score with two decimals, "—" when there is none.
+fn points(v: Option<f64>) -> String {
+    v.map_or_else(
+        || "—".to_string(),
+        |v| format!("{:.2}", (v * 100.0).round() / 100.0),
+    )
+}
+
+/// A parameter as a statistician writes it: no trailing zeros.
+fn parameter(v: f64) -> String {
+    if v.is_finite() && v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A typed value: blank clears, separators are allowed, anything else must be a number.
+fn parse_value(text: &str) -> Result<Option<f64>, ()> {
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | ' ' | '\u{3000}'))
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(()),
+    }
+}
+
+/// Where a scheme error is: line and column, from 1 (the column in characters).
+fn scheme_place(e: &SchemeError) -> (usize, usize) {
+    use SchemeError as E;
+    match e {
+        E::Syntax { line, column, .. }
+        | E::BadCode { line, column, .. }
+        | E::BadVersion { line, column }
+        | E::NoIndicators { line, column }
+        | E::DuplicateCode { line, column, .. }
+        | E::UnknownParent { line, column, .. }
+        | E::IndicatorWithChildren { line, column, .. }
+        | E::EmptyDimension { line, column, .. }
+        | E::Cycle { line, column, .. }
+        | E::NegativeWeight { line, column, .. }
+        | E::ZeroWeights { line, column, .. }
+        | E::NoSource { line, column, .. }
+        | E::TwoSources { line, column, .. }
+        | E::UnknownIndicator { line, column, .. }
+        | E::UnknownStatistic { line, column, .. }
+        | E::Method { line, column, .. }
+        | E::MethodParameter { line, column, .. }
+        | E::Treatment { line, column, .. }
+        | E::BadPoints { line, column, .. }
+        | E::NoGrades { line, column }
+        | E::MixedBands { line, column, .. }
+        | E::BandsNotOrdered { line, column, .. }
+        | E::RestBand { line, column, .. }
+        | E::BadShare { line, column, .. }
+        | E::SharesOverHundred { line, column, .. }
+        | E::UnknownGrade { line, column, .. }
+        | E::BadConsecutive { line, column, .. } => (*line, *column),
+    }
+}
+
+/// The line of a source an error points at, split around the character it names.
+#[derive(Debug, PartialEq, Eq)]
+pub struct MarkedLine {
+    pub line: usize,
+    pub before: String,
+    pub at: String,
+    pub after: String,
+}
+
+/// The `line`th line of `source` (from 1) with its `column`th character (from 1) marked;
+/// a column past the end marks a blank after the text, so that the place still shows.
+fn mark_line(source: &str, line: usize, column: usize) -> Option<MarkedLine> {
+    let text = source.lines().nth(line.checked_sub(1)?)?;
+    let chars: Vec<char> = text.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let before: String = chars[..at].iter().collect();
+    let (marked, after) = match chars.get(at) {
+        Some(c) => (c.to_string(), chars[at + 1..].iter().collect()),
+        None => (" ".to_string(), String::new()),
+    };
+    Some(MarkedLine {
+        line,
+        before,
+        at: marked,
+        after,
+    })
+}
+
+/// A saved scheme version as the file it was written as.
+fn toml_download(source: &str, file_name: &str) -> Response {
+    let mut r = source.to_string().into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/toml; charset=utf-8"),
+    );
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        file_name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-' && c != '_',
+            "_"
+        ),
+        crate::error::urlencode(file_name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// An uploaded text file (a scheme) as text.
+fn upload_text(bytes: Vec<u8>) -> Result<String, WebError> {
+    let text = String::from_utf8(bytes)
+        .map_err(|_| WebError::BadRequest(Problem::Key("evaluation.setup.not_text", vec![])))?;
+    Ok(text.trim_start_matches('\u{feff}').to_string())
+}
+
+/// One problem of an uploaded file, with its place.
+pub struct IssueRow {
+    pub sheet: String,
+    pub row: String,
+    pub column: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_marked_at_its_column() {
+        let source = "code = \"x\"\nweight = -1\n";
+        let m = mark_line(source, 2, 10).unwrap();
+        assert_eq!(
+            (m.before.as_str(), m.at.as_str(), m.after.as_str()),
+            ("weight = ", "-", "1")
+        );
+        // Chinese counts as one character a column.
+        let m = mark_line("zh = \"科技\" x", 1, 11).unwrap();
+        assert_eq!(m.at, "x");
+        // Past the end: a blank after the text.
+        let m = mark_line("ab", 1, 9).unwrap();
+        assert_eq!((m.before.as_str(), m.at.as_str()), ("ab", " "));
+        assert!(mark_line("ab", 3, 1).is_none());
+    }
+
+    #[test]
+    fn years_and_values_parse() {
+        assert_eq!(year_period("2018").unwrap(), Period::Year(2018));
+        assert!(year_period("2018Q1").is_err());
+        assert_eq!(parse_value(" 1,234.5 "), Ok(Some(1234.5)));
+        assert_eq!(parse_value(""), Ok(None));
+        assert_eq!(parse_value("一"), Err(()));
+        assert_eq!(parameter(2.0), "2");
+        assert_eq!(parameter(0.6667), "0.6667");
+        assert_eq!(points(Some(7.499)), "7.50");
+        assert_eq!(shown(1234.5), "1,234.5");
+    }
+}
