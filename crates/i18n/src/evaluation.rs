@@ -47,6 +47,13 @@ impl Localize for SchemeError {
             SchemeError::BadVersion { line, column } => {
                 at("bad_version", *line, *column, &[], lang)
             }
+            SchemeError::BaseYear { line, column, year } => at(
+                "base_year",
+                *line,
+                *column,
+                &[("year", year.to_string())],
+                lang,
+            ),
             SchemeError::NoIndicators { line, column } => {
                 at("no_indicators", *line, *column, &[], lang)
             }

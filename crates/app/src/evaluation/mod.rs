@@ -24,6 +24,6 @@ pub use runs::{
     run_inputs, run_view, visible_runs,
 };
 pub use schemes::{
-    check_scheme, current_scheme, install_scheme, installed_schemes, parse_against, parse_kept,
-    scheme_version,
+    check_scheme, current_scheme, index_schemes, install_scheme, installed_schemes, parse_against,
+    parse_kept, scheme_version,
 };

@@ -88,3 +88,12 @@ pub async fn installed_schemes(store: &dyn Store) -> Result<Vec<(Scheme, SchemeR
     }
     Ok(out)
 }
+
+/// The installed schemes of development indices (those with a base year), by code.
+pub async fn index_schemes(store: &dyn Store) -> Result<Vec<(Scheme, SchemeRecord)>, AppError> {
+    Ok(installed_schemes(store)
+        .await?
+        .into_iter()
+        .filter(|(s, _)| s.base_year.is_some())
+        .collect())
+}

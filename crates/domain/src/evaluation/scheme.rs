@@ -18,6 +18,7 @@
 //! availability = 0.6667            # optional: screen out units with less data (COINr's 2/3)
 //! outliers = { winmax = 5 }         # optional: outlier treatment, `treatment::OutlierPolicy`
 //! bonus_cap = 5                     # optional: the most all bonus items add together
+//! base_year = 2014                  # optional: for a development index, the year = 100
 //! penalty_cap = 10                  # optional: the most all penalty items take together
 //!
 //! [[dimensions]]                    # a dimension or sub-dimension (with `parent`)
@@ -252,6 +253,8 @@ pub struct Scheme {
     /// The top-level nodes.
     pub roots: Vec<usize>,
     pub adjustments: Vec<Adjustment>,
+    /// For a development index (`super::index`): the year whose value is 100.
+    pub base_year: Option<i32>,
     pub bonus_cap: Option<f64>,
     pub penalty_cap: Option<f64>,
     /// Units with values for less than this share of the indicators are screened out
@@ -290,6 +293,12 @@ pub enum SchemeError {
     },
     #[error("line {line}, column {column}: the version must be 1 or more")]
     BadVersion { line: usize, column: usize },
+    #[error("line {line}, column {column}: {year} is not a base year (1949 to 2200)")]
+    BaseYear {
+        line: usize,
+        column: usize,
+        year: i32,
+    },
     #[error("line {line}, column {column}: the scheme has no indicators")]
     NoIndicators { line: usize, column: usize },
     #[error(
@@ -482,6 +491,7 @@ struct SchemeFile {
     name_en: String,
     aggregation: Option<Aggregation>,
     bonus_cap: Option<Spanned<f64>>,
+    base_year: Option<Spanned<i32>>,
     penalty_cap: Option<Spanned<f64>>,
     availability: Option<Spanned<f64>>,
     outliers: Option<Spanned<OutlierPolicy>>,
@@ -876,6 +886,17 @@ impl Scheme {
             });
         }
 
+        let base_year = match file.base_year {
+            None => None,
+            Some(year) => {
+                let (line, column) = loc.at(year.span());
+                let year = year.into_inner();
+                if !(1949..=2200).contains(&year) {
+                    return Err(SchemeError::BaseYear { line, column, year });
+                }
+                Some(year)
+            }
+        };
         Ok(Scheme {
             code: file.code.into_inner(),
             version: file.version.into_inner(),
@@ -885,6 +906,7 @@ impl Scheme {
             nodes,
             roots,
             adjustments,
+            base_year,
             bonus_cap,
             penalty_cap,
             availability,

@@ -64,6 +64,7 @@ fn location(e: &SchemeError) -> (usize, usize) {
         Syntax { line, column, .. }
         | BadCode { line, column, .. }
         | BadVersion { line, column }
+        | BaseYear { line, column, .. }
         | NoIndicators { line, column }
         | DuplicateCode { line, column, .. }
         | UnknownParent { line, column, .. }
@@ -289,6 +290,23 @@ fn codes_are_checked_where_they_are() {
         SchemeError::BadVersion {
             line: 2,
             column: 11
+        }
+    );
+}
+
+#[test]
+fn a_base_year_is_read_and_checked() {
+    assert_eq!(parse(BASE).unwrap().base_year, None);
+    let s = parse(&with_line(2, "version = 1\nbase_year = 2014")).unwrap();
+    assert_eq!(s.base_year, Some(2014));
+    // `base_year = ` is 12 characters: the value at column 13 of line 3.
+    let e = parse(&with_line(2, "version = 1\nbase_year = 14")).unwrap_err();
+    assert_eq!(
+        e,
+        SchemeError::BaseYear {
+            line: 3,
+            column: 13,
+            year: 14
         }
     );
 }
