@@ -146,6 +146,7 @@ fn scheme_place(e: &SchemeError) -> (usize, usize) {
         E::Syntax { line, column, .. }
         | E::BadCode { line, column, .. }
         | E::BadVersion { line, column }
+        | E::BaseYear { line, column, .. }
         | E::NoIndicators { line, column }
         | E::DuplicateCode { line, column, .. }
         | E::UnknownParent { line, column, .. }
