@@ -60,6 +60,9 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Targets { action } => {
             crate::monitoring::targets(&cli.database, lang, action).await
         }
+        Command::Evaluation { action } => {
+            crate::evaluation_runs::evaluation(&cli.database, lang, action).await
+        }
         Command::Statistics { action } => {
             crate::monitoring::statistics(&cli.database, lang, action).await
         }

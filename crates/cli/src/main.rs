@@ -7,6 +7,7 @@ mod bench_evaluation;
 mod bench_indicators;
 mod commands;
 mod evaluation;
+mod evaluation_runs;
 mod monitoring;
 mod output;
 mod reporting;
@@ -116,10 +117,57 @@ pub enum Command {
         #[arg(long)]
         period: Option<String>,
     },
+    /// Evaluation in the store (考核评价): schemes, runs over the parks of a zone, kept
+    /// runs, the development index.
+    Evaluation {
+        #[command(subcommand)]
+        action: EvaluationAction,
+    },
     /// Benchmarks that print their figures.
     Bench {
         #[command(subcommand)]
         what: BenchTarget,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum EvaluationAction {
+    /// The schemes installed, each as a tree with its effective weights.
+    Schemes,
+    /// Check a scheme file against the catalogue in force and install it as a new version.
+    Install { file: PathBuf },
+    /// Run a scheme over the parks below a unit for a year; the run is kept. Unchanged data
+    /// give back the run already kept.
+    Run {
+        /// The scheme's code, e.g. lanbai_parks.
+        #[arg(long)]
+        scheme: String,
+        /// The unit whose parks are evaluated, e.g. LB.
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        year: i32,
+        /// Count filings awaiting review too.
+        #[arg(long)]
+        all_submitted: bool,
+    },
+    /// The kept runs, newest first.
+    Runs,
+    /// A kept run: ranking, grades, consequences, and what moved since the earlier run.
+    Show { id: i64 },
+    /// A unit's development index from its scheme's base year (= 100).
+    Index {
+        /// The index scheme's code, e.g. lanbai_development_index.
+        #[arg(long)]
+        scheme: String,
+        /// The unit's code, e.g. LB.
+        #[arg(long)]
+        unit: String,
+        /// The last year.
+        #[arg(long)]
+        to: i32,
+        #[arg(long)]
+        all_submitted: bool,
     },
 }
 

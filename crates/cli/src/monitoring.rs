@@ -16,7 +16,7 @@ use crate::commands::{open, write_atomically};
 use crate::output::Failure;
 use crate::{IndicatorsAction, StatisticsAction, TargetsAction};
 
-fn read_text(path: &Path, lang: Lang) -> Result<String, Failure> {
+pub(crate) fn read_text(path: &Path, lang: Lang) -> Result<String, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         Failure::Io(lang.t_with(
             "cli.cannot_read",
@@ -36,7 +36,7 @@ fn period_of(text: &str) -> Result<innozone_domain::reporting::Period, Failure> 
         .map_err(|e: innozone_domain::reporting::PeriodError| Failure::App(e.into()))
 }
 
-async fn unit_id(
+pub(crate) async fn unit_id(
     store: &dyn innozone_store::Store,
     code: &str,
 ) -> Result<innozone_domain::registry::UnitId, Failure> {

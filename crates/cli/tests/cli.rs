@@ -53,6 +53,7 @@ fn every_verb_has_help() {
         "targets",
         "statistics",
         "evaluate",
+        "evaluation",
         "bench",
     ] {
         let o = innozone(&db, &[verb, "--help"]);
