@@ -1415,3 +1415,162 @@ async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_dis
     let title = text_of(c, ".bulletin-title").await;
     assert!(title.ends_with("统计监测报告"), "{title}");
 }
+
+/// The zone's evaluation officer of the evaluation walk-through.
+const EVALUATION_STAFF: &str = "lanbai.kaohe";
+
+/// The whole example as `innozone example` loads it (filings, monitoring, and the park
+/// evaluation of 2015–2020) and a zone evaluation officer.
+async fn set_up_evaluation(store: &dyn Store) {
+    use innozone_app::accounts::{NewAccount, create_account, operator_principal};
+    use innozone_domain::accounts::{Binding, Password, Role, Username};
+
+    let dataset = innozone_example::builtin();
+    innozone_app::example::load_reporting_example(store, &dataset, &|_| {})
+        .await
+        .expect("load the filings");
+    innozone_app::monitoring::load_example(store, &dataset)
+        .await
+        .expect("load the monitoring");
+    innozone_app::evaluation::load_example(store, &innozone_app::monitoring::Monitor::new())
+        .await
+        .expect("load the evaluation")
+        .expect("a fresh store takes the example's evaluation");
+    let hierarchy = store.hierarchy().await.expect("the hierarchy");
+    let zone = hierarchy
+        .units()
+        .find(|u| u.name_zh == ZONE)
+        .expect("the seed zone")
+        .id;
+    create_account(
+        store,
+        &operator_principal(),
+        &hierarchy.as_of(innozone_app::clock::today()),
+        NewAccount {
+            username: Username::parse(EVALUATION_STAFF).expect("a valid user name"),
+            display_name: "试验区考核评价".to_string(),
+            role: Role::ZoneStaff,
+            binding: Binding::Unit(zone),
+            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            must_change_password: false,
+        },
+    )
+    .await
+    .expect("the evaluation officer's account");
+}
+
+/// Evaluation in the browser: the 2018 run draws its ranking, where 石化产业园区 is 不合格
+/// and flagged for revocation (the example's lagging park); the robustness of the ranks
+/// loads into the page with its interval chart; the park's profile opens with its radar
+/// and its record. Screenshots of the run and of the profile are left in
+/// `target/e2e/evaluation.png` and `evaluation-profile.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_evaluation_draws_its_ranking_and_opens_a_parks_profile() {
+    if !Path::new(CHROMIUM).is_file() || !on_path("chromedriver") {
+        panic!("{CHROMIUM} or chromedriver is missing; {INSTALL_HINT}");
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let out = e2e_dir();
+    let _ = std::fs::remove_file(out.join("evaluation-failure.png"));
+    let store = example_store(temp.path()).await;
+    set_up_evaluation(store.as_ref()).await;
+    let (base, stop) = serve_store(store.clone()).await;
+    let profile = temp.path().join("chromium-profile");
+    std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
+    let driver = Chromedriver::start(&out.join("chromedriver-evaluation.log"));
+    let c = browser(&driver, &profile).await;
+    let steps = tokio::spawn(evaluation_walk(c.clone(), base, out.clone()));
+    let outcome = steps.await;
+    if outcome.is_err() {
+        let _ = screenshot_page(&c, &out.join("evaluation-failure.png")).await;
+    }
+    let _ = c.close().await;
+    drop(driver);
+    let _ = stop.send(());
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// The park the example designs to be 不合格 in 2017 and 2018 (LB-XQ-SH).
+const LAGGING_PARK: &str = "石化产业园区";
+
+async fn evaluation_walk(c: Client, base: String, out: PathBuf) {
+    let c = &c;
+    sign_in_as(c, &base, EVALUATION_STAFF).await;
+    click_link(c, "nav.mainnav", "考核评价").await;
+    path_becomes(c, "/evaluation").await;
+    text_becomes(c, "h1", "考核评价").await;
+    click_link(c, "section.scheme-runs", "2018年").await;
+    until_present(c, "#ranking-chart canvas").await;
+    let row = "#ranking-table tr[data-unit='LB-XQ-SH']";
+    assert_eq!(text_of(c, &format!("{row} td.grade")).await, "不合格");
+    assert!(
+        text_of(c, &format!("{row} td.flags"))
+            .await
+            .contains("报请撤销资格")
+    );
+    // The chart holds a bar per park ranked, as the table has rows.
+    let bars = c
+        .execute(
+            "const chart = echarts.getInstanceByDom(document.getElementById('ranking-chart'));
+             return chart.getOption().series[0].data.length;",
+            vec![],
+        )
+        .await
+        .expect("read the ranking chart");
+    let ranked = texts(c, "#ranking-table tr.rank-row:not(.excluded)").await;
+    assert_eq!(bars.as_u64(), Some(ranked.len() as u64));
+    screenshot_page(c, &out.join("evaluation.png")).await;
+
+    // The robustness of the ranks, loaded into the page: the intervals drawn by the
+    // chart glue's own drawing, the three groups of choices in the table.
+    element(c, "#robustness-load")
+        .await
+        .click()
+        .await
+        .expect("ask for the robustness");
+    // Thousands of re-scorings: longer than a page takes, so a longer wait.
+    let asked = Instant::now();
+    while !present(c, "#rank-interval-chart canvas")
+        .await
+        .unwrap_or(false)
+    {
+        assert!(
+            asked.elapsed() < PATIENCE * 6,
+            "the robustness did not load in {:?}",
+            PATIENCE * 6
+        );
+        tokio::time::sleep(POLL).await;
+    }
+    let drawn = c
+        .execute(
+            "const el = document.getElementById('rank-interval-chart');
+             const s = echarts.getInstanceByDom(el).getOption().series[0];
+             return !el.hasAttribute('data-chart-error') && s.type === 'custom' && typeof s.renderItem === 'function';",
+            vec![],
+        )
+        .await
+        .expect("read the interval chart");
+    assert_eq!(drawn.as_bool(), Some(true));
+    let choices = texts(c, "#sensitivity tbody td:first-child").await;
+    assert_eq!(choices, ["权重", "汇总方法", "标准化方法"]);
+
+    // The park's profile, from the ranking table (brought out from under the sticky
+    // header first).
+    c.execute(
+        "document.querySelector(\"#ranking-table tr[data-unit='LB-XQ-SH'] a\").scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .expect("scroll to the park");
+    click_link(c, "#ranking-table", LAGGING_PARK).await;
+    text_becomes(c, "h1", LAGGING_PARK).await;
+    until_present(c, "#radar-chart canvas").await;
+    until_present(c, "#trend-chart canvas").await;
+    assert_eq!(text_of(c, "#profile-grade").await, "不合格");
+    let years = texts(c, "#record tbody tr td:first-child").await;
+    assert_eq!(years, ["2015", "2016", "2017", "2018"]);
+    screenshot_page(c, &out.join("evaluation-profile.png")).await;
+}

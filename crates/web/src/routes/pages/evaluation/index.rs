@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::evaluation::{IndexView, index_view, installed_schemes};
+use innozone_app::evaluation::{IndexView, index_schemes, index_view};
 use innozone_app::monitoring::{Basis, current_catalogue, monitored_periods};
 use innozone_domain::evaluation::scheme::Source;
 use innozone_domain::monitoring::Catalogue;
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::super::monitoring::format::{number, unit_symbol};
-use super::{is_index_scheme, rounded};
+use super::rounded;
 use crate::auth::CurrentUser;
 use crate::error::{WebError, urlencode};
 use crate::language::Language;
@@ -109,17 +109,20 @@ async fn load(
             })
             .ok_or(WebError::Forbidden)?,
     };
+    let indices = index_schemes(store).await?;
     let scheme_code = match q.scheme.as_deref().filter(|s| !s.is_empty()) {
         Some(code) => code.to_string(),
-        None => installed_schemes(store)
-            .await?
-            .into_iter()
-            .find(|(s, _)| is_index_scheme(s))
-            .map(|(s, _)| s.code)
+        None => indices
+            .first()
+            .map(|(s, _)| s.code.clone())
             .ok_or(WebError::NotFound)?,
     };
+    let scheme_base = indices
+        .iter()
+        .find(|(s, _)| s.code == scheme_code)
+        .and_then(|(s, _)| s.base_year);
     let catalogue = current_catalogue(store).await?;
-    // The years monitored: the earliest is the base unless one is asked for.
+    // The scheme's base year unless another is asked for, else the earliest monitored.
     let years: Vec<i32> = match &catalogue {
         Some(c) => monitored_periods(store, c)
             .await?
@@ -132,6 +135,7 @@ async fn load(
     let this_year = innozone_app::clock::today().year();
     let base = q
         .base
+        .or(scheme_base)
         .or_else(|| years.iter().copied().min())
         .unwrap_or(this_year - 1);
     let last = q
@@ -274,10 +278,9 @@ pub async fn page(
                 .map(|u| (u.code.to_string(), name, depth))
         })
         .collect();
-    let schemes = installed_schemes(state.store())
+    let schemes = index_schemes(state.store())
         .await?
         .into_iter()
-        .filter(|(s, _)| is_index_scheme(s))
         .map(|(s, _)| (s.code.clone(), s.name(english).to_string()))
         .collect();
     let page = IndexPage {

@@ -16,7 +16,7 @@ use axum::Router;
 use axum::routing::get;
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::evaluation::normalise::Method;
-use innozone_domain::evaluation::scheme::{Scheme, Source};
+use innozone_domain::evaluation::scheme::Scheme;
 use innozone_domain::reporting::Period;
 use innozone_i18n::Lang;
 
@@ -68,6 +68,18 @@ fn signed(value: f64) -> String {
         format!("+{text}")
     } else {
         text.replacen('-', "−", 1)
+    }
+}
+
+/// Places gained (> 0) or lost on last year, in words.
+fn places_text(places: i64, lang: Lang) -> String {
+    match places {
+        0 => lang.t("evaluation.page.places_same"),
+        p if p > 0 => lang.t_with("evaluation.page.places_up", &[("n", p.to_string())]),
+        p => lang.t_with(
+            "evaluation.page.places_down",
+            &[("n", p.unsigned_abs().to_string())],
+        ),
     }
 }
 
@@ -146,17 +158,6 @@ fn method_label(method: &Method, lang: Lang) -> String {
         }
         _ => name,
     }
-}
-
-/// Whether a scheme can make a development index: every indicator a monitoring
-/// indicator (an entered value has no series over the years).
-fn is_index_scheme(scheme: &Scheme) -> bool {
-    scheme.indicators().all(|(_, n)| {
-        matches!(
-            n.indicator().map(|s| &s.source),
-            Some(Source::Monitoring(_))
-        )
-    })
 }
 
 /// The median of the values present.

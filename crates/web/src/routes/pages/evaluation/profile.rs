@@ -13,8 +13,8 @@ use serde_json::json;
 
 use super::run::{percent, veto_names};
 use super::{
-    FlagView, flag_view, grade_class, grade_name, median, node_name, period_label, points, rounded,
-    run_id, signed,
+    FlagView, flag_view, grade_class, grade_name, median, node_name, period_label, places_text,
+    points, rounded, run_id, signed,
 };
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -207,7 +207,7 @@ pub async fn page(
                 ("points", c.map_or_else(|| "—".to_string(), signed)),
                 (
                     "places",
-                    p.map_or_else(|| "—".to_string(), |p| format!("{p:+}")),
+                    p.map_or_else(|| "—".to_string(), |p| places_text(p, lang)),
                 ),
             ],
         )),

@@ -18,8 +18,8 @@ use serde_json::json;
 
 use super::super::monitoring::format::number;
 use super::{
-    FlagView, flag_view, grade_class, grade_name, method_label, node_name, period_label, points,
-    rounded, run_id, signed,
+    FlagView, flag_view, grade_class, grade_name, method_label, node_name, period_label,
+    places_text, points, rounded, run_id, signed,
 };
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -326,14 +326,7 @@ fn rank_rows(view: &RunView, lang: Lang, groups: &[usize]) -> Vec<RankRow> {
                 grade: grade_name(scheme, o.grade.as_deref(), lang),
                 grade_class: grade_class(scheme, o.grade.as_deref()),
                 change_points: points_change.map(signed),
-                change_places: places.map(|p| match p {
-                    0 => lang.t("evaluation.page.places_same"),
-                    p if p > 0 => lang.t_with("evaluation.page.places_up", &[("n", p.to_string())]),
-                    p => lang.t_with(
-                        "evaluation.page.places_down",
-                        &[("n", p.unsigned_abs().to_string())],
-                    ),
-                }),
+                change_places: places.map(|p| places_text(p, lang)),
                 change_class: match points_change {
                     Some(d) if d > 0.005 => "up",
                     Some(d) if d < -0.005 => "down",
@@ -380,7 +373,7 @@ fn ranking_chart(view: &RunView, rows: &[RankRow], lang: Lang) -> String {
     json!({
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
         "grid": {"left": 170, "right": 50, "top": 20, "bottom": 30},
-        "xAxis": {"type": "value", "name": lang.t("evaluation.page.col.total"), "scale": true},
+        "xAxis": {"type": "value", "name": lang.t("evaluation.page.col.total")},
         "yAxis": {"type": "category", "data": names, "axisLabel": {"interval": 0}},
         "series": [{
             "type": "bar",

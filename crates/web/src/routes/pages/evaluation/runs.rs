@@ -15,7 +15,7 @@ use innozone_domain::registry::{UnitId, UnitKind};
 use innozone_domain::reporting::Period;
 use serde::Deserialize;
 
-use super::{is_index_scheme, period_label, reads_results};
+use super::{period_label, reads_results};
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError, urlencode};
 use crate::language::Language;
@@ -149,7 +149,7 @@ pub async fn page(
     let index_links = match &index_unit {
         Some(unit) => installed
             .iter()
-            .filter(|(s, _)| is_index_scheme(s))
+            .filter(|(s, _)| s.base_year.is_some())
             .map(|(s, _)| IndexLink {
                 name: s.name(english).to_string(),
                 link: format!(
@@ -181,8 +181,8 @@ pub async fn page(
         .into_iter()
         .map(|u| (u.id.0, u.display_name(english).to_string()))
         .collect();
-    // A scheme of parks (with entered values) is what is run; an index scheme can be run
-    // too, but is not offered first.
+    // A scheme of parks is what is run; a development index's scheme can be run too, but
+    // is not offered first.
     let mut runnable: Vec<(String, String, bool)> = installed
         .iter()
         .map(|(s, _)| (s.code.clone(), s.name(english).to_string(), false))
@@ -191,7 +191,7 @@ pub async fn page(
         installed
             .iter()
             .find(|(s, _)| &s.code == code)
-            .is_some_and(|(s, _)| is_index_scheme(s))
+            .is_some_and(|(s, _)| s.base_year.is_some())
     });
     if let Some(first) = runnable.first_mut() {
         first.2 = true;
