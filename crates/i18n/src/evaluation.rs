@@ -310,6 +310,9 @@ impl Localize for RunError {
                 "evaluation.run.missing_indicator",
                 &[("code", code.clone())],
             ),
+            RunError::NoValues(code) => {
+                lang.t_with("evaluation.run.no_values", &[("code", code.clone())])
+            }
             RunError::UnitCount {
                 what: w,
                 found,

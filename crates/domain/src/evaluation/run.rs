@@ -38,6 +38,10 @@ pub struct RunOptions {
 pub enum RunError {
     #[error("the values have no column for the scheme's indicator {0:?}")]
     MissingIndicator(String),
+    /// Every unit's value of the indicator is missing: nothing to score it on, and a
+    /// scheme run without one of its indicators would not be the scheme.
+    #[error("no unit has a value of the indicator {0:?}")]
+    NoValues(String),
     #[error("{what} is given for {found} units, the values for {expected}")]
     UnitCount {
         what: &'static str,
@@ -145,7 +149,11 @@ pub fn run(
         let c = data
             .indicator(code)
             .ok_or_else(|| RunError::MissingIndicator(code.clone()))?;
-        columns.push(data.column(c));
+        let column = data.column(c);
+        if !data.units.is_empty() && column.iter().all(Option::is_none) {
+            return Err(RunError::NoValues(code.clone()));
+        }
+        columns.push(column);
     }
     for (u, hit) in options.vetoes.iter().enumerate() {
         for code in hit {
@@ -581,5 +589,11 @@ en = "Unqualified"
                 expected: 1
             })
         ));
+        // Nobody has an energy figure: refused, rather than scored without it.
+        let d = data(&[("甲", Some(1.0), None), ("乙", Some(2.0), None)]);
+        assert_eq!(
+            run(&scheme(), &d, &RunOptions::default()),
+            Err(RunError::NoValues("energy".into()))
+        );
     }
 }
