@@ -557,6 +557,50 @@ async fn the_results_are_read_as_each_role_may() {
     assert!((y2020[1] - total).abs() < 0.005, "{total} on the page");
     assert!((y2020[2] - input).abs() < 0.005 && (y2020[4] - output).abs() < 0.005);
 
+    // Every string comes through the translation layer, in both languages: no key is
+    // shown raw.
+    let pages = [
+        "/evaluation".to_string(),
+        format!("/evaluation/runs/{}", runs[&2018]),
+        format!("/evaluation/runs/{}/units/{LAGGING}", runs[&2018]),
+        format!("/evaluation/runs/{}/robustness", runs[&2018]),
+        "/evaluation/index?unit=LB".to_string(),
+    ];
+    for path in &pages {
+        for lang in ["zh-CN", "en"] {
+            let r = app
+                .request(Method::GET, path, Some(&zone))
+                .header("Accept-Language", lang)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path} in {lang}");
+            let html = r.text().await.unwrap();
+            assert!(!html.contains("evaluation.page."), "{path} in {lang}");
+            assert!(
+                !html.contains("evaluation.aggregation."),
+                "{path} in {lang}"
+            );
+            assert!(!html.contains("monitoring.basis."), "{path} in {lang}");
+            if lang == "en" {
+                assert!(html.contains("<html lang=\"en\">"), "{path}");
+            }
+        }
+    }
+    let r = app
+        .request(
+            Method::GET,
+            &format!("/evaluation/runs/{}", runs[&2018]),
+            Some(&zone),
+        )
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Recommended for revocation") && html.contains("Unqualified"));
+    assert!(html.contains("Petrochemical Industrial Park"));
+
     // Leadership reads it all too.
     let leader = app.login("leader").await;
     let (status, html) = page(&app, &format!("/evaluation/runs/{}", runs[&2018]), &leader).await;
