@@ -115,6 +115,7 @@ mod tests {
             include_str!("../locales/evaluation.yml"),
             include_str!("../locales/web_evaluation.yml"),
             include_str!("../locales/web_evaluation_setup.yml"),
+            include_str!("../locales/web_evaluation_report.yml"),
         ] {
             check_catalogue(text);
         }

@@ -4,6 +4,7 @@ mod account;
 mod audit;
 mod enterprises;
 mod evaluation;
+mod evaluation_report;
 mod evaluation_setup;
 mod login;
 mod monitoring;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(monitoring::router())
         .merge(evaluation::router())
+        .merge(evaluation_report::router())
         .merge(evaluation_setup::router())
 }
 
