@@ -4,6 +4,7 @@
 
 mod documents;
 mod evaluation_pages;
+mod evaluation_report;
 mod evaluation_setup;
 mod filings;
 mod imports;
