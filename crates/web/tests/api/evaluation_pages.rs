@@ -341,6 +341,7 @@ async fn the_results_are_read_as_each_role_may() {
     // The data treatment and the download are there.
     assert!(html.contains("id=\"treatment\""));
     assert!(html.contains(&format!("/evaluation/runs/{}/scores.xlsx", runs[&2018])));
+    assert!(html.contains(&format!("/evaluation/runs/{}/report\"", runs[&2018])));
 
     // 2017: 不合格 the first year: criticised, not yet flagged for revocation.
     let (_, html) = page(&app, &format!("/evaluation/runs/{}", runs[&2017]), &zone).await;
