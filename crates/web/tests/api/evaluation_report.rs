@@ -9,127 +9,19 @@
 //! Loading the example takes a while, so one test reads the reports as zone staff, and a
 //! second one as the other roles.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
 use innozone_app::evaluation::run_view;
-use innozone_app::monitoring::Monitor;
-use innozone_domain::accounts::{Binding, Principal, Role, Username};
-use innozone_domain::reporting::Period;
-use innozone_store::{Actor, NewUser, Store};
-use innozone_web::AppState;
+use innozone_domain::accounts::{Binding, Principal, Role};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::TestApp;
+use crate::whole_example::{LAGGING, example_app, runs_by_year};
 
-const SCHEME: &str = "lanbai_parks";
 const ZONE_NAME: &str = "兰白科技创新改革试验区";
-const LAGGING: &str = "LB-XQ-SH";
 const LAGGING_NAME: &str = "石化产业园区";
 const VETOED_NAME: &str = "雁滩园区";
-
-/// The whole built-in example behind the real application, with zone staff of LB, park
-/// staff of LB-XQ-SH, a filer of one of its enterprises, and the public.
-async fn example_app() -> TestApp {
-    let store = innozone_store_sql::testing::fresh_store().await;
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .expect("the registry loads");
-    innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
-        .await
-        .expect("the filings load");
-    innozone_app::monitoring::load_example(store.as_ref(), &dataset)
-        .await
-        .expect("the monitoring loads");
-    let loaded = innozone_app::evaluation::load_example(store.as_ref(), &Monitor::new())
-        .await
-        .expect("the evaluation loads")
-        .expect("a fresh store takes the example's evaluation");
-    assert_eq!(loaded.runs, 6, "2015 to 2020");
-
-    let hierarchy = store.hierarchy().await.unwrap();
-    let unit = |code: &str| hierarchy.unit_by_code(code).expect("an example unit").id;
-    let filer_enterprise = {
-        let codes: Vec<_> = dataset
-            .enterprises
-            .iter()
-            .map(|e| e.draft.credit_code.clone())
-            .collect();
-        let stored = store.stored_enterprises(&codes).await.unwrap();
-        stored
-            .values()
-            .next()
-            .map(|e| e.id)
-            .expect("an enterprise of the example")
-    };
-    let hash = innozone_app::accounts::hash_password(
-        &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
-    let accounts = [
-        ("zone", Role::ZoneStaff, Binding::Unit(unit("LB"))),
-        ("park", Role::ParkStaff, Binding::Unit(unit(LAGGING))),
-        (
-            "filer",
-            Role::EnterpriseFiler,
-            Binding::Enterprise(filer_enterprise),
-        ),
-        ("public", Role::Public, Binding::Everything),
-    ];
-    let mut user_ids = HashMap::new();
-    for (name, role, binding) in accounts {
-        let record = store
-            .create_user(
-                &NewUser {
-                    username: Username::parse(name).unwrap(),
-                    display_name: format!("测试 {name}"),
-                    role,
-                    binding,
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                &Actor::system(),
-            )
-            .await
-            .expect("the account is created");
-        user_ids.insert(name, record.id);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone());
-    tokio::spawn(async move {
-        innozone_web::serve(listener, state, std::future::pending())
-            .await
-            .expect("the server runs");
-    });
-    TestApp {
-        base,
-        store,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        firms: HashMap::new(),
-        user_ids,
-    }
-}
-
-/// The ids of the park scheme's runs by year (the latest of each year).
-async fn runs_by_year(store: &dyn Store) -> HashMap<i32, i64> {
-    let mut out = HashMap::new();
-    for r in store.evaluation_runs(Some(SCHEME)).await.unwrap() {
-        let Period::Year(year) = r.period else {
-            continue;
-        };
-        let id = out.entry(year).or_insert(r.id);
-        *id = (*id).max(r.id);
-    }
-    out
-}
 
 async fn get(app: &TestApp, path: &str, token: &str, lang: &str) -> (StatusCode, Vec<u8>) {
     let r = app

@@ -14,3 +14,4 @@ mod report_pages;
 mod scope;
 mod sessions;
 mod support;
+mod whole_example;
