@@ -149,3 +149,35 @@ async fn drop_stale_schemas(admin: &mut PgConnection, now: u64) {
         }
     }
 }
+
+/// Expands each named async test function `name(store: Arc<dyn Store>)` of the calling
+/// test file into one test per backend: `sqlite::name` always, `postgres::name` when
+/// [`POSTGRES_URL_VAR`] is set (skipped with a note otherwise), each on a fresh store.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::testing::fresh_sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(url) = $crate::testing::postgres_url() else {
+                        eprintln!(
+                            "{} is not set: PostgreSQL not tested",
+                            $crate::testing::POSTGRES_URL_VAR
+                        );
+                        return;
+                    };
+                    super::$name($crate::testing::fresh_postgres(&url).await).await;
+                }
+            )*
+        }
+    };
+}

@@ -15,31 +15,7 @@ use time::macros::date;
 
 type Db = Arc<dyn Store>;
 
-/// Expands each named async test function into one test per backend.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    super::$name(innozone_store_sql::testing::fresh_sqlite().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test]
-                async fn $name() {
-                    let Some(url) = innozone_store_sql::testing::postgres_url() else {
-                        eprintln!("{} is not set: PostgreSQL not tested", innozone_store_sql::testing::POSTGRES_URL_VAR);
-                        return;
-                    };
-                    super::$name(innozone_store_sql::testing::fresh_postgres(&url).await).await;
-                }
-            )*
-        }
-    };
-}
+use innozone_store_sql::on_both_backends;
 
 on_both_backends!(
     schemes_are_kept_in_order_per_code_and_never_overwritten,
