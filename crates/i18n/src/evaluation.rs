@@ -562,7 +562,9 @@ impl Localize for InputIssue {
             InputProblem::NotACount { value, .. } => {
                 base("not_a_count", &[("value", number(*value))])
             }
-            InputProblem::NotAFlag { value, .. } => base("not_a_flag", &[("value", number(*value))]),
+            InputProblem::NotAFlag { value, .. } => {
+                base("not_a_flag", &[("value", number(*value))])
+            }
             InputProblem::UnknownUnit(_) => base("unknown_unit", &[]),
             InputProblem::OutsideScope(_) => base("outside_scope", &[]),
         }

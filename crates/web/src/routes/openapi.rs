@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    ImportReportBody, audit, enterprises, evaluation, filings, monitoring, sessions, transfer, units,
-    users,
+    ImportReportBody, audit, enterprises, evaluation, filings, monitoring, sessions, transfer,
+    units, users,
 };
 use crate::error::{ErrorJson, IssueJson};
 
