@@ -340,7 +340,7 @@ macro_rules! sql_store {
                     known(&l.park)?;
                 }
                 for r in &e.recognitions {
-                    if !certificates.insert(r.certificate_no.as_str()) {
+                    if !certificates.insert((r.tier, r.certificate_no.as_str())) {
                         return Err(StoreError::Duplicate { entity: "recognition", key: r.certificate_no.clone() });
                     }
                 }
@@ -363,17 +363,22 @@ macro_rules! sql_store {
             Ok(())
         }
 
-        async fn insert_recognitions(tx: &mut Tx, rows: &[(i64, &Recognition)]) -> StoreResult<()> {
-            for chunk in rows.chunks(rows_per_statement(5)) {
+        /// A loaded data set's recognitions have the source `example`.
+        async fn insert_recognitions(tx: &mut Tx, rows: &[(i64, &Recognition)], at: i64, actor: &Actor) -> StoreResult<()> {
+            for chunk in rows.chunks(rows_per_statement(8)) {
                 let mut qb = QueryBuilder::<$db>::new(
-                    "INSERT INTO recognitions (enterprise_id, tier, certificate_no, issued_on, expires_on) ",
+                    "INSERT INTO recognitions (enterprise_id, tier, certificate_no, issued_on, expires_on, source, \
+                     recorded_at, recorded_by) ",
                 );
                 qb.push_values(chunk, |mut b, (enterprise, r)| {
                     b.push_bind(*enterprise)
                         .push_bind(r.tier.code())
                         .push_bind(r.certificate_no.clone())
                         .push_bind(date_text(r.issued_on))
-                        .push_bind(r.expires_on.map(date_text));
+                        .push_bind(r.expires_on.map(date_text))
+                        .push_bind("example")
+                        .push_bind(at)
+                        .push_bind(actor.name.clone());
                 });
                 qb.build().execute(&mut **tx).await.map_err(db_error)?;
             }
@@ -954,6 +959,7 @@ macro_rules! sql_store {
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                 }
 
+                let loaded_at = now();
                 let mut done = 0u64;
                 let mut location_count = 0usize;
                 let mut recognition_count = 0usize;
@@ -993,7 +999,7 @@ macro_rules! sql_store {
                         recognitions.extend(e.recognitions.iter().map(|r| (id, r)));
                     }
                     insert_locations(&mut tx, &locations).await?;
-                    insert_recognitions(&mut tx, &recognitions).await?;
+                    insert_recognitions(&mut tx, &recognitions, loaded_at, actor).await?;
                     location_count += locations.len();
                     recognition_count += recognitions.len();
                     done += chunk.len() as u64;

@@ -25,6 +25,8 @@ mod reporting;
 mod monitoring;
 #[macro_use]
 mod evaluation;
+#[macro_use]
+mod recognitions;
 mod error;
 mod model;
 mod postgres;

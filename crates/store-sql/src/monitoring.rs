@@ -246,10 +246,11 @@ pub(crate) fn counted_lines(text: &str) -> StoreResult<Vec<CountedLine<'_>>> {
 
 /// The audit entities of everything monitoring reads besides filings: the registry
 /// (`backend.rs` audits units, memberships, enterprises with their locations, and whole
-/// data sets with their recognitions) and this module's own writes.
+/// data sets with their recognitions; `recognitions.rs` recorded and corrected
+/// recognitions) and this module's own writes.
 pub(crate) const MONITORING_FINGERPRINT: &str = "SELECT \
     (SELECT COALESCE(MAX(id), 0) + COUNT(*) FROM audit_log \
-     WHERE entity IN ('unit', 'membership', 'enterprise', 'dataset', 'catalogue', 'targets', 'statistic')) \
+     WHERE entity IN ('unit', 'membership', 'enterprise', 'recognition', 'dataset', 'catalogue', 'targets', 'statistic')) \
     + (SELECT COALESCE(MAX(id), 0) FROM unit_statistics) \
     + (SELECT COALESCE(MAX(id), 0) FROM catalogue_versions) \
     + (SELECT COALESCE(MAX(id), 0) FROM target_versions)";

@@ -45,6 +45,11 @@ sql_evaluation! {
     db: sqlx::Sqlite,
 }
 
+sql_recognitions! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

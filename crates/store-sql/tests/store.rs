@@ -1338,10 +1338,11 @@ async fn load_dataset_reports_progress_and_refuses_a_second_load(store: Db) {
 }
 
 async fn a_failing_load_writes_nothing(store: Db) {
-    // Refused before writing: a certificate number twice.
+    // Refused before writing: a certificate number twice in its tier (the same number in
+    // another tier is another certificate).
     let mut twice = six_enterprises();
     twice.enterprises[2].recognitions.push(recognised(
-        Tier::Gazelle,
+        Tier::HighTech,
         "HT-1",
         date!(2022 - 01 - 01),
         None,

@@ -6,6 +6,7 @@ mod audit;
 mod error;
 mod evaluation;
 mod monitoring;
+mod recognitions;
 mod records;
 mod reporting;
 
@@ -29,6 +30,10 @@ pub use monitoring::{
     CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic,
     StatisticRecord,
 };
+pub use recognitions::{
+    ListedRecognition, NewRecognition, RecognitionRecord, RecognitionSource, RecognitionStore,
+    RecordedRecognitions, Replaced,
+};
 pub use records::{
     EnterpriseList, EnterpriseQuery, ImportSummary, NewUser, SessionRecord, UnitFigures,
     UserRecord, UserUpdate,
@@ -41,7 +46,9 @@ pub use reporting::{
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
 #[async_trait]
-pub trait Store: ReportingStore + MonitoringStore + EvaluationStore + Send + Sync {
+pub trait Store:
+    ReportingStore + MonitoringStore + EvaluationStore + RecognitionStore + Send + Sync
+{
     /// The name of the backend, for logs: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
 
