@@ -3,7 +3,7 @@
 
 use innozone_domain::accounts::{BindingError, CredentialError};
 use innozone_domain::registry::import::{
-    ENTERPRISE_COLUMNS, ImportIssue, ImportProblem, UNIT_COLUMNS,
+    ENTERPRISE_COLUMNS, ImportIssue, ImportProblem, RECOGNITION_COLUMNS, UNIT_COLUMNS,
 };
 use innozone_domain::registry::{
     CreditCodeError, EnterpriseError, HierarchyError, IndustryCodeError, UnitError, UnitKind,
@@ -256,6 +256,33 @@ impl Localize for ImportProblem {
             ImportProblem::OutsideScope { code } => {
                 lang.t_with("err.import.outside_scope", &[("code", code.clone())])
             }
+            ImportProblem::UnknownTier { value } => {
+                lang.t_with("err.import.unknown_tier", &[("value", value.clone())])
+            }
+            ImportProblem::UnknownCreditCode { code } => {
+                lang.t_with("err.import.unknown_credit_code", &[("code", code.clone())])
+            }
+            ImportProblem::NameMismatch { given, registered } => lang.t_with(
+                "err.import.name_mismatch",
+                &[("given", given.clone()), ("registered", registered.clone())],
+            ),
+            ImportProblem::ExpiryNotAfterIssue { issued, expires } => lang.t_with(
+                "err.import.expiry_not_after_issue",
+                &[
+                    ("issued", issued.to_string()),
+                    ("expires", expires.to_string()),
+                ],
+            ),
+            ImportProblem::CertificateHeldByAnother {
+                certificate,
+                holder,
+            } => lang.t_with(
+                "err.import.certificate_held_by_another",
+                &[
+                    ("certificate", certificate.clone()),
+                    ("holder", holder.clone()),
+                ],
+            ),
         }
     }
 }
@@ -265,6 +292,7 @@ pub fn field_label(key: &str, lang: Lang) -> String {
     UNIT_COLUMNS
         .iter()
         .chain(ENTERPRISE_COLUMNS.iter())
+        .chain(RECOGNITION_COLUMNS.iter())
         .find(|c| c.key == key)
         .map(|c| {
             if lang.is_english() {

@@ -176,6 +176,16 @@ pub enum ImportProblem {
     DuplicateInFile { key: String, first_row: usize },
     #[error("'{code}' is outside your part of the hierarchy")]
     OutsideScope { code: String },
+    #[error("'{value}' is not a recognition type")]
+    UnknownTier { value: String },
+    #[error("no enterprise is registered under the credit code '{code}'")]
+    UnknownCreditCode { code: String },
+    #[error("the name '{given}' is not the registered name '{registered}'")]
+    NameMismatch { given: String, registered: String },
+    #[error("the expiry {expires} is not after the issue date {issued}")]
+    ExpiryNotAfterIssue { issued: Date, expires: Date },
+    #[error("the certificate '{certificate}' is recorded for another enterprise ({holder})")]
+    CertificateHeldByAnother { certificate: String, holder: String },
 }
 
 fn issue(
@@ -1102,6 +1112,14 @@ pub fn plan_enterprise_import(
         Err(issues)
     }
 }
+
+mod recognitions;
+
+pub use recognitions::{
+    RECOGNITION_COLUMNS, RecognitionChange, RecognitionHolder, RecognitionImportPlan,
+    RecognitionRow, RecordedCertificate, parse_recognition_rows, parse_recognition_rows_partial,
+    plan_recognition_import,
+};
 
 #[cfg(test)]
 mod tests;
