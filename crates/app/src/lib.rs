@@ -8,6 +8,7 @@ pub mod error;
 pub mod evaluation;
 pub mod example;
 pub mod monitoring;
+pub mod recognitions;
 pub mod registry;
 pub mod reporting;
 
