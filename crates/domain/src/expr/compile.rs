@@ -15,7 +15,9 @@ pub trait Vocabulary {
     fn field(&self, name: &str) -> Option<usize>;
     /// Every field name, to suggest the nearest one for a misspelling.
     fn field_names(&self) -> Vec<&str>;
-    /// Whether values of that frame exist in this context.
+    /// Whether values of that frame exist in this context: `prev_year(x)` reads
+    /// `PreviousYear`, `prev_year2(x)` the same period two years before
+    /// (`TwoYearsBefore`), `prev_period(x)` `PreviousPeriod`.
     fn has_frame(&self, frame: Frame) -> bool;
     /// The slot of a yes/no attribute that reads as a condition on its own (`high_tech`,
     /// `above_scale` in an indicator's filter): true when its value is present and not 0.
@@ -320,10 +322,11 @@ impl Lowering<'_> {
                     }
                 }
             }
-            "prev_year" | "prev_period" | "present" => {
+            "prev_year" | "prev_year2" | "prev_period" | "present" => {
                 count("1", args.len() == 1)?;
                 let frame = match function.as_str() {
                     "prev_year" => Frame::PreviousYear,
+                    "prev_year2" => Frame::TwoYearsBefore,
                     "prev_period" => Frame::PreviousPeriod,
                     _ => Frame::Current,
                 };
@@ -483,6 +486,7 @@ mod tests {
     struct Fields {
         names: Vec<&'static str>,
         periods: bool,
+        three_years: bool,
     }
 
     impl Vocabulary for Fields {
@@ -493,7 +497,11 @@ mod tests {
             self.names.clone()
         }
         fn has_frame(&self, frame: Frame) -> bool {
-            frame != Frame::PreviousPeriod || self.periods
+            match frame {
+                Frame::Current | Frame::PreviousYear => true,
+                Frame::PreviousPeriod => self.periods,
+                Frame::TwoYearsBefore => self.three_years,
+            }
         }
     }
 
@@ -501,6 +509,7 @@ mod tests {
         Fields {
             names: vec!["employees", "rd_staff", "revenue", "rd_expenditure"],
             periods: false,
+            three_years: false,
         }
     }
 
@@ -700,5 +709,90 @@ mod tests {
         assert_eq!(err.span, Span::new(12, 13));
         let err = error("if(employees > 0, 1, employees > 2)");
         assert_eq!(err.span, Span::new(21, 34));
+    }
+
+    /// Three fiscal years laid out by frame, as tier criteria read them.
+    struct ThreeYears<'a>([Option<&'a [Option<f64>]>; 3]);
+
+    impl Record for ThreeYears<'_> {
+        fn value(&self, frame: Frame, slot: usize) -> Option<f64> {
+            let year = match frame {
+                Frame::Current => self.0[0],
+                Frame::PreviousYear => self.0[1],
+                Frame::TwoYearsBefore => self.0[2],
+                Frame::PreviousPeriod => None,
+            }?;
+            year.get(slot).copied().flatten()
+        }
+    }
+
+    #[test]
+    fn looks_back_two_years_where_the_context_has_them() {
+        let vocabulary = Fields {
+            three_years: true,
+            ..annual()
+        };
+        // R&D over three years against revenue of the same years.
+        let rule = Formula::condition(
+            "rd_expenditure + prev_year(rd_expenditure) + prev_year2(rd_expenditure) \
+             >= 0.05 * (revenue + prev_year(revenue) + prev_year2(revenue))",
+            &vocabulary,
+        )
+        .unwrap();
+        let year = |revenue, rd| [None, None, Some(revenue), Some(rd)];
+        let (y0, y1, y2) = (year(100.0, 6.0), year(100.0, 5.0), year(100.0, 4.0));
+        let all = ThreeYears([Some(&y0), Some(&y1), Some(&y2)]);
+        assert_eq!(rule.evaluate_condition(&all), Some(true));
+        let y2 = year(100.0, 3.99);
+        let short = ThreeYears([Some(&y0), Some(&y1), Some(&y2)]);
+        assert_eq!(rule.evaluate_condition(&short), Some(false));
+        let first_years = ThreeYears([Some(&y0), Some(&y1), None]);
+        assert_eq!(rule.evaluate_condition(&first_years), None);
+        assert_eq!(
+            rule.reads(),
+            &[
+                (Frame::Current, 3),
+                (Frame::PreviousYear, 3),
+                (Frame::TwoYearsBefore, 3),
+                (Frame::Current, 2),
+                (Frame::PreviousYear, 2),
+                (Frame::TwoYearsBefore, 2),
+            ]
+        );
+        // Validation rules' frames never hold it: the value is missing, not wrong.
+        let frames = Frames {
+            current: &y0,
+            previous_year: Some(&y1),
+            previous_period: None,
+        };
+        assert_eq!(rule.evaluate_condition(&frames), None);
+    }
+
+    #[test]
+    fn two_years_back_is_refused_where_the_context_has_no_such_year() {
+        let err = error("employees >= prev_year2(employees)");
+        assert_eq!(
+            err.kind,
+            ExprErrorKind::PeriodUnavailable("prev_year2".into())
+        );
+        assert_eq!(err.span, Span::new(13, 23));
+        let vocabulary = Fields {
+            three_years: true,
+            ..annual()
+        };
+        let err = Formula::condition("prev_year2(employees * 2) > 0", &vocabulary).unwrap_err();
+        assert_eq!(
+            err.kind,
+            ExprErrorKind::FieldArgumentExpected("prev_year2".into())
+        );
+        let err = Formula::condition("prev_year2(employes) > 0", &vocabulary).unwrap_err();
+        assert_eq!(
+            err.kind,
+            ExprErrorKind::UnknownField {
+                name: "employes".into(),
+                suggestion: Some("employees".into())
+            }
+        );
+        assert_eq!(err.span, Span::new(11, 19));
     }
 }

@@ -1,10 +1,12 @@
 /// Which filing a value is read from: the one being checked, the same period a year
-/// before, or the period before it in the same year (quarterly and monthly forms).
+/// before, the period before it in the same year (quarterly and monthly forms), or the
+/// same period two years before (`prev_year2`, for criteria over three fiscal years).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Frame {
     Current,
     PreviousYear,
     PreviousPeriod,
+    TwoYearsBefore,
 }
 
 /// Where a formula reads its values. Slots are the positions the vocabulary gave the
@@ -14,6 +16,7 @@ pub trait Record {
 }
 
 /// Values laid out by slot, for the current filing and the ones it is compared with.
+/// Validation rules look back one year at most: a value two years before is missing here.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Frames<'a> {
     pub current: &'a [Option<f64>],
@@ -27,6 +30,7 @@ impl Record for Frames<'_> {
             Frame::Current => Some(self.current),
             Frame::PreviousYear => self.previous_year,
             Frame::PreviousPeriod => self.previous_period,
+            Frame::TwoYearsBefore => None,
         }?;
         values.get(slot).copied().flatten()
     }

@@ -249,7 +249,12 @@ impl Vocabulary for FormVocabulary<'_> {
     }
 
     fn has_frame(&self, frame: Frame) -> bool {
-        frame != Frame::PreviousPeriod || self.period_type != PeriodType::Annual
+        match frame {
+            Frame::Current | Frame::PreviousYear => true,
+            Frame::PreviousPeriod => self.period_type != PeriodType::Annual,
+            // A filing is judged with last year's and the previous period's only.
+            Frame::TwoYearsBefore => false,
+        }
     }
 }
 
