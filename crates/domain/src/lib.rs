@@ -3,6 +3,7 @@
 //! records for import. Plain Rust: no I/O, no web types, no storage.
 
 pub mod accounts;
+pub mod cultivation;
 pub mod evaluation;
 pub mod expr;
 pub mod monitoring;

@@ -16,12 +16,14 @@
 //! - [`filings`]: the 兰白 enterprises' Torch survey filings (annual 2024–2025, quarterly
 //!   2025), revision by revision, for the reporting pages, and the historic annual
 //!   filings of 兰白 (2014–2023) and 攀枝花 (2020–2025) for monitoring.
+//! - [`cultivation`]: the ladder of enterprise tiers with their criteria.
 //! - [`monitoring`]: the indicator catalogue, the targets of both zones and the unit
 //!   statistics (GDP, population, ...) of the example.
 //!
 //! No I/O: the seed files are compiled in.
 
 pub mod builtin;
+pub mod cultivation;
 mod design;
 pub mod evaluation;
 pub mod filings;
