@@ -116,6 +116,7 @@ mod tests {
             include_str!("../locales/web_evaluation.yml"),
             include_str!("../locales/web_evaluation_setup.yml"),
             include_str!("../locales/web_evaluation_report.yml"),
+            include_str!("../locales/web_cultivation.yml"),
         ] {
             check_catalogue(text);
         }

@@ -10,6 +10,7 @@ mod filings;
 mod imports;
 mod monitoring_entry;
 mod monitoring_pages;
+mod recognitions;
 mod report_pages;
 mod scope;
 mod sessions;

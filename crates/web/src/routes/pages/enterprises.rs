@@ -216,6 +216,9 @@ pub async fn list(
 struct EnterprisePage {
     chrome: Chrome,
     d: EnterpriseDetail,
+    /// The position on the ladder and the recognitions' history (`recognition_ladder.html`).
+    ladder: innozone_app::recognitions::Ladder,
+    tiers: Vec<Tier>,
     sizes: Vec<SizeClass>,
     fields: Vec<HighTechField>,
     registration_types: Vec<RegistrationType>,
@@ -329,8 +332,18 @@ pub async fn page(
         ..Default::default()
     };
     let entries = super::audit::entry_views(state.store().audit(&history).await?.0);
+    let ladder = innozone_app::recognitions::ladder(
+        state.store(),
+        &user.principal,
+        &hierarchy,
+        EnterpriseId(id),
+        today,
+    )
+    .await?;
     let page = EnterprisePage {
         entries,
+        ladder,
+        tiers: Tier::ALL.to_vec(),
         chrome: Chrome::new(lang, Some(&user), "enterprises"),
         d,
         sizes: SizeClass::ALL.to_vec(),

@@ -8,6 +8,7 @@ mod evaluation_report;
 mod evaluation_setup;
 mod login;
 mod monitoring;
+mod recognitions;
 mod reports;
 mod transfer;
 mod units;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation::router())
         .merge(evaluation_report::router())
         .merge(evaluation_setup::router())
+        .merge(recognitions::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else
