@@ -278,6 +278,16 @@ async fn import(
                 registry::import_enterprises(store.as_ref(), &principal, &table, dry_run, today())
                     .await
             }
+            Registry::Recognitions => {
+                innozone_app::recognitions::import_recognitions(
+                    store.as_ref(),
+                    &principal,
+                    &table,
+                    dry_run,
+                    today(),
+                )
+                .await
+            }
         },
         Err(e) => Err(e),
     };
@@ -316,6 +326,9 @@ async fn export(
     file: &std::path::Path,
 ) -> Result<(), Failure> {
     let format = format_of(file, lang)?;
+    if matches!(what, Registry::Recognitions) {
+        return Err(Failure::Input(lang.t("cli.export.no_recognitions")));
+    }
     let store = open(database, lang).await?;
     let s = spinner(lang.t_with(
         "cli.export.working",
@@ -336,6 +349,7 @@ async fn export(
             )
             .await?
         }
+        Registry::Recognitions => return Err(Failure::Input(lang.t("cli.export.no_recognitions"))),
     };
     let bytes = registry::sheet_bytes(&sheet, format)?;
     write_atomically(file, &bytes, lang)?;
@@ -384,6 +398,7 @@ fn template(lang: Lang, what: Registry, file: &std::path::Path) -> Result<(), Fa
     let bytes = match what {
         Registry::Units => registry::unit_template()?,
         Registry::Enterprises => registry::enterprise_template()?,
+        Registry::Recognitions => innozone_app::recognitions::recognition_template()?,
     };
     write_atomically(file, &bytes, lang)?;
     println!(

@@ -52,7 +52,8 @@ pub enum Command {
         #[arg(long)]
         secure_cookies: bool,
     },
-    /// Import units or enterprises from an xlsx or CSV file, all or nothing.
+    /// Import units, enterprises or recognitions (认定) from an xlsx or CSV file, all or
+    /// nothing.
     Import {
         what: Registry,
         file: PathBuf,
@@ -62,7 +63,7 @@ pub enum Command {
     },
     /// Export units or enterprises to an xlsx or CSV file (by the file's extension).
     Export { what: Registry, file: PathBuf },
-    /// Write the xlsx import template for units or enterprises.
+    /// Write the xlsx import template for units, enterprises or recognitions.
     Template { what: Registry, file: PathBuf },
     /// Manage accounts.
     User {
@@ -328,6 +329,8 @@ pub enum BenchTarget {
 pub enum Registry {
     Units,
     Enterprises,
+    /// Recognitions (认定) with their certificates: import and template only.
+    Recognitions,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
