@@ -207,6 +207,22 @@ pub struct Ladder {
     pub may_record: bool,
 }
 
+impl Ladder {
+    /// A recognition of the history on the ladder's date: `superseded` (an earlier
+    /// version), `valid`, `future` (issued later) or `expired`.
+    pub fn status(&self, r: &RecognitionRecord) -> &'static str {
+        if r.replaced.is_some() {
+            "superseded"
+        } else if r.recognition.is_valid_on(self.date) {
+            "valid"
+        } else if r.recognition.issued_on > self.date {
+            "future"
+        } else {
+            "expired"
+        }
+    }
+}
+
 pub async fn ladder(
     store: &dyn Store,
     principal: &Principal,
