@@ -1,9 +1,13 @@
 //! Checking one enterprise's year against the ladder.
 
+use std::cell::Cell;
+
 use crate::expr::{Formula, Frame, Record};
 use crate::registry::{Enterprise, Recognition, SizeClass, Tier};
 
-use super::ladder::{Criterion, FLAGS, Quantitative, Test, TierDefinition, TierSet};
+use super::ladder::{
+    Criterion, FLAGS, MAX_DEFINITIONS, Quantitative, Test, TierDefinition, TierSet,
+};
 
 /// A set of tiers, one bit each in the order of `Tier::ALL`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -85,12 +89,24 @@ pub struct EnterpriseYear<'a> {
     pub registry: RegistryFacts,
 }
 
+/// The definitions' values for one enterprise-year, each computed once however many
+/// criteria read it: `None` not yet computed, `Some(None)` missing. Indexed by
+/// definition and years back.
+struct Cache([Cell<Option<Option<f64>>>; 3 * MAX_DEFINITIONS]);
+
+impl Cache {
+    fn new() -> Cache {
+        Cache(std::array::from_fn(|_| Cell::new(None)))
+    }
+}
+
 /// The values a criterion reads, laid out as its formulas' slots; `shift` years back
 /// when a definition is read with `prev_year` or `prev_year2`.
 struct Reading<'a, 'b> {
     facts: &'b EnterpriseYear<'a>,
     set: &'b TierSet,
     shift: usize,
+    cache: &'b Cache,
 }
 
 fn years_back(frame: Frame) -> Option<usize> {
@@ -106,15 +122,23 @@ impl Record for Reading<'_, '_> {
     fn value(&self, frame: Frame, slot: usize) -> Option<f64> {
         let back = years_back(frame)? + self.shift;
         if slot >= self.set.defs_base {
-            let definition = self.set.definitions.get(slot - self.set.defs_base)?;
+            let index = slot - self.set.defs_base;
+            let definition = self.set.definitions.get(index)?;
             if back > 2 {
                 return None;
             }
-            return definition.formula.evaluate_number(&Reading {
+            let cell = &self.cache.0[3 * index + back];
+            if let Some(value) = cell.get() {
+                return value;
+            }
+            let value = definition.formula.evaluate_number(&Reading {
                 facts: self.facts,
                 set: self.set,
                 shift: back,
+                cache: self.cache,
             });
+            cell.set(Some(value));
+            return value;
         }
         if slot >= self.set.base {
             if back != 0 {
@@ -227,6 +251,26 @@ pub struct TierCheck {
     pub criteria: Vec<CriterionCheck>,
 }
 
+/// Every tier's summary for one enterprise-year, in the file's order
+/// (`TierSet::summary`).
+pub struct Summaries<'s> {
+    set: &'s TierSet,
+    facts: &'s EnterpriseYear<'s>,
+    cache: Cache,
+    next: usize,
+}
+
+impl Iterator for Summaries<'_> {
+    type Item = TierSummary;
+
+    fn next(&mut self) -> Option<TierSummary> {
+        let tier = self.set.tiers.get(self.next)?;
+        self.next += 1;
+        let reading = self.set.reading(self.facts, &self.cache);
+        Some(self.set.summarise(tier, &reading))
+    }
+}
+
 /// A criterion's verdict before the missing values are listed.
 enum Verdict {
     Met(Figures),
@@ -236,7 +280,15 @@ enum Verdict {
     Qualitative,
 }
 
-fn judge(criterion: &Criterion, reading: &Reading) -> Verdict {
+/// How many figures a verdict needs: all of them for a check, measure and threshold of
+/// a miss for a summary's distance.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    Full,
+    Distance,
+}
+
+fn judge(criterion: &Criterion, reading: &Reading, detail: Detail) -> Verdict {
     let Test::Quantitative(q) = &criterion.test else {
         return Verdict::Qualitative;
     };
@@ -249,16 +301,27 @@ fn judge(criterion: &Criterion, reading: &Reading) -> Verdict {
         ..
     } = q.as_ref();
     let value = |f: &Option<Formula>| f.as_ref().and_then(|f| f.evaluate_number(reading));
-    let figures = |short: bool| Figures {
-        measure: value(measure),
-        threshold: value(threshold),
-        shortfall: if short { value(shortfall) } else { None },
+    let full = detail == Detail::Full;
+    let figures = |wanted: bool, short: bool| {
+        if wanted {
+            Figures {
+                measure: value(measure),
+                threshold: value(threshold),
+                shortfall: if short && full {
+                    value(shortfall)
+                } else {
+                    None
+                },
+            }
+        } else {
+            Figures::default()
+        }
     };
     match rule.evaluate_condition(reading) {
         None => Verdict::Undecidable,
-        Some(true) => Verdict::Met(figures(false)),
-        Some(false) if *confirm_only => Verdict::Unconfirmed(figures(true)),
-        Some(false) => Verdict::Missed(figures(true)),
+        Some(true) => Verdict::Met(figures(full, false)),
+        Some(false) if *confirm_only => Verdict::Unconfirmed(figures(full, true)),
+        Some(false) => Verdict::Missed(figures(true, true)),
     }
 }
 
@@ -271,32 +334,47 @@ fn gap(figures: &Figures) -> Option<f64> {
 }
 
 impl TierSet {
-    fn reading<'a, 'b>(&'b self, facts: &'b EnterpriseYear<'a>) -> Reading<'a, 'b> {
+    fn reading<'a, 'b>(
+        &'b self,
+        facts: &'b EnterpriseYear<'a>,
+        cache: &'b Cache,
+    ) -> Reading<'a, 'b> {
         Reading {
             facts,
             set: self,
             shift: 0,
+            cache,
         }
     }
 
     /// Every tier of the ladder checked for one enterprise and year, in the file's order.
     pub fn check(&self, facts: &EnterpriseYear) -> Vec<TierCheck> {
+        let cache = Cache::new();
         self.tiers
             .iter()
-            .map(|t| self.check_tier(t, facts))
+            .map(|t| self.check_with(t, facts, &cache))
             .collect()
     }
 
     /// One tier checked, criterion by criterion.
     pub fn check_tier(&self, tier: &TierDefinition, facts: &EnterpriseYear) -> TierCheck {
-        let reading = self.reading(facts);
+        self.check_with(tier, facts, &Cache::new())
+    }
+
+    fn check_with(
+        &self,
+        tier: &TierDefinition,
+        facts: &EnterpriseYear,
+        cache: &Cache,
+    ) -> TierCheck {
+        let reading = self.reading(facts, cache);
         let criteria = tier
             .criteria
             .iter()
             .enumerate()
             .map(|(i, c)| CriterionCheck {
                 criterion: i,
-                outcome: match judge(c, &reading) {
+                outcome: match judge(c, &reading, Detail::Full) {
                     Verdict::Met(f) => Outcome::Met(f),
                     Verdict::Missed(f) => Outcome::Missed(f),
                     Verdict::Unconfirmed(f) => Outcome::Unconfirmed(f),
@@ -306,29 +384,31 @@ impl TierSet {
             })
             .collect();
         TierCheck {
-            summary: self.summarise(tier, facts),
+            summary: self.summarise(tier, &reading),
             criteria,
         }
     }
 
     /// Every tier's status and distance, without allocating: for scans over many
     /// enterprises (candidate lists).
-    pub fn summary<'s>(
-        &'s self,
-        facts: &'s EnterpriseYear<'s>,
-    ) -> impl Iterator<Item = TierSummary> + 's {
-        self.tiers.iter().map(move |t| self.summarise(t, facts))
+    pub fn summary<'s>(&'s self, facts: &'s EnterpriseYear<'s>) -> Summaries<'s> {
+        Summaries {
+            set: self,
+            facts,
+            cache: Cache::new(),
+            next: 0,
+        }
     }
 
-    fn summarise(&self, tier: &TierDefinition, facts: &EnterpriseYear) -> TierSummary {
-        let reading = self.reading(facts);
+    fn summarise(&self, tier: &TierDefinition, reading: &Reading) -> TierSummary {
+        let facts = reading.facts;
         let (mut missed, mut undecidable, mut unconfirmed, mut review) =
             (false, false, false, false);
         let mut quantitative = false;
         let mut distance = Some(0.0f64);
         for c in &tier.criteria {
             quantitative |= matches!(c.test, Test::Quantitative(_));
-            match judge(c, &reading) {
+            match judge(c, reading, Detail::Distance) {
                 Verdict::Met(_) => {}
                 Verdict::Missed(f) => {
                     missed = true;
@@ -399,10 +479,12 @@ impl TierSet {
         required: &mut Vec<Missing>,
         optional: &mut Vec<Missing>,
     ) {
+        let cache = Cache::new();
         let reading = Reading {
             facts,
             set: self,
             shift,
+            cache: &cache,
         };
         for &(frame, slot) in reads {
             let Some(back) = years_back(frame).map(|b| b + shift) else {

@@ -17,6 +17,10 @@ use crate::reporting::Form;
 pub(crate) const INDUSTRY_DIVISION: &str = "industry_division";
 pub(crate) const FLAGS: [&str; 2] = ["above_scale", "in_high_tech_field"];
 
+/// The most definitions a ladder may have (their values are kept on the stack while an
+/// enterprise is checked).
+pub(crate) const MAX_DEFINITIONS: usize = 32;
+
 /// The most years a recognition may be valid for.
 const MAX_VALID_YEARS: i64 = 10;
 
@@ -229,6 +233,8 @@ pub enum TierError {
         column: usize,
         code: String,
     },
+    #[error("line {line}, column {column}: a ladder has at most {MAX_DEFINITIONS} definitions")]
+    TooManyDefinitions { line: usize, column: usize },
     #[error("line {line}, column {column}: {unit:?} is not a unit")]
     UnknownUnit {
         line: usize,
@@ -268,6 +274,7 @@ impl TierError {
             | NoDescription { line, column, .. }
             | UnknownUnit { line, column, .. }
             | DuplicateName { line, column, .. }
+            | TooManyDefinitions { line, column }
             | Formula { line, column, .. } => (*line, *column),
         }
     }
@@ -450,9 +457,12 @@ impl TierSet {
             )
         }));
         let defs_base = names.len();
-        for d in &file.definitions {
+        for (i, d) in file.definitions.iter().enumerate() {
             let code = d.code.get_ref();
             let (line, column) = at(d.code.span());
+            if i >= MAX_DEFINITIONS {
+                return Err(TierError::TooManyDefinitions { line, column });
+            }
             if !is_code(code) {
                 return Err(TierError::BadCode {
                     line,

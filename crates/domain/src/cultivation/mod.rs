@@ -34,8 +34,8 @@ mod ladder;
 mod tests;
 
 pub use check::{
-    CriterionCheck, EnterpriseYear, Figures, Missing, Outcome, RegistryFacts, TierCheck, TierMask,
-    TierStatus, TierSummary,
+    CriterionCheck, EnterpriseYear, Figures, Missing, Outcome, RegistryFacts, Summaries, TierCheck,
+    TierMask, TierStatus, TierSummary,
 };
 pub use ladder::{
     Criterion, CriterionPart, Quantitative, Test, TierDefinition, TierError, TierSet,

@@ -1058,3 +1058,22 @@ fn a_definition_read_a_year_earlier_shifts_every_value_it_reads() {
         Outcome::Undecidable(vec![Missing::Year { years_back: 2 }])
     );
 }
+
+#[test]
+fn a_ladder_has_at_most_32_definitions() {
+    let mut source = String::from("version = 1\n");
+    for i in 0..33 {
+        source.push_str(&format!(
+            "\n[[definitions]]\ncode = \"d{i}\"\nzh = \"x\"\nen = \"x\"\nformula = \"revenue\"\n"
+        ));
+    }
+    source.push_str(HEAD.trim_start_matches("version = 1\n"));
+    // The 33rd definition's code: line 1 + 32 × 6 + 3.
+    assert_eq!(
+        error(&source),
+        TierError::TooManyDefinitions {
+            line: 196,
+            column: 8
+        }
+    );
+}
