@@ -240,6 +240,20 @@ fn a_bad_definition_says_where() {
     assert!(
         matches!(broken("period = \"quarterly\"", "period = \"annual\""), FormError::Formula { ref rule, .. } if rule == "S03")
     );
+    // A filing is judged against last year's values at most: two years back is refused.
+    match broken(
+        "check = \"revenue_ytd >= prev_period(revenue_ytd)\"",
+        "check = \"revenue_ytd >= prev_year2(revenue_ytd)\"",
+    ) {
+        FormError::Formula { rule, error, .. } => {
+            assert_eq!(rule, "S03");
+            assert_eq!(
+                error.kind,
+                ExprErrorKind::PeriodUnavailable("prev_year2".into())
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert!(matches!(
         broken("required = true", "required = true\ncolour = \"red\""),
         FormError::Syntax { .. }
