@@ -493,33 +493,55 @@ fn tech_sme_score_is_confirmed_directly_by_a_high_tech_recognition() {
 // ------------------------------------------------------------ 创新型中小企业
 
 /// Innovative SME: one invention patent (10), revenue 100,000 up 25 % on 80,000 (20),
-/// liabilities 50 % of assets (10), 5 for the field: 45 before R&D.
-fn innovative(rd: f64) -> Outcome {
-    let now = year(&[
+/// liabilities 55 % of assets (10), 5 for the field: 45 before R&D.
+fn innovative(rd: f64) -> Vec<Option<f64>> {
+    year(&[
         ("revenue", 100_000.0),
         ("rd_expenditure_internal", rd),
         ("patents_held", 1.0),
         ("invention_patents_held", 1.0),
         ("total_assets", 100_000.0),
-        ("total_liabilities", 50_000.0),
-    ]);
-    let before = year(&[("revenue", 80_000.0)]);
-    outcome(
-        Tier::InnovativeSme,
-        "score",
-        &facts(&now, Some(&before), None),
-    )
+        ("total_liabilities", 55_000.0),
+    ])
 }
 
 #[test]
 fn innovative_sme_score_around_60() {
-    // R&D 3,999 (3.999 %): 10 → 55, 5 short, unconfirmed.
-    assert_short(innovative(3_999.0), true, 55.0, 60.0, 5.0);
-    // 4,000 (400万元): 15 → 60.
-    assert_met(innovative(4_000.0), 60.0, 60.0);
-    assert_met(innovative(4_001.0), 60.0, 60.0);
-    // 5,000: 20 → 65.
-    assert_met(innovative(5_000.0), 65.0, 60.0);
+    let before = year(&[("revenue", 80_000.0)]);
+    let at = |code: &str, rd: f64| {
+        let now = innovative(rd);
+        outcome(Tier::InnovativeSme, code, &facts(&now, Some(&before), None))
+    };
+    // R&D 2,999 (2.999 %): 10 → 55, 5 short, unconfirmed; innovation 10 + 10 = 20, met.
+    assert_short(at("score", 2_999.0), true, 55.0, 60.0, 5.0);
+    assert_met(at("innovation_points", 2_999.0), 20.0, 20.0);
+    // 3,000 (3 %): 15 → 60.
+    assert_met(at("score", 3_000.0), 60.0, 60.0);
+    assert_met(at("score", 3_001.0), 60.0, 60.0);
+    // 5,000 (5 %): 20 → 65.
+    assert_met(at("score", 5_000.0), 65.0, 60.0);
+    // R&D 999 (0.999 %): 0 → innovation 10, 10 short of 20.
+    assert_short(at("innovation_points", 999.0), true, 10.0, 20.0, 10.0);
+    assert_met(at("growth_points", 0.0), 30.0, 15.0);
+    // Revenue up 4.99 % with liabilities 75.001 % of assets: 5 + 0 = 5, 10 short.
+    let now = year(&[
+        ("revenue", 83_992.0),
+        ("total_assets", 100_000.0),
+        ("total_liabilities", 75_001.0),
+    ]);
+    assert_short(
+        outcome(
+            Tier::InnovativeSme,
+            "growth_points",
+            &facts(&now, Some(&before), None),
+        ),
+        true,
+        5.0,
+        15.0,
+        10.0,
+    );
+    // The 专业化 part is reviewed.
+    assert_eq!(at("specialisation_points", 0.0), Outcome::Qualitative);
 }
 
 // ---------------------------------------------------------- 专精特新中小企业
