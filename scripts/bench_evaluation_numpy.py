@@ -48,8 +48,13 @@ def nominal_scores(scores, parents, weights, columns):
 
 
 def sport_ranks(scores):
-    """Ranks along the last axis: 1 for the highest, ties share the best place."""
-    order = np.argsort(-scores, axis=-1, kind="stable")
+    """Ranks along the last axis: 1 for the highest, ties share the best place.
+
+    The order among tied scores does not matter (they all get the first place of their
+    run), so the sort need not be stable: NumPy's default sort, vectorised where the
+    processor allows, is several times faster than kind="stable" here.
+    """
+    order = np.argsort(-scores, axis=-1)
     sorted_scores = np.take_along_axis(scores, order, axis=-1)
     positions = np.arange(1, scores.shape[-1] + 1)
     new = np.ones(sorted_scores.shape, dtype=bool)
@@ -92,9 +97,10 @@ def analysis(problem, rng):
     leaves = [i for i in range(nodes) if columns[i] >= 0]
     leaf_weights = np.zeros((replications, scores.shape[1]))
     leaf_weights[:, [columns[i] for i in leaves]] = effective[:, leaves]
-    arithmetic_scores = leaf_weights @ scores.T
-    geometric_scores = np.exp(leaf_weights @ logs.T)
-    replicated = np.where(geometric[:, None], geometric_scores, arithmetic_scores)
+    # Each replication's scores with its own mean only.
+    replicated = np.empty((replications, scores.shape[0]))
+    replicated[~geometric] = leaf_weights[~geometric] @ scores.T
+    replicated[geometric] = np.exp(leaf_weights[geometric] @ logs.T)
 
     ranks = sport_ranks(replicated)
     median, q05, q95 = np.quantile(ranks, [0.5, 0.05, 0.95], axis=0)

@@ -189,41 +189,356 @@ pub enum SensitivityError {
 /// Ranks of scores as COINr's `rank_df`: 1 for the highest, ties share the best place
 /// (`ties.method = "min"`), `None` for a missing (NaN) score.
 pub fn ranks(scores: &[f64]) -> Vec<Option<u32>> {
-    let mut order = Vec::new();
     let mut out = vec![0; scores.len()];
-    rank_into(scores, &mut order, &mut out);
+    rank_into(
+        &mut scores.to_vec(),
+        Scale::Scores,
+        &mut RankScratch::default(),
+        &mut out,
+    );
     out.into_iter().map(|r| (r > 0).then_some(r)).collect()
 }
 
-/// Writes the ranks of `scores` into `out` with 0 for a missing score.
+/// The key of a present score: a larger score gives a smaller key, equal scores (-0 and 0
+/// included) equal keys.
+fn descending_key(x: f64) -> u64 {
+    // + 0.0 turns -0 into 0, so the two tie.
+    let bits = (x + 0.0).to_bits();
+    let ascending = if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    };
+    !ascending
+}
+
+/// Below this many scores [`rank_into`] sorts rather than distributes.
+const SORT_BELOW: usize = 24;
+/// Room for scores in a bucket of [`rank_into`].
+const SLOTS: usize = 8;
+/// Two logarithms closer than this (2⁻⁴⁰, but not equal) might have exponentials that do
+/// not order as they do; farther apart, their exponentials differ by a factor of at least
+/// 1 + 2⁻⁴⁰, far beyond the error of any `exp` (glibc's is below one unit in the last place,
+/// 2⁻⁵²), and order as they do.
+const LOG_CLOSE: f64 = 1.0 / (1u64 << 40) as f64;
+/// Logarithms beyond these have exponentials that may overflow or lose precision.
+const LOG_RANGE: (f64, f64) = (-700.0, 700.0);
+
+/// What the numbers a model writes are (see [`uncertainty_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// The units' scores.
+    Scores,
+    /// The natural logarithms of the units' scores (NaN for a missing score): a score is
+    /// `exp` of its number. Only the ranks of the scores are needed, so they are ranked by
+    /// their logarithms and `exp` is computed only where two of them are too close to
+    /// tell which exponential is higher; the ranks are those of the scores.
+    Logarithms,
+}
+
+/// A bucket's scores: one cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Slots([f64; SLOTS]);
+
+/// An empty bucket: NaN in every slot (every byte 0xFF), never higher than a score.
+const EMPTY: Slots = Slots([f64::from_bits(u64::MAX); SLOTS]);
+
+/// Scratch space of [`rank_into`], reused from one call to the next.
+#[derive(Debug, Clone, Default)]
+struct RankScratch {
+    /// Per bucket: the scores that fell into it, NaN in the slots left empty.
+    slots: Vec<Slots>,
+    /// Per bucket: how many scores fell into it, then one more than how many fell into
+    /// the buckets before it.
+    fill: Vec<u32>,
+    /// When some scores are missing: the others, their units and their ranks.
+    present: Vec<f64>,
+    units: Vec<u32>,
+    ranks: Vec<u32>,
+    /// Packed keys to sort: the descending key in the high 64 bits, the unit in the low.
+    packed: Vec<u128>,
+}
+
+/// Writes the ranks of `scores` into `out` with 0 for a missing score; `scores` may be
+/// overwritten (see below).
 ///
-/// `order` is scratch space: each present score becomes one `u128` key, its score's bits
-/// mapped so that a larger score gives a smaller number (in the high 64 bits) and its unit
-/// (in the low bits), so a plain integer sort orders the units by descending score with
-/// no indirection; equal scores (-0 and 0 included) get equal high halves and tie.
-fn rank_into(scores: &[f64], order: &mut Vec<u128>, out: &mut [u32]) {
-    order.clear();
-    order.extend(scores.iter().enumerate().filter_map(|(unit, &x)| {
-        if x.is_nan() {
-            return None;
+/// A unit's rank is one more than the number of units with a higher score, counted without
+/// sorting. Missing scores are set aside, and the others spread over as many buckets as
+/// there are of them, score x into bucket `(max − x) · (buckets − 1) / (max − min)` rounded
+/// to an integer: rounded subtraction, multiplication and rounding are monotone, so a
+/// higher score never lands in a later bucket and equal scores (−0 and 0 included) share
+/// one. Every score in an earlier bucket is then higher, every one in a later bucket lower,
+/// and a unit's rank is one more than the number of scores in earlier buckets (a running
+/// sum over the buckets) plus the number in its own bucket that are higher (compared with
+/// the bucket's [`SLOTS`] slots at once, the empty ones NaN, which is never higher). No
+/// branch depends on the scores' order. If a bucket gets more scores than it has slots,
+/// the scores are spread again over four times as many buckets.
+///
+/// Few scores, a range that is not finite or has no width, or buckets that overflow twice
+/// are sorted instead ([`rank_sorted`]). Either way the ranks are exact: ties share the
+/// best place.
+///
+/// With [`Scale::Logarithms`] the numbers are the scores' logarithms and are ranked as they
+/// are, which gives the scores' ranks unless two of them are closer than [`LOG_CLOSE`]
+/// without being equal, or some lie beyond [`LOG_RANGE`]. Two so close lie in one bucket,
+/// and are found when its slots are compared (fewer are higher by more than `LOG_CLOSE`
+/// than are higher), or in neighbouring buckets, and then one of them lies within a hair
+/// of the boundary (`(max − x) · (buckets − 1) / (max − min)` within `LOG_CLOSE` times the
+/// buckets per unit, and the rounding errors, of a half). In either case the scores
+/// themselves are computed (`exp` in place, as the model would have) and ranked instead.
+fn rank_into(scores: &mut [f64], scale: Scale, scratch: &mut RankScratch, out: &mut [u32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("popcnt")
+    {
+        // SAFETY: the processor has AVX2 and POPCNT, as just checked.
+        return unsafe { rank_into_avx2(scores, scale, scratch, out) };
+    }
+    rank_into_with(scores, scale, scratch, out);
+}
+
+/// [`rank_into`] compiled for AVX2 and POPCNT, which compare a bucket's slots four at a
+/// time and count the higher ones in one instruction.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn rank_into_avx2(scores: &mut [f64], scale: Scale, scratch: &mut RankScratch, out: &mut [u32]) {
+    rank_into_with(scores, scale, scratch, out);
+}
+
+#[inline(always)]
+fn rank_into_with(scores: &mut [f64], scale: Scale, scratch: &mut RankScratch, out: &mut [u32]) {
+    if scale == Scale::Logarithms {
+        if try_buckets::<true>(scores, scratch, out) {
+            return;
         }
-        // + 0.0 turns -0 into 0, so the two tie.
-        let bits = (x + 0.0).to_bits();
-        let ascending = if bits >> 63 == 1 {
-            !bits
-        } else {
-            bits | (1 << 63)
-        };
-        Some((u128::from(!ascending) << 64) | unit as u128)
-    }));
-    order.sort_unstable();
+        for x in scores.iter_mut() {
+            *x = x.exp();
+        }
+    }
+    if try_buckets::<false>(scores, scratch, out) {
+        return;
+    }
+    let packed = &mut scratch.packed;
+    packed.clear();
+    packed.extend(
+        scores
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| !x.is_nan())
+            .map(|(unit, &x)| (u128::from(descending_key(x)) << 64) | unit as u128),
+    );
     out.fill(0);
+    rank_sorted(packed, 0, out);
+}
+
+/// The ranks by the buckets of [`rank_into`] if they apply; false if not. Missing scores
+/// are set aside first: the others are ranked among themselves.
+#[inline(always)]
+fn try_buckets<const LOGARITHMS: bool>(
+    scores: &[f64],
+    scratch: &mut RankScratch,
+    out: &mut [u32],
+) -> bool {
+    let (low, high, missing) = extremes(scores);
+    let RankScratch {
+        slots,
+        fill,
+        present,
+        units,
+        ranks,
+        ..
+    } = scratch;
+    if missing == 0 {
+        return dense_ranks::<LOGARITHMS>(scores, low, high, slots, fill, out);
+    }
+    present.clear();
+    units.clear();
+    for (unit, &x) in scores.iter().enumerate() {
+        if !x.is_nan() {
+            present.push(x);
+            units.push(unit as u32);
+        }
+    }
+    ranks.clear();
+    ranks.resize(present.len(), 0);
+    if !dense_ranks::<LOGARITHMS>(present, low, high, slots, fill, ranks) {
+        return false;
+    }
+    out.fill(0);
+    for (&unit, &rank) in units.iter().zip(ranks.iter()) {
+        out[unit as usize] = rank;
+    }
+    true
+}
+
+/// The lowest and the highest of the numbers that are not NaN, and how many are NaN
+/// (∞ and −∞ if all are). The extremes are taken over integers that order as the numbers
+/// do ([`ordered`]), which vectorise where floating-point comparisons that skip NaN do not.
+#[inline(always)]
+fn extremes(scores: &[f64]) -> (f64, f64, usize) {
+    let missing = scores.iter().filter(|x| x.is_nan()).count();
+    let (mut low, mut high) = (ordered(f64::INFINITY), ordered(f64::NEG_INFINITY));
+    if missing == 0 {
+        for &x in scores {
+            low = low.min(ordered(x));
+            high = high.max(ordered(x));
+        }
+    } else {
+        for &x in scores.iter().filter(|x| !x.is_nan()) {
+            low = low.min(ordered(x));
+            high = high.max(ordered(x));
+        }
+    }
+    (unordered(low), unordered(high), missing)
+}
+
+/// An integer that orders as the number does: the bits, with those below the sign flipped
+/// for a negative number (−0 just below 0).
+#[inline(always)]
+fn ordered(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// The number of an [`ordered`] integer.
+#[inline(always)]
+fn unordered(key: i64) -> f64 {
+    f64::from_bits((key ^ ((((key >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// The ranks by the buckets of [`rank_into`] of scores none of which is missing, from
+/// `low` to `high`: as many buckets as scores, or four times as many if one overflows;
+/// false if the buckets do not apply or (for logarithms) two are too close.
+#[inline(always)]
+fn dense_ranks<const LOGARITHMS: bool>(
+    scores: &[f64],
+    low: f64,
+    high: f64,
+    slots: &mut Vec<Slots>,
+    fill: &mut Vec<u32>,
+    out: &mut [u32],
+) -> bool {
+    let width = high - low;
+    if scores.len() < SORT_BELOW
+        || !(width.is_finite() && width > 0.0)
+        || (LOGARITHMS && (low < LOG_RANGE.0 || high > LOG_RANGE.1))
+    {
+        return false;
+    }
+    for buckets in [scores.len(), 4 * scores.len()] {
+        let per_width = (buckets - 1) as f64 / width;
+        if !per_width.is_finite() {
+            return false;
+        }
+        match bucket_ranks::<LOGARITHMS>(scores, high, buckets, per_width, slots, fill, out) {
+            Buckets::Ranked => return true,
+            Buckets::TooClose => return false,
+            Buckets::Overflow => {}
+        }
+    }
+    false
+}
+
+/// How [`bucket_ranks`] went.
+enum Buckets {
+    Ranked,
+    /// A bucket got more than [`SLOTS`] scores.
+    Overflow,
+    /// Two logarithms were too close.
+    TooClose,
+}
+
+/// The `buckets` of [`rank_into`] for scores (or logarithms) none of which is missing,
+/// the highest `high`, `per_width` buckets per unit of score; with the ranks unfinished
+/// if a bucket overflows or (for logarithms) two are too close.
+#[inline(always)]
+fn bucket_ranks<const LOGARITHMS: bool>(
+    scores: &[f64],
+    high: f64,
+    buckets: usize,
+    per_width: f64,
+    slots: &mut Vec<Slots>,
+    fill: &mut Vec<u32>,
+    out: &mut [u32],
+) -> Buckets {
+    // Adding 2⁵² rounds a number in [0, 2³¹) to an integer, in the low bits.
+    const ROUND: f64 = 4_503_599_627_370_496.0;
+    let last = buckets - 1;
+    let bucket = |x: f64| (((high - x) * per_width + ROUND).to_bits() as u32 as usize).min(last);
+    if LOGARITHMS {
+        // A position within this of a half lies too near a boundary between buckets:
+        // beyond LOG_CLOSE · per_width, the rounding of the subtraction and the
+        // multiplication (below 2⁻⁵² of a position below 2³¹, and of the difference).
+        let edge = 0.5 - (LOG_CLOSE * per_width * 1.01 + 1e-6);
+        let mut near = false;
+        for &x in scores {
+            let position = (high - x) * per_width;
+            near |= (position - ((position + ROUND) - ROUND)).abs() > edge;
+        }
+        if near {
+            return Buckets::TooClose;
+        }
+    }
+    slots.clear();
+    slots.resize(buckets, EMPTY);
+    fill.clear();
+    fill.resize(buckets, 0);
+    let (slots, fill) = (&mut slots[..buckets], &mut fill[..buckets]);
+    // Into the buckets; a bucket's count past its slots overflows (the slot written then
+    // does not matter).
+    let mut overflow = false;
+    for &x in scores {
+        let b = bucket(x);
+        let f = fill[b] as usize;
+        overflow |= f >= SLOTS;
+        slots[b].0[f % SLOTS] = x;
+        fill[b] = f as u32 + 1;
+    }
+    if overflow {
+        return Buckets::Overflow;
+    }
+    let mut before = 1;
+    for f in fill.iter_mut() {
+        let n = *f;
+        *f = before;
+        before += n;
+    }
+    let mut close = false;
+    for (o, &x) in out.iter_mut().zip(scores) {
+        let b = bucket(x);
+        let slot = &slots[b].0;
+        let mut higher = 0;
+        for &y in slot {
+            higher += u32::from(y > x);
+        }
+        if LOGARITHMS {
+            // Higher by more than LOG_CLOSE: if fewer, one is higher by less.
+            let far = x + LOG_CLOSE;
+            let mut beyond = 0;
+            for &y in slot {
+                beyond += u32::from(y > far);
+            }
+            close |= beyond != higher;
+        }
+        *o = fill[b] + higher;
+    }
+    if close {
+        Buckets::TooClose
+    } else {
+        Buckets::Ranked
+    }
+}
+
+/// Sorts packed keys (descending key high, unit low) and gives each unit `offset` plus its
+/// sport rank among them.
+fn rank_sorted(packed: &mut [u128], offset: u32, out: &mut [u32]) {
+    packed.sort_unstable();
     let mut rank = 0;
     let mut previous = None;
-    for (position, &key) in order.iter().enumerate() {
+    for (position, &key) in packed.iter().enumerate() {
         let score = (key >> 64) as u64;
         if previous != Some(score) {
-            rank = position as u32 + 1;
+            rank = offset + position as u32 + 1;
             previous = Some(score);
         }
         out[key as u64 as usize] = rank;
@@ -346,29 +661,24 @@ pub fn summarise_ranks(
         return Err(SensitivityError::NoUnits);
     }
     let mut counts = RankCounts::new(units);
-    let mut order = Vec::new();
+    let mut scratch = RankScratch::default();
+    let mut copy = Vec::with_capacity(units);
     let mut ranked = vec![0; units];
     for (index, scores) in replications.iter().enumerate() {
         check_length(scores, units, index + 1)?;
-        rank_into(scores, &mut order, &mut ranked);
+        copy.clear();
+        copy.extend_from_slice(scores);
+        rank_into(&mut copy, Scale::Scores, &mut scratch, &mut ranked);
         counts.add(&ranked);
     }
-    Ok(summarise(
-        &counts,
-        nominal_scores,
-        replications.len(),
-        &mut order,
-    ))
+    Ok(summarise(&counts, nominal_scores, replications.len()))
 }
 
-fn summarise(
-    counts: &RankCounts,
-    nominal_scores: &[f64],
-    replications: usize,
-    order: &mut Vec<u128>,
-) -> Uncertainty {
-    let mut nominal = vec![0; nominal_scores.len()];
-    rank_into(nominal_scores, order, &mut nominal);
+fn summarise(counts: &RankCounts, nominal_scores: &[f64], replications: usize) -> Uncertainty {
+    let nominal: Vec<u32> = ranks(nominal_scores)
+        .into_iter()
+        .map(|r| r.unwrap_or(0))
+        .collect();
     Uncertainty {
         replications,
         units: (0..nominal.len())
@@ -490,6 +800,38 @@ pub fn uncertainty<F>(
 where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
+    uncertainty_with(
+        factors,
+        nominal_scores,
+        replications,
+        settings,
+        || (),
+        |values, _, scores| {
+            *scores = model(values);
+            Scale::Scores
+        },
+    )
+}
+
+/// [`uncertainty`] with a model that writes its scores into a buffer and keeps scratch
+/// space between runs: each thread makes its scratch space with `init` and calls
+/// `model(values, scratch, scores)`, where `scores` holds one entry per unit (what the
+/// previous run left) and must hold one number per unit when the model returns: the
+/// scores, or their logarithms if the model says so ([`Scale`]). The results are those of
+/// [`uncertainty`] with a model giving the same scores.
+pub fn uncertainty_with<S, I, F>(
+    factors: &[Factor],
+    nominal_scores: &[f64],
+    replications: usize,
+    settings: &Settings,
+    init: I,
+    model: F,
+) -> Result<Uncertainty, SensitivityError>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&[f64], &mut S, &mut Vec<f64>) -> Scale + Sync,
+{
     check_inputs(factors, replications)?;
     let units = nominal_scores.len();
     if units == 0 {
@@ -497,39 +839,70 @@ where
     }
     let d = factors.len();
     let chunks = replications.div_ceil(UA_CHUNK);
-    let (results, counts) = in_parallel(
+    let (results, accumulators) = in_parallel(
         chunks,
         settings.thread_count(),
-        || RankCounts::new(units),
-        |chunk, counts: &mut RankCounts| -> Result<(), SensitivityError> {
+        || Runner::new(units, d, init()),
+        |chunk, runner: &mut Runner<S>| -> Result<(), SensitivityError> {
             let mut rng = stream(settings.seed, chunk as u64);
-            let mut values = vec![0.0; d];
-            let mut order = Vec::with_capacity(units);
-            let mut ranked = vec![0; units];
             let end = replications.min((chunk + 1) * UA_CHUNK);
             for replication in chunk * UA_CHUNK..end {
-                for (value, factor) in values.iter_mut().zip(factors) {
+                for (value, factor) in runner.values.iter_mut().zip(factors) {
                     *value = factor.value(uniform(&mut rng));
                 }
-                let scores = model(&values);
-                check_length(&scores, units, replication + 1)?;
-                rank_into(&scores, &mut order, &mut ranked);
-                counts.add(&ranked);
+                runner.run(&model, replication + 1)?;
+                runner.counts.add(&runner.ranked);
             }
             Ok(())
         },
     );
     results.into_iter().collect::<Result<Vec<()>, _>>()?;
     let mut total = RankCounts::new(units);
-    for part in &counts {
-        total.merge(part);
+    for part in &accumulators {
+        total.merge(&part.counts);
     }
-    Ok(summarise(
-        &total,
-        nominal_scores,
-        replications,
-        &mut Vec::new(),
-    ))
+    Ok(summarise(&total, nominal_scores, replications))
+}
+
+/// A thread's state in an analysis: the factors' values, the model's scratch space and
+/// scores, the ranks and the rank counts.
+struct Runner<S> {
+    values: Vec<f64>,
+    scratch: S,
+    scores: Vec<f64>,
+    rank_scratch: RankScratch,
+    ranked: Vec<u32>,
+    counts: RankCounts,
+}
+
+impl<S> Runner<S> {
+    fn new(units: usize, d: usize, scratch: S) -> Self {
+        Runner {
+            values: vec![0.0; d],
+            scratch,
+            scores: vec![f64::NAN; units],
+            rank_scratch: RankScratch::default(),
+            ranked: vec![0; units],
+            counts: RankCounts::new(units),
+        }
+    }
+
+    /// Runs the model on `self.values` and ranks its scores into `self.ranked`.
+    fn run<F>(&mut self, model: &F, replication: usize) -> Result<(), SensitivityError>
+    where
+        F: Fn(&[f64], &mut S, &mut Vec<f64>) -> Scale,
+    {
+        let units = self.ranked.len();
+        let scale = model(&self.values, &mut self.scratch, &mut self.scores);
+        check_length(&self.scores, units, replication)?;
+        rank_into(
+            &mut self.scores,
+            scale,
+            &mut self.rank_scratch,
+            &mut self.ranked,
+        );
+        Ok(())
+    }
 }
 
 /// A bootstrap interval: the 5th and 95th percentiles of the resampled index.
@@ -794,35 +1167,65 @@ pub fn sensitivity<F>(
 where
     F: Fn(&[f64]) -> Vec<f64> + Sync,
 {
+    sensitivity_with(
+        factors,
+        nominal_scores,
+        base_samples,
+        settings,
+        || (),
+        |values, _, scores| {
+            *scores = model(values);
+            Scale::Scores
+        },
+    )
+}
+
+/// [`sensitivity`] with a model that writes its scores into a buffer and keeps scratch
+/// space between runs, as for [`uncertainty_with`].
+pub fn sensitivity_with<S, I, F>(
+    factors: &[Factor],
+    nominal_scores: &[f64],
+    base_samples: usize,
+    settings: &Settings,
+    init: I,
+    model: F,
+) -> Result<Sensitivity, SensitivityError>
+where
+    S: Send,
+    I: Fn() -> S + Sync,
+    F: Fn(&[f64], &mut S, &mut Vec<f64>) -> Scale + Sync,
+{
     let units = nominal_scores.len();
     if units == 0 {
         return Err(SensitivityError::NoUnits);
     }
-    let mut order = Vec::new();
-    let mut nominal = vec![0; units];
-    rank_into(nominal_scores, &mut order, &mut nominal);
+    let nominal: Vec<u32> = ranks(nominal_scores)
+        .into_iter()
+        .map(|r| r.unwrap_or(0))
+        .collect();
     let nominal = &nominal;
-    let (outputs, counts) = run_design(
+    let d = factors.len();
+    let (outputs, accumulators) = run_design(
         factors,
         base_samples,
         settings,
-        || (RankCounts::new(units), Vec::new(), vec![0; units]),
-        |values, replication, a_or_b, (counts, order, ranked)| {
-            let scores = model(values);
-            check_length(&scores, units, replication)?;
-            rank_into(&scores, order, ranked);
+        || Runner::new(units, d, init()),
+        |values, replication, a_or_b, runner: &mut Runner<S>| {
+            runner.values.copy_from_slice(values);
+            runner.run(&model, replication)?;
             if a_or_b {
-                counts.add(ranked);
+                runner.counts.add(&runner.ranked);
             }
-            mean_rank_change(ranked, nominal).ok_or(SensitivityError::NothingRanked { replication })
+            mean_rank_change(&runner.ranked, nominal)
+                .ok_or(SensitivityError::NothingRanked { replication })
         },
     )?;
     let mut total = RankCounts::new(units);
-    for (part, _, _) in &counts {
-        total.merge(part);
+    for part in &accumulators {
+        total.merge(&part.counts);
     }
     Ok(Sensitivity {
-        ranks: summarise(&total, nominal_scores, 2 * base_samples, &mut order),
+        ranks: summarise(&total, nominal_scores, 2 * base_samples),
         indices: indices(&outputs, settings),
     })
 }
@@ -863,6 +1266,178 @@ mod tests {
             vec![Some(1), Some(3), Some(1), None, Some(4)]
         );
         assert_eq!(ranks(&[0.0, -0.0]), vec![Some(1), Some(1)]);
+    }
+
+    /// Ranks by their definition: one more than the number of higher scores.
+    fn ranks_by_counting(scores: &[f64]) -> Vec<u32> {
+        scores
+            .iter()
+            .map(|&x| {
+                if x.is_nan() {
+                    0
+                } else {
+                    1 + scores.iter().filter(|&&y| y > x).count() as u32
+                }
+            })
+            .collect()
+    }
+
+    fn rank_all(scores: &[f64]) -> Vec<u32> {
+        let mut out = vec![7; scores.len()];
+        rank_into(
+            &mut scores.to_vec(),
+            Scale::Scores,
+            &mut RankScratch::default(),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn ranks_through_the_buckets_by_hand() {
+        // 30 units, unit i scoring ⌊i / 2⌋: the pairs 0 0, 1 1, …, 14 14. Score v is beaten
+        // by the 2(14 − v) units above it: units 28 and 29 rank 1, 26 and 27 rank 3, …,
+        // 0 and 1 rank 29. Enough scores to go through the buckets.
+        let scores: Vec<f64> = (0..30).map(|i| (i / 2) as f64).collect();
+        let expected: Vec<u32> = (0..30).map(|i| 2 * (14 - i / 2) + 1).collect();
+        assert_eq!(rank_all(&scores), expected);
+        // Units 3 (score 1) and 10 (score 5) missing, unit 0 scoring -0 (tying with unit
+        // 1's 0). Units 12 to 29 are beaten by the same units as before; unit 11 (score 5)
+        // by units 12 to 29: rank 19; units 8 and 9 (score 4) by units 11 to 29: rank 20;
+        // 6 and 7 (score 3) by those and 8, 9: rank 22; 4 and 5 (score 2): rank 24; unit 2
+        // (score 1) by units 4 to 29 less unit 10: rank 26; units 0 and 1 by those and unit
+        // 2: rank 27.
+        let mut scores = scores;
+        scores[3] = f64::NAN;
+        scores[10] = f64::NAN;
+        scores[0] = -0.0;
+        let mut expected = expected;
+        expected[3] = 0;
+        expected[10] = 0;
+        for (units, rank) in [(0..2, 27), (2..3, 26), (4..6, 24), (6..8, 22), (8..10, 20)] {
+            expected[units].fill(rank);
+        }
+        expected[11] = 19;
+        assert_eq!(rank_all(&scores), expected);
+        assert_eq!(rank_all(&scores), ranks_by_counting(&scores));
+    }
+
+    #[test]
+    fn a_crowded_bucket_is_sorted() {
+        // One score of 10⁹ and 39 below 10⁻⁹: the 39 fall into the last bucket, more than it
+        // holds, with 40 buckets and with 160. Unit k from 1 to 39 scores (k − 1)·10⁻¹²,
+        // beaten by unit 0 and the 39 − k units above it: rank 41 − k.
+        let mut scores = vec![1e9];
+        scores.extend((0..39).map(|i| f64::from(i) * 1e-12));
+        let mut expected = vec![1];
+        expected.extend((1..40).map(|k| 41 - k));
+        assert_eq!(rank_all(&scores), expected);
+    }
+
+    #[test]
+    fn ranks_agree_with_their_definition() {
+        // Pseudo-random scores of many sizes and shapes: ties, missing scores, ±0,
+        // infinities, clusters, huge and tiny ranges, all equal.
+        let mut rng = stream(1, 2);
+        for case in 0..3000 {
+            let n = 1 + below(&mut rng, 300);
+            let shape = case % 8;
+            let scores: Vec<f64> = (0..n)
+                .map(|_| {
+                    let u = uniform(&mut rng);
+                    let x = match shape {
+                        0 => u,
+                        1 => (u * 10.0).floor(),
+                        2 => 1.0 + u * 1e-13,
+                        3 => (u - 0.5) * 1e300,
+                        4 => 42.0,
+                        5 => (u * 1e6).exp2() - 1.0,
+                        6 if u < 0.9 => u * 1e-9,
+                        6 => 1e12,
+                        _ => [f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0, 1.0, -1.0]
+                            [below(&mut rng, 6)],
+                    };
+                    if uniform(&mut rng) < 0.05 {
+                        f64::NAN
+                    } else {
+                        x
+                    }
+                })
+                .collect();
+            assert_eq!(rank_all(&scores), ranks_by_counting(&scores), "{scores:?}");
+        }
+    }
+
+    fn rank_logarithms(logs: &[f64]) -> Vec<u32> {
+        let mut out = vec![7; logs.len()];
+        rank_into(
+            &mut logs.to_vec(),
+            Scale::Logarithms,
+            &mut RankScratch::default(),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn logarithms_rank_as_their_scores_by_hand() {
+        // The pairs of ranks_through_the_buckets_by_hand as logarithms: unit i's score is
+        // ⌊i / 2⌋ + 1, its number ln(⌊i / 2⌋ + 1); units 28 and 29 rank 1, …, 0 and 1 rank 29.
+        let logs: Vec<f64> = (0..30).map(|i| f64::from(i / 2 + 1).ln()).collect();
+        let expected: Vec<u32> = (0..30).map(|i| 2 * (14 - i / 2) + 1).collect();
+        assert_eq!(rank_logarithms(&logs), expected);
+        // Unit 0's logarithm a hair (2⁻⁴⁵) above unit 1's ln 1 = 0: too close to tell by
+        // the logarithms, so the scores are computed: exp(2⁻⁴⁵) = 1 + 2⁻⁴⁵ > 1, so unit 0
+        // beats unit 1 (ranks 29 and 30).
+        let mut logs = logs;
+        logs[0] = 1.0 / (1u64 << 45) as f64;
+        let mut expected = expected;
+        expected[0] = 29;
+        expected[1] = 30;
+        assert_eq!(rank_logarithms(&logs), expected);
+        // 2⁻⁶⁰ is below half a unit in the last place of exp's 1: exp(2⁻⁶⁰) = 1, a tie.
+        logs[0] = 1.0 / (1u64 << 60) as f64;
+        expected[1] = 29;
+        assert_eq!(rank_logarithms(&logs), expected);
+    }
+
+    #[test]
+    fn logarithms_rank_as_their_scores() {
+        // Pseudo-random logarithms of many shapes, ranked as the scores they stand for.
+        let mut rng = stream(3, 4);
+        for case in 0..3000 {
+            let n = 1 + below(&mut rng, 300);
+            let shape = case % 6;
+            let base = uniform(&mut rng) * 4.0;
+            let logs: Vec<f64> = (0..n)
+                .map(|_| {
+                    let u = uniform(&mut rng);
+                    let x = match shape {
+                        // Logarithms of scores from 1 to 100.
+                        0 => u * 4.6,
+                        // Ties, and neighbours a few units in the last place apart.
+                        1 => base + f64::from(below(&mut rng, 8) as u32) * f64::EPSILON,
+                        // Neighbours about LOG_CLOSE apart.
+                        2 => base + (u * 8.0).floor() * LOG_CLOSE * 0.75,
+                        // Beyond LOG_RANGE, where exp overflows or underflows.
+                        3 => (u - 0.5) * 1600.0,
+                        4 => (u * 10.0).floor() - 5.0,
+                        _ => u * 1e-9,
+                    };
+                    if uniform(&mut rng) < 0.05 {
+                        f64::NAN
+                    } else {
+                        x
+                    }
+                })
+                .collect();
+            let scores: Vec<f64> = logs.iter().map(|x| x.exp()).collect();
+            assert_eq!(
+                rank_logarithms(&logs),
+                ranks_by_counting(&scores),
+                "{logs:?}"
+            );
+        }
     }
 
     #[test]
