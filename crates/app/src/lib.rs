@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod clock;
+pub mod cultivation;
 pub mod error;
 pub mod evaluation;
 pub mod example;
