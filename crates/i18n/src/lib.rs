@@ -117,6 +117,7 @@ mod tests {
             include_str!("../locales/web_evaluation_setup.yml"),
             include_str!("../locales/web_evaluation_report.yml"),
             include_str!("../locales/web_cultivation.yml"),
+            include_str!("../locales/web_cultivation_candidates.yml"),
         ] {
             check_catalogue(text);
         }

@@ -2,6 +2,7 @@
 
 mod account;
 mod audit;
+mod cultivation_candidates;
 mod enterprises;
 mod evaluation;
 mod evaluation_report;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation_report::router())
         .merge(evaluation_setup::router())
         .merge(recognitions::router())
+        .merge(cultivation_candidates::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else
