@@ -118,6 +118,7 @@ mod tests {
             include_str!("../locales/web_evaluation_report.yml"),
             include_str!("../locales/web_cultivation.yml"),
             include_str!("../locales/web_cultivation_candidates.yml"),
+            include_str!("../locales/web_cultivation_pool.yml"),
         ] {
             check_catalogue(text);
         }

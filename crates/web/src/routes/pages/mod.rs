@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod cultivation_candidates;
+mod cultivation_pool;
 mod enterprises;
 mod evaluation;
 mod evaluation_report;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation_setup::router())
         .merge(recognitions::router())
         .merge(cultivation_candidates::router())
+        .merge(cultivation_pool::router())
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else
