@@ -16,7 +16,7 @@ use innozone_exchange::{FileFormat, read_table};
 use innozone_store::Store;
 use reqwest::{Method, StatusCode};
 
-use crate::support::TestApp;
+use crate::support::{TestApp, page};
 use crate::whole_example::{LAGGING, SCHEME, example_app, runs_by_year};
 
 const LAGGING_NAME: &str = "石化产业园区";
@@ -34,15 +34,6 @@ const DIMENSIONS: [(&str, f64); 6] = [
     ("绿色转型与生态建设", 15.0),
     ("规划建设", 10.0),
 ];
-
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let r = app
-        .request(Method::GET, path, Some(token))
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
 
 async fn bytes(app: &TestApp, path: &str, token: &str) -> Vec<u8> {
     let r = app

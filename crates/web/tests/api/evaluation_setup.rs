@@ -16,7 +16,7 @@ use reqwest::multipart::{Form as Multipart, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{PARK_A, PARK_B, TestApp, ZONE};
+use crate::support::{PARK_A, PARK_B, TestApp, ZONE, page, post_form};
 
 const PARK_SCHEME: &str = innozone_example::evaluation::PARK_SCHEME;
 
@@ -157,37 +157,6 @@ async fn install(app: &TestApp, source: &str) {
     innozone_app::evaluation::install_scheme(app.store.as_ref(), &operator, source)
         .await
         .expect("the scheme installs");
-}
-
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let r = app
-        .request(Method::GET, path, Some(token))
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-/// An htmx form post: the status, the body and where htmx is sent.
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, Option<String>) {
-    let r = app
-        .request(Method::POST, path, Some(token))
-        .header("HX-Request", "true")
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let redirect = r
-        .headers()
-        .get("HX-Redirect")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (r.status(), r.text().await.unwrap(), redirect)
 }
 
 async fn post_multipart(

@@ -14,7 +14,7 @@ use reqwest::multipart::{Form as Multipart, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{PARK_A, PARK_B, TestApp, ZONE};
+use crate::support::{PARK_A, PARK_B, TestApp, ZONE, page, post_form};
 
 const FORM: &str = "torch_annual";
 const FORMULA: &str = "sum(rd_expenditure_internal) / gdp";
@@ -110,37 +110,6 @@ async fn unit_id(app: &TestApp, code: &str) -> i64 {
         .unwrap()
         .id
         .0
-}
-
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let r = app
-        .request(Method::GET, path, Some(token))
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-/// An htmx form post: the status, the body and where htmx is sent.
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, Option<String>) {
-    let r = app
-        .request(Method::POST, path, Some(token))
-        .header("HX-Request", "true")
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let redirect = r
-        .headers()
-        .get("HX-Redirect")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (r.status(), r.text().await.unwrap(), redirect)
 }
 
 async fn post_file(

@@ -23,7 +23,7 @@ use innozone_exchange::{FileFormat, read_table};
 use innozone_store::{Actor, NewRevision};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{PARK_A, PARK_B, TestApp, ZONE};
+use crate::support::{PARK_A, PARK_B, TestApp, ZONE, page};
 
 const FORM: &str = "torch_annual";
 
@@ -127,15 +127,6 @@ async fn unit_id(app: &TestApp, code: &str) -> i64 {
         .unwrap()
         .id
         .0
-}
-
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let r = app
-        .request(Method::GET, path, Some(token))
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
 }
 
 /// The value shown on the card of `indicator`.

@@ -6,7 +6,7 @@ use innozone_domain::reporting::{Form, Period};
 use reqwest::multipart::{Form as Multipart, Part};
 use reqwest::{Method, StatusCode};
 
-use crate::support::{TestApp, credit_code};
+use crate::support::{TestApp, credit_code, page, post_form};
 
 const FORM: &str = "torch_annual";
 
@@ -31,36 +31,6 @@ async fn with_forms(app: &TestApp) {
     )
     .await
     .expect("the period opens");
-}
-
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let r = app
-        .request(Method::GET, path, Some(token))
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.text().await.unwrap())
-}
-
-async fn post_form(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, Option<String>) {
-    let r = app
-        .request(Method::POST, path, Some(token))
-        .header("HX-Request", "true")
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let redirect = r
-        .headers()
-        .get("HX-Redirect")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (r.status(), r.text().await.unwrap(), redirect)
 }
 
 /// The slot of findings beside `field` in an answer: up to the next slot.

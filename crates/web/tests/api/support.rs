@@ -299,3 +299,35 @@ pub async fn send(request: RequestBuilder) -> (StatusCode, Value) {
 pub fn is_chinese(text: &str) -> bool {
     text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
+
+/// A page as the browser gets it: the status and the HTML.
+pub async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
+    let r = app
+        .request(Method::GET, path, Some(token))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// An htmx form post: the status, the body and where htmx is sent.
+pub async fn post_form(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>) {
+    let r = app
+        .request(Method::POST, path, Some(token))
+        .header("HX-Request", "true")
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let redirect = r
+        .headers()
+        .get("HX-Redirect")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (r.status(), r.text().await.unwrap(), redirect)
+}
