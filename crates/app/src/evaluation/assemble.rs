@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use innozone_domain::evaluation::inputs::InputItem;
 use innozone_domain::evaluation::scheme::{Scheme, Source};
-use innozone_domain::monitoring::Computation;
 use innozone_domain::registry::UnitId;
 use innozone_domain::reporting::Period;
 use innozone_store::Store;
@@ -66,7 +65,7 @@ pub async fn assemble(
     }
 
     let indicators: Vec<String> = scheme.indicators().map(|(_, n)| n.code.clone()).collect();
-    let values_in = |p: Period| -> Result<Vec<Vec<Option<f64>>>, AppError> {
+    let values_in = |p: Period| -> Vec<Vec<Option<f64>>> {
         units
             .iter()
             .map(|u| {
@@ -81,22 +80,22 @@ pub async fn assemble(
                                 .and_then(|s| monitoring_value(s, code, p, u)),
                         };
                         let Some(den) = &spec.denominator else {
-                            return Ok(raw);
+                            return raw;
                         };
                         let by = snapshot
                             .as_ref()
                             .and_then(|s| statistic_value(s, den, p, u));
-                        Ok(match (raw, by) {
+                        match (raw, by) {
                             (Some(v), Some(d)) if d != 0.0 => Some(v / d),
                             _ => None,
-                        })
+                        }
                     })
                     .collect()
             })
             .collect()
     };
-    let values = values_in(period)?;
-    let before = values_in(previous)?;
+    let values = values_in(period);
+    let before = values_in(previous);
     let previous_values = before
         .iter()
         .any(|row| row.iter().any(Option::is_some))
@@ -146,10 +145,6 @@ fn position(snapshot: &Snapshot, unit: &RunUnit) -> Option<u32> {
     snapshot.index.position(UnitId(unit.id))
 }
 
-fn computed(computation: &Computation, period: Period) -> bool {
-    computation.period(period).is_some()
-}
-
 /// A monitoring indicator's value for the unit, in the indicator's unit; none when it
 /// cannot be computed (its reason is the monitoring pages' to show).
 fn monitoring_value(
@@ -159,9 +154,6 @@ fn monitoring_value(
     unit: &RunUnit,
 ) -> Option<f64> {
     let (i, _) = snapshot.catalogue.indicator(code)?;
-    if !computed(&snapshot.computation, period) {
-        return None;
-    }
     let at = position(snapshot, unit)?;
     snapshot.computation.value(period, i, at)?.ok()
 }

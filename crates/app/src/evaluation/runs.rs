@@ -2,12 +2,12 @@
 //! Running again on unchanged data gives back the run already kept; running after the
 //! data changed keeps a new run and says what moved against the one before.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::evaluation::run::run;
 use innozone_domain::evaluation::scheme::{Flag, Scheme, consequences};
-use innozone_domain::registry::{Hierarchy, UnitId};
+use innozone_domain::registry::{Hierarchy, Tree, UnitId};
 use innozone_domain::reporting::Period;
 use innozone_store::{EvaluationRunSummary, NewEvaluationRun, Store};
 
@@ -31,9 +31,9 @@ pub fn may_run(
 
 /// Who may read results: everybody but filers and the public, within their node. A user
 /// bound to a park reads that park's result only.
-fn may_read(principal: &Principal, unit: UnitId, hierarchy: &Hierarchy, period: Period) -> bool {
+fn may_read(principal: &Principal, unit: UnitId, tree: &Tree) -> bool {
     !matches!(principal.role, Role::EnterpriseFiler | Role::Public)
-        && principal.may_read_unit(unit, &hierarchy.as_of(period.last_day()))
+        && principal.may_read_unit(unit, tree)
 }
 
 /// What a request to run gave.
@@ -119,15 +119,19 @@ pub async fn visible_runs(
 ) -> Result<Vec<EvaluationRunSummary>, AppError> {
     let hierarchy = store.hierarchy().await?;
     let runs = store.evaluation_runs(None).await?;
+    // One tree per period, not one per run and unit.
+    let mut trees: HashMap<Period, Tree> = HashMap::new();
     Ok(runs
         .into_iter()
         .filter(|r| {
-            may_read(principal, r.scope, &hierarchy, r.period)
-                || hierarchy
-                    .as_of(r.period.last_day())
+            let tree = trees
+                .entry(r.period)
+                .or_insert_with(|| hierarchy.as_of(r.period.last_day()));
+            may_read(principal, r.scope, tree)
+                || tree
                     .subtree(r.scope)
                     .into_iter()
-                    .any(|u| u != r.scope && may_read(principal, u, &hierarchy, r.period))
+                    .any(|u| u != r.scope && may_read(principal, u, tree))
         })
         .collect())
 }
@@ -279,17 +283,10 @@ pub async fn run_view(
     let run = load(store, id).await?;
     let hierarchy = store.hierarchy().await?;
     let period = run.summary.period;
-    let sees_all = may_read(principal, run.summary.scope, &hierarchy, period);
+    let tree = hierarchy.as_of(period.last_day());
+    let sees_all = may_read(principal, run.summary.scope, &tree);
     let mut visible: Vec<usize> = (0..run.inputs.units.len())
-        .filter(|&u| {
-            sees_all
-                || may_read(
-                    principal,
-                    UnitId(run.inputs.units[u].id),
-                    &hierarchy,
-                    period,
-                )
-        })
+        .filter(|&u| sees_all || may_read(principal, UnitId(run.inputs.units[u].id), &tree))
         .collect();
     if visible.is_empty() {
         return Err(AppError::Forbidden);
@@ -316,7 +313,7 @@ pub async fn run_view(
     let mut latest_by_year: BTreeMap<i32, i64> = BTreeMap::new();
     for r in &same {
         let year = r.period.year();
-        if year <= period.year() && year != period.year() {
+        if year < period.year() {
             latest_by_year.entry(year).or_insert(r.id);
         }
     }
