@@ -257,7 +257,7 @@ fn rank(status: &str) -> u8 {
 
 /// The counted (approved) filings of the form for a period, each laid onto the fields of
 /// `form` by code.
-async fn filings_of(
+pub(crate) async fn filings_of(
     store: &dyn Store,
     form: &Form,
     period: Period,

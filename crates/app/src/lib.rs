@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod cultivation;
+pub mod cultivation_example;
 pub mod cultivation_pool;
 pub mod error;
 pub mod evaluation;
