@@ -13,6 +13,7 @@ fn entity_of_table(table: &str) -> &'static str {
         "enterprises" => "enterprise",
         "enterprise_locations" => "location",
         "recognitions" => "recognition",
+        "tier_ladders" => "ladder",
         "users" => "user",
         "filings" | "filing_revisions" => "filing",
         "report_forms" => "form",

@@ -27,6 +27,8 @@ mod monitoring;
 mod evaluation;
 #[macro_use]
 mod recognitions;
+#[macro_use]
+mod ladders;
 mod error;
 mod model;
 mod postgres;

@@ -47,6 +47,11 @@ sql_recognitions! {
     db: sqlx::Postgres,
 }
 
+sql_ladders! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
     let pool = PgPoolOptions::new()

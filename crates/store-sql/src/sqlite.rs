@@ -50,6 +50,11 @@ sql_recognitions! {
     db: sqlx::Sqlite,
 }
 
+sql_ladders! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

@@ -5,6 +5,7 @@
 mod audit;
 mod error;
 mod evaluation;
+mod ladders;
 mod monitoring;
 mod recognitions;
 mod records;
@@ -26,6 +27,7 @@ pub use evaluation::{
     EvaluationInputRecord, EvaluationRunRecord, EvaluationRunSummary, EvaluationStore,
     NewEvaluationInput, NewEvaluationRun, SchemeRecord,
 };
+pub use ladders::{LadderRecord, LadderStore, LadderSummary, NewLadder};
 pub use monitoring::{
     CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic,
     StatisticRecord,
@@ -47,7 +49,7 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
 
 #[async_trait]
 pub trait Store:
-    ReportingStore + MonitoringStore + EvaluationStore + RecognitionStore + Send + Sync
+    ReportingStore + MonitoringStore + EvaluationStore + RecognitionStore + LadderStore + Send + Sync
 {
     /// The name of the backend, for logs: "sqlite" or "postgres".
     fn backend(&self) -> &'static str;
