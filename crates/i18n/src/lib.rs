@@ -2,6 +2,7 @@
 //! (the default) or English; the catalogue is `locales/*.yml`, compiled into the binary.
 //! Domain errors are turned into user messages here, in one place.
 
+mod cultivation;
 mod evaluation;
 mod messages;
 mod monitoring;
@@ -119,6 +120,8 @@ mod tests {
             include_str!("../locales/web_cultivation.yml"),
             include_str!("../locales/web_cultivation_candidates.yml"),
             include_str!("../locales/web_cultivation_pool.yml"),
+            include_str!("../locales/cultivation.yml"),
+            include_str!("../locales/web_cultivation_ladder.yml"),
         ] {
             check_catalogue(text);
         }
