@@ -14,6 +14,12 @@
 //! 独角兽企业 and 制造业单项冠军 are decided by review alone (valuation, market share), so no
 //! filing can show them met: the example recognises a few of the enterprises already
 //! recognised as 瞪羚企业 (unicorns) and as 龙头企业 in manufacturing (champions).
+//!
+//! A tier is recognised only from the year its authority began: 科技型中小企业 from 2017
+//! (评价工作指引, 国科发政〔2017〕115号), 专精特新"小巨人" from 2019 (the first national batch),
+//! 制造业单项冠军 from 2016. 创新型中小企业 as a national tier dates from 2022 (工信部企业
+//! 〔2022〕63号); before that the example lets it stand for the province's 创新型企业, the
+//! recognition seed 001 counts when it sets 200 innovative enterprises for 2020.
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +49,8 @@ struct Batch {
     month: Month,
     day: u8,
     prefix: &'static str,
+    /// The first year the authority issued recognitions of the tier.
+    since: i32,
 }
 
 /// In the ladder's order from the bottom, so that a tier another requires (专精特新 for
@@ -54,6 +62,7 @@ const BATCHES: [Batch; 8] = [
         month: Month::May,
         day: 20,
         prefix: "KX",
+        since: 2017,
     },
     Batch {
         tier: Tier::InnovativeSme,
@@ -61,6 +70,7 @@ const BATCHES: [Batch; 8] = [
         month: Month::June,
         day: 30,
         prefix: "CX",
+        since: 2010,
     },
     Batch {
         tier: Tier::SpecialisedSme,
@@ -68,6 +78,7 @@ const BATCHES: [Batch; 8] = [
         month: Month::August,
         day: 31,
         prefix: "ZJTX",
+        since: 2012,
     },
     Batch {
         tier: Tier::LittleGiant,
@@ -75,6 +86,7 @@ const BATCHES: [Batch; 8] = [
         month: Month::July,
         day: 15,
         prefix: "XJR",
+        since: 2019,
     },
     Batch {
         tier: Tier::Gazelle,
@@ -82,6 +94,7 @@ const BATCHES: [Batch; 8] = [
         month: Month::April,
         day: 30,
         prefix: "DL",
+        since: 2010,
     },
     Batch {
         tier: Tier::Leading,
@@ -89,21 +102,24 @@ const BATCHES: [Batch; 8] = [
         month: Month::March,
         day: 31,
         prefix: "LT",
+        since: 2010,
     },
     // Review-only tiers, drawn among enterprises holding the tier named in `among`.
     Batch {
         tier: Tier::Unicorn,
-        applies: 0.05,
+        applies: 0.01,
         month: Month::September,
         day: 30,
         prefix: "DJS",
+        since: 2010,
     },
     Batch {
         tier: Tier::SingleChampion,
-        applies: 0.25,
+        applies: 0.06,
         month: Month::November,
         day: 30,
         prefix: "DXGJ",
+        since: 2016,
     },
 ];
 
@@ -178,7 +194,10 @@ pub async fn load_example(store: &dyn Store) -> Result<Option<CultivationExample
                 };
                 let issued_on = Date::from_calendar_date(year + 1, batch.month, batch.day)
                     .expect("the batch dates are calendar dates");
-                if held.contains(batch.tier) || issued_on > crate::clock::today() {
+                if held.contains(batch.tier)
+                    || year + 1 < batch.since
+                    || issued_on > crate::clock::today()
+                {
                     continue;
                 }
                 let qualifies = match among(batch.tier) {

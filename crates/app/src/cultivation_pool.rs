@@ -22,10 +22,22 @@ use crate::AppError;
 use crate::cultivation::may_read_lists;
 
 /// The tiers whose count is an indicator of the monitoring catalogue, with the
-/// indicator's code: the targets of that indicator (seed 001's 250 high-tech enterprises
-/// by 2020, seed 004's counts for 2021 / 2025 / 2030) are the tier's targets. A tier
-/// not listed has no target.
-pub const TIER_INDICATORS: &[(Tier, &str)] = &[(Tier::HighTech, "high_tech_enterprises")];
+/// indicator's code: the targets of that indicator (seed 001's 250 high-tech and 200
+/// innovative enterprises by 2020, seed 004's high-tech counts for 2021 / 2025 / 2030)
+/// are the tier's targets. Each indicator is `count(<tier>)` in the shipped catalogue,
+/// so the pool and monitoring count the same enterprises. A tier not listed, or whose
+/// indicator the catalogue in force lacks, has no target.
+pub const TIER_INDICATORS: &[(Tier, &str)] = &[
+    (Tier::TechSme, "tech_sme_enterprises"),
+    (Tier::InnovativeSme, "innovative_sme_enterprises"),
+    (Tier::SpecialisedSme, "specialised_sme_enterprises"),
+    (Tier::LittleGiant, "little_giant_enterprises"),
+    (Tier::HighTech, "high_tech_enterprises"),
+    (Tier::Gazelle, "gazelle_enterprises"),
+    (Tier::Unicorn, "unicorn_enterprises"),
+    (Tier::SingleChampion, "single_champion_enterprises"),
+    (Tier::Leading, "leading_enterprises"),
+];
 
 /// The indicator whose targets are the tier's, if any.
 pub fn indicator_of(tier: Tier) -> Option<&'static str> {

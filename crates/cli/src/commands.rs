@@ -124,6 +124,18 @@ pub(crate) async fn load_example(
         let loaded =
             innozone_app::example::load_reporting_example(store, &dataset, &progress).await?;
         filing.finish_and_clear();
+        let recognising = spinner(lang.t("cli.example.recognising"));
+        let recognised = innozone_app::cultivation_example::load_example(store).await?;
+        recognising.finish_and_clear();
+        if let Some(c) = recognised {
+            println!(
+                "{}",
+                lang.t_with(
+                    "cli.example.recognitions_loaded",
+                    &[("recognitions", c.recognitions.to_string())]
+                )
+            );
+        }
         if let Some(m) = innozone_app::monitoring::load_example(store, &dataset).await? {
             println!(
                 "{}",

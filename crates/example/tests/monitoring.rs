@@ -946,7 +946,16 @@ fn the_catalogue_names_only_fields_of_its_forms_and_the_targets_only_seed_units(
         "(sum(rd_expenditure_internal) + rd_institutions) / gdp"
     );
     assert_eq!(formula("revenue_quarter"), "quarter(sum(revenue_ytd))");
-    assert_eq!(file.indicators.len(), 23);
+    // The pool's count of every tier of the ladder is an indicator (the cultivation pool
+    // reads its targets through it).
+    for tier in Tier::ALL {
+        assert_eq!(
+            formula(&format!("{}_enterprises", tier.code())),
+            &format!("count({})", tier.code())
+        );
+    }
+    // 23 of monitoring and evaluation, and the 8 tier counts besides high-tech's.
+    assert_eq!(file.indicators.len(), 23 + 8);
 
     let targets: TargetFile = toml::from_str(monitoring::TARGETS).unwrap();
     let units: HashSet<String> = [seed::lanbai(), seed::panzhihua()]
@@ -973,7 +982,9 @@ fn the_catalogue_names_only_fields_of_its_forms_and_the_targets_only_seed_units(
             assert!(["linear", "growth"].contains(&path.as_str()));
         }
     }
-    assert_eq!(targets.targets.len(), 10 + 4 + 16 + 4);
+    // 兰白's 10 of 专栏1, its 4 enterprise counts of line 34 and the 200 innovative
+    // enterprises of 专栏14; its four districts' 16; 攀枝花's 4.
+    assert_eq!(targets.targets.len(), 10 + 4 + 1 + 16 + 4);
 }
 
 #[test]
