@@ -2,10 +2,10 @@
 //! user may see, checked on its counted (approved) annual filings of a year and the two
 //! years before against the ladder in force.
 //!
-//! The ladder in force is the shipped one (`innozone_example::cultivation::TIERS`) parsed
-//! against the latest stored version of the Torch annual form (`torch_annual`): the store
-//! keeps no versions of the ladder yet. Filings of earlier form versions are laid onto
-//! the latest version's fields by code.
+//! The ladder in force is the highest version the zone has installed (the shipped one,
+//! `innozone_example::cultivation::TIERS`, until it installs its own), parsed against the
+//! latest stored version of the Torch annual form (`torch_annual`). Filings of earlier
+//! form versions are laid onto the latest version's fields by code.
 
 use std::collections::HashMap;
 
@@ -77,20 +77,12 @@ pub fn may_read_lists(principal: &Principal) -> bool {
     )
 }
 
-/// The ladder in force: the shipped file against the latest annual form.
+/// The ladder in force against the latest annual form: the highest version the zone
+/// has installed (`cultivation_ladder::install_ladder`). The shipped ladder
+/// (`innozone_example::cultivation::TIERS`) is in force until a zone installs its own.
 pub async fn ladder_in_force(store: &dyn Store) -> Result<(TierSet, Form), AppError> {
-    let form = store
-        .forms()
-        .await?
-        .into_iter()
-        .find(|f| f.code == LADDER_FORM)
-        .ok_or(AppError::NotFound {
-            entity: "form",
-            key: LADDER_FORM.to_string(),
-        })?;
-    let set = TierSet::parse(innozone_example::cultivation::TIERS, &form)
-        .map_err(|e| AppError::File(format!("the ladder of tiers: {e}")))?;
-    Ok((set, form))
+    let current = crate::cultivation_ladder::current_ladder(store).await?;
+    Ok((current.set, current.form))
 }
 
 /// One enterprise in scope with its registry facts.

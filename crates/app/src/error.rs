@@ -1,4 +1,5 @@
 use innozone_domain::accounts::{BindingError, CredentialError};
+use innozone_domain::cultivation::TierError;
 use innozone_domain::evaluation::data::DataIssue;
 use innozone_domain::evaluation::index::IndexError;
 use innozone_domain::evaluation::inputs::InputIssue;
@@ -79,6 +80,20 @@ pub enum AppError {
     DevelopmentIndex(#[from] IndexError),
     #[error(transparent)]
     Robustness(#[from] RobustnessError),
+    /// A ladder file of tiers that does not hold together, with its line and column
+    /// (boxed like `Form`).
+    #[error(transparent)]
+    Ladder(Box<TierError>),
+    /// A ladder version not above the highest installed: installed versions are never
+    /// overwritten.
+    #[error("ladder version {version} is not above the highest installed, {newest}")]
+    LadderVersion { version: u32, newest: u32 },
+}
+
+impl From<TierError> for AppError {
+    fn from(e: TierError) -> Self {
+        AppError::Ladder(Box::new(e))
+    }
 }
 
 impl From<SchemeError> for AppError {

@@ -68,7 +68,8 @@ pub struct ReportingExample {
 /// Loads the example's reporting into a store that has its registry but no form yet:
 /// both shipped Torch forms, their periods, the 兰白 zone's filings step by step as the
 /// example's history has them, the historic annual filings of 兰白 (2014–2023) and 攀枝花
-/// (2020–2025), and the closing of the periods each zone has closed.
+/// (2020–2025), the closing of the periods each zone has closed, and the shipped ladder
+/// of tiers as the first installed version (read against the annual form just saved).
 pub async fn load_reporting_example(
     store: &dyn Store,
     dataset: &Dataset,
@@ -189,6 +190,8 @@ pub async fn load_reporting_example(
                 .await?;
         }
     }
+    // The example's zone starts with the shipped ladder of tiers on record.
+    crate::cultivation_ladder::install_shipped_if_none(store).await?;
     Ok(Some(ReportingExample {
         forms: forms.len(),
         periods: periods.len(),

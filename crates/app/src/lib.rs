@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod clock;
 pub mod cultivation;
 pub mod cultivation_example;
+pub mod cultivation_ladder;
 pub mod cultivation_pool;
 pub mod error;
 pub mod evaluation;

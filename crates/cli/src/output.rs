@@ -62,7 +62,9 @@ impl Failure {
                 | AppError::EvaluationRun(_)
                 | AppError::EvaluationData(_)
                 | AppError::DevelopmentIndex(_)
-                | AppError::Robustness(_),
+                | AppError::Robustness(_)
+                | AppError::Ladder(_)
+                | AppError::LadderVersion { .. },
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
@@ -166,6 +168,17 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::EvaluationRun(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::DevelopmentIndex(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Robustness(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::Ladder(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::LadderVersion { version, newest }) => eprintln!(
+            "{prefix}{}",
+            lang.t_with(
+                "cultivation.ladder.stale_version",
+                &[
+                    ("version", version.to_string()),
+                    ("newest", newest.to_string())
+                ]
+            )
+        ),
         Failure::App(AppError::Intake { issues, form }) => {
             eprintln!(
                 "{prefix}{}",

@@ -114,6 +114,14 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
             .join("；"),
         AppError::DevelopmentIndex(e) => e.localize(lang),
         AppError::Robustness(e) => e.localize(lang),
+        AppError::Ladder(e) => e.localize(lang),
+        AppError::LadderVersion { version, newest } => lang.t_with(
+            "cultivation.ladder.stale_version",
+            &[
+                ("version", version.to_string()),
+                ("newest", newest.to_string()),
+            ],
+        ),
     }
 }
 
