@@ -3,6 +3,7 @@
 //! it as a client would.
 
 mod cultivation_candidates;
+mod cultivation_ladder;
 mod cultivation_pool;
 mod documents;
 mod evaluation_pages;

@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod cultivation_candidates;
+mod cultivation_ladder;
 mod cultivation_pool;
 mod enterprises;
 mod evaluation;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation_setup::router())
         .merge(recognitions::router())
         .merge(cultivation_candidates::router())
+        .merge(cultivation_ladder::router())
         .merge(cultivation_pool::router())
 }
 

@@ -185,7 +185,7 @@ pub struct MarkedLine {
 
 /// The `line`th line of `source` (from 1) with its `column`th character (from 1) marked;
 /// a column past the end marks a blank after the text, so that the place still shows.
-fn mark_line(source: &str, line: usize, column: usize) -> Option<MarkedLine> {
+pub(crate) fn mark_line(source: &str, line: usize, column: usize) -> Option<MarkedLine> {
     let text = source.lines().nth(line.checked_sub(1)?)?;
     let chars: Vec<char> = text.chars().collect();
     let at = column.saturating_sub(1).min(chars.len());
@@ -203,7 +203,7 @@ fn mark_line(source: &str, line: usize, column: usize) -> Option<MarkedLine> {
 }
 
 /// A saved scheme version as the file it was written as.
-fn toml_download(source: &str, file_name: &str) -> Response {
+pub(crate) fn toml_download(source: &str, file_name: &str) -> Response {
     let mut r = source.to_string().into_response();
     let h = r.headers_mut();
     h.insert(
