@@ -1,8 +1,9 @@
 //! The whole built-in example behind the real application, as `innozone example` loads
-//! it (registry, filings, monitoring, and the park evaluation of the 兰白 zone run for
-//! 2015–2020), with an account per role: zone staff (`zone`) and leadership (`leader`) of
-//! the zone, park staff (`park`) of 石化产业园区 (LB-XQ-SH), a filer (`filer`) of one of its
-//! enterprises, and the public (`public`). Shared by the evaluation tests: loading the
+//! it (registry, filings, the recognitions of every tier of the ladder derived from the
+//! filings, monitoring, and the park evaluation of the 兰白 zone run for 2015–2020), with
+//! an account per role: zone staff (`zone`) and leadership (`leader`) of the zone, park
+//! staff (`park`) of 石化产业园区 (LB-XQ-SH), a filer (`filer`) of one of its enterprises,
+//! and the public (`public`). Shared by the evaluation and cultivation tests: loading the
 //! example takes a while, so each test file loads it as few times as it can.
 
 use std::collections::HashMap;
@@ -19,7 +20,8 @@ use crate::support::{PASSWORD, TestApp};
 pub const SCHEME: &str = "lanbai_parks";
 pub const LAGGING: &str = "LB-XQ-SH";
 
-/// The whole built-in example behind the real application, with an account per role:
+/// The whole built-in example behind the real application (with the recognitions of
+/// every tier, so the cultivation pages have entries of each), with an account per role:
 /// zone staff and leadership of the zone, park staff of LB-XQ-SH, a filer of one of its
 /// enterprises, and the public.
 pub async fn example_app() -> TestApp {
@@ -32,6 +34,10 @@ pub async fn example_app() -> TestApp {
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
         .await
         .expect("the filings load");
+    innozone_app::cultivation_example::load_example(store.as_ref())
+        .await
+        .expect("the recognitions load")
+        .expect("a fresh store takes the example's recognitions");
     innozone_app::monitoring::load_example(store.as_ref(), &dataset)
         .await
         .expect("the monitoring loads");
