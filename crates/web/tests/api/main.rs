@@ -4,6 +4,7 @@
 
 mod cultivation_candidates;
 mod cultivation_ladder;
+mod cultivation_lists;
 mod cultivation_pool;
 mod documents;
 mod evaluation_pages;

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use innozone_app::clock::today;
-use innozone_app::cultivation::{CandidateList, candidates, list_sheet, warnings};
+use innozone_app::cultivation::{CandidateList, candidates, ladder_in_force, list_sheet, warnings};
 use innozone_app::registry::sheet_bytes;
 use innozone_domain::registry::Tier;
 use innozone_exchange::FileFormat;
@@ -100,9 +100,24 @@ fn distance_text(distance: Option<f64>) -> String {
     distance.map_or_else(|| "—".to_string(), |d| format!("{:.1}%", d * 100.0))
 }
 
+/// The tiers of the ladder in force, in its order, as (code, name in the user's language):
+/// what the tier selector offers.
+async fn ladder_tiers(state: &AppState, lang: Lang) -> Result<Vec<(String, String)>, WebError> {
+    let (set, _) = ladder_in_force(state.store()).await?;
+    Ok(set
+        .tiers
+        .iter()
+        .map(|t| {
+            let name = if lang.is_english() { &t.en } else { &t.zh };
+            (t.tier.code().to_string(), name.clone())
+        })
+        .collect())
+}
+
 fn page(
     lang: Lang,
     user: &CurrentUser,
+    tiers: Vec<(String, String)>,
     list: CandidateList,
     warnings: bool,
     query: String,
@@ -143,10 +158,7 @@ fn page(
     Ok(render(&ListPage {
         chrome: Chrome::new(lang, Some(user), "cultivation"),
         warnings,
-        tiers: Tier::ALL
-            .into_iter()
-            .map(|t| (t.code().to_string(), lang.t(&format!("tier.{}", t.code()))))
-            .collect(),
+        tiers,
         tier: list.tier.code().to_string(),
         tier_name: if english { list.tier_en } else { list.tier_zh },
         year: list.year,
@@ -166,7 +178,15 @@ async fn candidates_page(
 ) -> Result<Response, WebError> {
     let (tier, year, distance) = (q.tier()?, q.year(), q.distance());
     let list = candidates(state.store(), &user.principal, tier, year, distance).await?;
-    page(lang, &user, list, false, q.link(tier, year, distance))
+    let tiers = ladder_tiers(&state, lang).await?;
+    page(
+        lang,
+        &user,
+        tiers,
+        list,
+        false,
+        q.link(tier, year, distance),
+    )
 }
 
 async fn warnings_page(
@@ -177,7 +197,8 @@ async fn warnings_page(
 ) -> Result<Response, WebError> {
     let (tier, year) = (q.tier()?, q.year());
     let list = warnings(state.store(), &user.principal, tier, year).await?;
-    page(lang, &user, list, true, q.link(tier, year, 0.0))
+    let tiers = ladder_tiers(&state, lang).await?;
+    page(lang, &user, tiers, list, true, q.link(tier, year, 0.0))
 }
 
 fn download(lang: Lang, list: &CandidateList, warnings: bool) -> Result<Response, WebError> {

@@ -15,6 +15,7 @@ use innozone_i18n::Lang;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::reports::unit_choices;
 use super::transfer::attachment;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
@@ -119,6 +120,8 @@ struct TargetLine {
 struct PoolPage {
     chrome: Chrome,
     code: String,
+    /// The units the user may pick: (code, name, depth below the first), in tree order.
+    units: Vec<(String, String, usize)>,
     name: String,
     from: i32,
     to: i32,
@@ -223,6 +226,30 @@ fn children_chart(lang: Lang, pool: &Pool, shown: &[usize]) -> Option<String> {
     )
 }
 
+/// The units the user may pick in the page's unit picker: their own unit (every zone for
+/// an administrator) and its districts and parks as the tree stands today, in tree order
+/// with their depth; the unit shown first when it is not among them.
+async fn units_to_pick(
+    state: &AppState,
+    user: &CurrentUser,
+    pool: &Pool,
+) -> Result<Vec<(String, String, usize)>, WebError> {
+    let hierarchy = state.hierarchy().await?;
+    let tree = hierarchy.as_of(today());
+    let mut units: Vec<(String, String, usize)> = unit_choices(&user.principal, &hierarchy, &tree)
+        .into_iter()
+        .filter_map(|(id, name, depth)| {
+            hierarchy
+                .unit(id)
+                .map(|u| (u.code.to_string(), name, depth))
+        })
+        .collect();
+    if !units.iter().any(|(code, _, _)| *code == pool.code) {
+        units.insert(0, (pool.code.clone(), pool.name.clone(), 0));
+    }
+    Ok(units)
+}
+
 async fn pool_page(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -231,6 +258,7 @@ async fn pool_page(
 ) -> Result<Response, WebError> {
     let pool = load(&state, &user, &q).await?;
     let (from, to) = q.years();
+    let units = units_to_pick(&state, &user, &pool).await?;
     // The tiers shown in the charts: those with any holder in the years or below.
     let shown: Vec<usize> = (0..pool.tiers.len())
         .filter(|t| {
@@ -275,6 +303,7 @@ async fn pool_page(
     let page = PoolPage {
         chrome: Chrome::new(lang, Some(&user), "cultivation"),
         code: pool.code.clone(),
+        units,
         name: pool.name.clone(),
         from,
         to,
