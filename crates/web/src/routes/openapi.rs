@@ -7,8 +7,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::api::{
-    ImportReportBody, audit, enterprises, evaluation, filings, monitoring, sessions, transfer,
-    units, users,
+    ImportReportBody, audit, cultivation, enterprises, evaluation, filings, monitoring, sessions,
+    transfer, units, users,
 };
 use crate::error::{ErrorJson, IssueJson};
 
@@ -88,6 +88,13 @@ lists every located issue and nothing is written."
         evaluation::show_run,
         evaluation::create_run,
         evaluation::put_inputs,
+        cultivation::show_ladder,
+        cultivation::list_candidates,
+        cultivation::list_warnings,
+        cultivation::show_pool,
+        cultivation::list_expiring,
+        cultivation::enterprise_recognitions,
+        cultivation::create_recognition,
     ),
     components(schemas(
         ErrorJson,
@@ -166,6 +173,23 @@ lists every located issue and nothing is written."
         evaluation::InputsRequest,
         evaluation::InputRequest,
         evaluation::InputsBody,
+        cultivation::LadderBody,
+        cultivation::TierBody,
+        cultivation::CriterionBody,
+        cultivation::CandidateListBody,
+        cultivation::CandidateBody,
+        cultivation::CriterionResultBody,
+        cultivation::PoolBody,
+        cultivation::PoolYearBody,
+        cultivation::PoolCountBody,
+        cultivation::PoolChildBody,
+        cultivation::PoolTargetBody,
+        cultivation::PoolTargetRowBody,
+        cultivation::RecognitionRecordBody,
+        cultivation::EnterpriseLadderBody,
+        cultivation::NewRecognitionBody,
+        cultivation::ExpiringListBody,
+        cultivation::ExpiringBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session_cookie" = [])),
@@ -179,6 +203,7 @@ lists every located issue and nothing is written."
         (name = "reporting", description = "Direct reporting (一套表): forms, periods, filings, review, closing, revisions, completeness, uploads"),
         (name = "monitoring", description = "Statistical monitoring (统计监测): the indicator catalogue, indicator values against targets, unit statistics"),
         (name = "evaluation", description = "Evaluation (考核评价): schemes, values entered per park and year, runs kept once and their results"),
+        (name = "cultivation", description = "Enterprise cultivation (梯度培育): the ladder of tiers, candidate and warning lists checked on the filings, the pool with its targets, recognitions and certificates expiring soon"),
     )
 )]
 pub struct ApiDoc;

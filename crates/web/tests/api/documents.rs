@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 29] = [
+const ROUTES: [(&str, &[&str]); 35] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -42,6 +42,12 @@ const ROUTES: [(&str, &[&str]); 29] = [
     ("/api/v1/evaluation/runs", &["get", "post"]),
     ("/api/v1/evaluation/runs/{id}", &["get"]),
     ("/api/v1/evaluation/inputs", &["put"]),
+    ("/api/v1/cultivation/ladder", &["get"]),
+    ("/api/v1/cultivation/candidates", &["get"]),
+    ("/api/v1/cultivation/warnings", &["get"]),
+    ("/api/v1/cultivation/pool", &["get"]),
+    ("/api/v1/cultivation/expiring", &["get"]),
+    ("/api/v1/enterprises/{id}/recognitions", &["get", "post"]),
 ];
 
 #[tokio::test]
@@ -98,6 +104,9 @@ async fn the_openapi_document_lists_every_route() {
         "CompletenessBody",
         "SchemeBody",
         "RunBody",
+        "CandidateListBody",
+        "PoolBody",
+        "EnterpriseLadderBody",
     ] {
         assert!(
             doc["components"]["schemas"].get(schema).is_some(),

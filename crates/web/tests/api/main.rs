@@ -2,6 +2,7 @@
 //! fresh store (SQLite, or PostgreSQL when INNOZONE_TEST_POSTGRES_URL is set) and talks to
 //! it as a client would.
 
+mod cultivation_api;
 mod cultivation_candidates;
 mod cultivation_ladder;
 mod cultivation_lists;

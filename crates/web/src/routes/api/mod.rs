@@ -9,6 +9,7 @@
 //! the token).
 
 pub mod audit;
+pub mod cultivation;
 pub mod enterprises;
 pub mod evaluation;
 pub mod filings;
@@ -96,6 +97,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/evaluation/runs/{id}", get(evaluation::show_run))
         .route("/evaluation/inputs", put(evaluation::put_inputs))
+        .route("/cultivation/ladder", get(cultivation::show_ladder))
+        .route("/cultivation/candidates", get(cultivation::list_candidates))
+        .route("/cultivation/warnings", get(cultivation::list_warnings))
+        .route("/cultivation/pool", get(cultivation::show_pool))
+        .route("/cultivation/expiring", get(cultivation::list_expiring))
+        .route(
+            "/enterprises/{id}/recognitions",
+            get(cultivation::enterprise_recognitions).post(cultivation::create_recognition),
+        )
         // Unknown paths under /api/v1 answer in JSON like every other error.
         .fallback(|| async { WebError::NotFound })
 }

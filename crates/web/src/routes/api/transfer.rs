@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
+use innozone_app::recognitions::{import_recognitions, recognition_template};
 use innozone_app::registry::{
     enterprise_template, enterprises_sheet, import_enterprises, import_units, read_upload,
     sheet_bytes, unit_template, units_sheet,
@@ -76,20 +77,21 @@ pub(super) async fn read_upload_field(
     Err(WebError::BadRequest(Problem::Key("api.no_file", vec![])))
 }
 
-/// Imports a file of units or enterprises, all or nothing, with the same checks as the
-/// JSON imports. Issues are located in the file: sheet (null for CSV), row and column as
+/// Imports a file of units, enterprises or recognitions (认定: tier, certificate, dates,
+/// authority by credit code), all or nothing, with the same checks as the JSON imports
+/// and the pages. Issues are located in the file: sheet (null for CSV), row and column as
 /// the user sees them, and the column's key as `field`.
 #[utoipa::path(
     post,
     path = "/api/v1/imports/{what}",
     tag = "files",
-    params(("what" = String, Path, description = "units or enterprises"), DryRun),
+    params(("what" = String, Path, description = "units, enterprises or recognitions"), DryRun),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "Imported, or checked when dry_run", body = ImportReportBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not import (or `csrf`)", body = ErrorJson),
-        (status = 404, description = "Neither units nor enterprises", body = ErrorJson),
+        (status = 404, description = "Not units, enterprises or recognitions", body = ErrorJson),
         (status = 422, description = "`invalid_input` with every issue located; or the file cannot be read", body = ErrorJson),
     )
 )]
@@ -100,15 +102,16 @@ pub async fn import(
     Params(q): Params<DryRun>,
     request: Request,
 ) -> Result<Json<ImportReportBody>, WebError> {
-    if what != "units" && what != "enterprises" {
+    if !["units", "enterprises", "recognitions"].contains(&what.as_str()) {
         return Err(WebError::NotFound);
     }
     let upload = read_upload_field(request, &state).await?;
     let table = read_upload(&upload.file_name, &upload.bytes)?;
-    let report = if what == "units" {
-        import_units(state.store(), &user.principal, &table, q.dry_run, today()).await?
-    } else {
-        import_enterprises(state.store(), &user.principal, &table, q.dry_run, today()).await?
+    let (store, principal) = (state.store(), &user.principal);
+    let report = match what.as_str() {
+        "units" => import_units(store, principal, &table, q.dry_run, today()).await?,
+        "enterprises" => import_enterprises(store, principal, &table, q.dry_run, today()).await?,
+        _ => import_recognitions(store, principal, &table, q.dry_run, today()).await?,
     };
     Ok(Json(report.into()))
 }
@@ -209,7 +212,7 @@ fn extension(format: FileFormat) -> &'static str {
     get,
     path = "/api/v1/templates/{file}",
     tag = "files",
-    params(("file" = String, Path, description = "units.xlsx or enterprises.xlsx")),
+    params(("file" = String, Path, description = "units.xlsx, enterprises.xlsx or recognitions.xlsx")),
     responses(
         (status = 200, description = "The template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = FileBytes),
         (status = 401, description = "Not signed in", body = ErrorJson),
@@ -217,14 +220,17 @@ fn extension(format: FileFormat) -> &'static str {
     )
 )]
 pub async fn template(_user: CurrentUser, Path(file): Path<String>) -> Result<Response, WebError> {
-    let (what, format) = split_file(&file)?;
-    if format != FileFormat::Xlsx {
-        return Err(WebError::NotFound);
-    }
-    let bytes = if what == "units" {
-        unit_template()?
-    } else {
-        enterprise_template()?
+    // Recognitions have a template and an import but no export: they are read per
+    // enterprise and in the expiring list.
+    let (what, bytes) = match file.as_str() {
+        "units.xlsx" => ("units", unit_template()?),
+        "enterprises.xlsx" => ("enterprises", enterprise_template()?),
+        "recognitions.xlsx" => ("recognitions", recognition_template()?),
+        _ => return Err(WebError::NotFound),
     };
-    Ok(attachment(bytes, &format!("{what}-template.xlsx"), format))
+    Ok(attachment(
+        bytes,
+        &format!("{what}-template.xlsx"),
+        FileFormat::Xlsx,
+    ))
 }
