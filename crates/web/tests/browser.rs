@@ -1574,3 +1574,252 @@ async fn evaluation_walk(c: Client, base: String, out: PathBuf) {
     assert_eq!(years, ["2015", "2016", "2017", "2018"]);
     screenshot_page(c, &out.join("evaluation-profile.png")).await;
 }
+
+/// The zone's cultivation officer of the cultivation walk-through.
+const CULTIVATION_STAFF: &str = "lanbai.peiyu";
+
+/// The example as `innozone example` loads it up to the monitoring (filings, the
+/// recognitions of every tier derived from them, the catalogue and targets) and a zone
+/// cultivation officer. Returns the code of the seed's park [`PARK`] and the number of
+/// its high-tech enterprises on 31 December 2025, counted from the data set itself.
+async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
+    use innozone_app::accounts::{NewAccount, create_account, operator_principal};
+    use innozone_domain::accounts::{Binding, Password, Role, Username};
+    use innozone_domain::registry::Tier;
+    use innozone_domain::reporting::Period;
+
+    let dataset = innozone_example::builtin();
+    innozone_app::example::load_reporting_example(store, &dataset, &|_| {})
+        .await
+        .expect("load the filings");
+    innozone_app::cultivation_example::load_example(store)
+        .await
+        .expect("load the recognitions")
+        .expect("a fresh store takes the example's recognitions");
+    innozone_app::monitoring::load_example(store, &dataset)
+        .await
+        .expect("load the monitoring");
+    let hierarchy = store.hierarchy().await.expect("the hierarchy");
+    let zone = hierarchy
+        .units()
+        .find(|u| u.name_zh == ZONE)
+        .expect("the seed zone")
+        .id;
+    create_account(
+        store,
+        &operator_principal(),
+        &hierarchy.as_of(innozone_app::clock::today()),
+        NewAccount {
+            username: Username::parse(CULTIVATION_STAFF).expect("a valid user name"),
+            display_name: "试验区梯度培育".to_string(),
+            role: Role::ZoneStaff,
+            binding: Binding::Unit(zone),
+            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            must_change_password: false,
+        },
+    )
+    .await
+    .expect("the cultivation officer's account");
+
+    // The park's high-tech enterprises at the end of 2025, from the data set.
+    let park = dataset
+        .units
+        .iter()
+        .find(|u| u.name_zh == PARK)
+        .expect("the seed park")
+        .code
+        .clone();
+    let day = Period::Year(2025).last_day();
+    let high_tech = dataset
+        .enterprises
+        .iter()
+        .filter(|e| {
+            e.locations
+                .iter()
+                .any(|l| l.from <= day && l.until.is_none_or(|u| day < u) && l.park == park)
+                && e.recognitions
+                    .iter()
+                    .any(|r| r.tier == Tier::HighTech && r.is_valid_on(day))
+        })
+        .count();
+    (park.to_string(), high_tech)
+}
+
+/// Enterprise cultivation in the browser: the zone's pool of 2014–2025 draws its stacked
+/// bars and has a row a year; the unit picker opens the pool of the seed's park
+/// (雁滩园区), whose high-tech count of 2025 is the data set's; the high-tech candidate
+/// list shows its criteria in words and offers itself as xlsx. A screenshot of the pool
+/// is left in `target/e2e/cultivation-pool.png`, of the list in
+/// `target/e2e/cultivation-candidates.png`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_draws_its_chart_and_picks_a_park_and_the_candidates_show_their_criteria() {
+    if !Path::new(CHROMIUM).is_file() || !on_path("chromedriver") {
+        panic!("{CHROMIUM} or chromedriver is missing; {INSTALL_HINT}");
+    }
+    let _one = ONE_BROWSER.lock().await;
+    let temp = tempfile::tempdir().expect("a temporary folder");
+    let out = e2e_dir();
+    let _ = std::fs::remove_file(out.join("cultivation-failure.png"));
+    let store = example_store(temp.path()).await;
+    let (park, high_tech) = set_up_cultivation(store.as_ref()).await;
+    let (base, stop) = serve_store(store.clone()).await;
+    let profile = temp.path().join("chromium-profile");
+    std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
+    let driver = Chromedriver::start(&out.join("chromedriver-cultivation.log"));
+    let c = browser(&driver, &profile).await;
+    let steps = tokio::spawn(cultivation_walk(
+        c.clone(),
+        base,
+        out.clone(),
+        park,
+        high_tech,
+    ));
+    let outcome = steps.await;
+    if outcome.is_err() {
+        let _ = screenshot_page(&c, &out.join("cultivation-failure.png")).await;
+    }
+    let _ = c.close().await;
+    drop(driver);
+    let _ = stop.send(());
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Waits until ECharts has drawn into the chart `css`: a canvas or an svg of non-zero
+/// size inside it.
+async fn chart_drawn(c: &Client, css: &str) {
+    let script = format!(
+        "const el = document.querySelector({css:?});
+         const drawn = el && el.querySelector('canvas, svg');
+         if (!drawn) return 0;
+         const box = drawn.getBoundingClientRect();
+         return box.width * box.height;"
+    );
+    wait_for(&format!("the chart `{css}` to be drawn"), || {
+        let script = script.clone();
+        async move {
+            let area = c.execute(&script, vec![]).await?;
+            Ok((area.as_f64().unwrap_or(0.0) > 0.0).then_some(()))
+        }
+    })
+    .await;
+}
+
+/// The years of the rows of the pool's table of counts.
+async fn pool_years(c: &Client) -> Vec<i32> {
+    let years = texts(c, "#pool-counts tbody tr td:first-child").await;
+    years
+        .iter()
+        .map(|y| y.parse().unwrap_or_else(|_| panic!("a year: {y:?}")))
+        .collect()
+}
+
+async fn cultivation_walk(c: Client, base: String, out: PathBuf, park: String, high_tech: usize) {
+    use innozone_domain::registry::Tier;
+
+    let c = &c;
+    sign_in_as(c, &base, CULTIVATION_STAFF).await;
+    c.goto(&format!(
+        "{base}/cultivation/pool?unit=LB&from=2014&to=2025"
+    ))
+    .await
+    .expect("open the pool");
+    text_becomes(c, "h1", &format!("培育库 · {ZONE} · 2014–2025")).await;
+    chart_drawn(c, "#pool-chart").await;
+    assert_eq!(pool_years(c).await, (2014..=2025).collect::<Vec<_>>());
+    // The picker offers the zone, its districts and its parks, the zone chosen.
+    let picked = c
+        .execute(
+            "const s = document.querySelector('select[name=unit]');
+             return [s.value, s.options.length];",
+            vec![],
+        )
+        .await
+        .expect("read the unit picker");
+    assert_eq!(picked[0].as_str(), Some("LB"));
+    assert!(
+        picked[1].as_u64().unwrap_or(0) > 1 + DISTRICTS.len() as u64,
+        "the zone, its districts and parks: {picked}"
+    );
+    screenshot_page(c, &out.join("cultivation-pool.png")).await;
+
+    // The park, chosen in the picker: its own pool over the same years.
+    element(c, "select[name=unit]")
+        .await
+        .select_by_value(&park)
+        .await
+        .expect("choose the park");
+    element(c, "form[action='/cultivation/pool'] button[type=submit]")
+        .await
+        .click()
+        .await
+        .expect("show the park's pool");
+    text_becomes(c, "h1", &format!("培育库 · {PARK} · 2014–2025")).await;
+    let url = c.current_url().await.expect("the URL");
+    assert!(
+        url.query_pairs().any(|(k, v)| k == "unit" && v == park),
+        "{url}"
+    );
+    chart_drawn(c, "#pool-chart").await;
+    assert_eq!(pool_years(c).await, (2014..=2025).collect::<Vec<_>>());
+    let column = 2 + Tier::ALL
+        .iter()
+        .position(|t| *t == Tier::HighTech)
+        .expect("high-tech is a tier");
+    let shown = text_of(
+        c,
+        &format!("#pool-counts tr[data-year='2025'] td:nth-child({column})"),
+    )
+    .await;
+    assert_eq!(
+        shown.split_whitespace().next(),
+        Some(high_tech.to_string().as_str()),
+        "the park's high-tech enterprises at the end of 2025"
+    );
+
+    // The high-tech candidates of 2023: criteria in words, and the list as xlsx.
+    c.goto(&format!(
+        "{base}/cultivation/candidates?tier=high_tech&year=2023&distance=0.2"
+    ))
+    .await
+    .expect("open the candidates");
+    text_becomes(c, "h1", "培育对象名单 · 高新技术企业 · 2023").await;
+    let headers = texts(c, "#candidates thead th").await;
+    let rows = texts(c, "#candidates tbody tr").await;
+    assert!(!rows.is_empty(), "high-tech candidates in 2023");
+    // Name, credit code, park, status and gap, then one column per criterion, each cell
+    // the criterion's result in words (or left to review).
+    let criteria = &headers[5..];
+    assert!(!criteria.is_empty(), "the criteria columns: {headers:?}");
+    let cells = texts(c, "#candidates tbody tr:first-child td").await;
+    for (header, cell) in criteria.iter().zip(&cells[5..]) {
+        assert!(
+            cell.starts_with(header.as_str()) || cell == "待审核",
+            "{header}: {cell}"
+        );
+    }
+    assert!(
+        cells[5..].iter().any(|c| c.contains("需")),
+        "a criterion with its threshold: {cells:?}"
+    );
+    let href = element(c, "#list-download")
+        .await
+        .attr("href")
+        .await
+        .expect("the download link")
+        .expect("an href");
+    let link = c
+        .current_url()
+        .await
+        .expect("the URL")
+        .join(&href)
+        .expect("a link on the site");
+    assert_eq!(link.path(), "/cultivation/candidates.xlsx");
+    assert!(
+        link.query_pairs()
+            .any(|(k, v)| k == "tier" && v == "high_tech"),
+        "{link}"
+    );
+    screenshot_page(c, &out.join("cultivation-candidates.png")).await;
+}
