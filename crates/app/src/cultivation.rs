@@ -290,14 +290,9 @@ pub(crate) async fn filings_of(
         .collect())
 }
 
-fn entry(
-    set: &TierSet,
-    definition: &TierDefinition,
-    s: &Scoped,
-    check: &TierCheck,
-    hierarchy: &innozone_domain::registry::Hierarchy,
-) -> Candidate {
-    let status = match check.summary.status {
+/// A tier's status as the lists and pages name it.
+pub(crate) fn status_code(status: TierStatus) -> &'static str {
+    match status {
         TierStatus::Met {
             review_pending: false,
         } => "met",
@@ -308,8 +303,16 @@ fn entry(
         TierStatus::Undecidable => "undecidable",
         TierStatus::Missed => "missed",
         TierStatus::ReviewOnly => "review_only",
-    };
-    let criteria = check
+    }
+}
+
+/// Each criterion's result in words, in the tier's order.
+pub(crate) fn criterion_lines(
+    set: &TierSet,
+    definition: &TierDefinition,
+    check: &TierCheck,
+) -> Vec<CriterionLine> {
+    check
         .criteria
         .iter()
         .map(|c| {
@@ -334,7 +337,18 @@ fn entry(
                 shortfall: figures.and_then(|f| f.shortfall),
             }
         })
-        .collect();
+        .collect()
+}
+
+fn entry(
+    set: &TierSet,
+    definition: &TierDefinition,
+    s: &Scoped,
+    check: &TierCheck,
+    hierarchy: &innozone_domain::registry::Hierarchy,
+) -> Candidate {
+    let status = status_code(check.summary.status);
+    let criteria = criterion_lines(set, definition, check);
     Candidate {
         enterprise: s.enterprise.id,
         name: s.enterprise.details.name.clone(),

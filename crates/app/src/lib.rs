@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod cultivation;
+pub mod cultivation_checks;
 pub mod cultivation_example;
 pub mod cultivation_ladder;
 pub mod cultivation_pool;

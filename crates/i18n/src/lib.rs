@@ -122,6 +122,7 @@ mod tests {
             include_str!("../locales/web_cultivation_pool.yml"),
             include_str!("../locales/cultivation.yml"),
             include_str!("../locales/web_cultivation_ladder.yml"),
+            include_str!("../locales/web_cultivation_checks.yml"),
         ] {
             check_catalogue(text);
         }

@@ -95,6 +95,7 @@ lists every located issue and nothing is written."
         cultivation::list_expiring,
         cultivation::enterprise_recognitions,
         cultivation::create_recognition,
+        cultivation::enterprise_tier_checks,
     ),
     components(schemas(
         ErrorJson,
@@ -190,6 +191,8 @@ lists every located issue and nothing is written."
         cultivation::NewRecognitionBody,
         cultivation::ExpiringListBody,
         cultivation::ExpiringBody,
+        cultivation::EnterpriseChecksBody,
+        cultivation::TierCheckBody,
     )),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session_cookie" = [])),

@@ -16,7 +16,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, is_chinese, send};
+use crate::support::{TestApp, is_chinese, page, send};
 use crate::whole_example::{LAGGING, example_app};
 
 fn recognitions_path(app: &TestApp, firm: &str) -> String {
@@ -381,4 +381,94 @@ async fn the_lists_of_the_example_as_the_application_computes_them_within_scope(
         .find(|t| t["tier"] == "high_tech")
         .unwrap();
     assert_eq!(high_tech["valid_years"], 3);
+
+    // One enterprise's 2023 against the ladder: the revenue criteria of 瞪羚企业 (at least
+    // 10 million yuan) and 龙头企业 (at least 1 billion), and 科技型中小企业's employees (at
+    // most 500), judged as tiers.toml says on the enterprise's approved filing.
+    let form = store
+        .forms()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.code == "torch_annual")
+        .unwrap();
+    let counted = store
+        .counted_filings("torch_annual", Period::Year(2023), false)
+        .await
+        .unwrap();
+    let mut judged = 0;
+    for c in counted.iter().step_by(97).take(12) {
+        let version = store
+            .form("torch_annual", c.form_version)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| form.clone());
+        let value = |field: &str| c.values.0[version.field_index(field).unwrap()];
+        let (status, checks) = app
+            .get(
+                &format!(
+                    "/api/v1/enterprises/{}/tier-checks?year=2023",
+                    c.enterprise.0
+                ),
+                &zone,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{checks}");
+        assert_eq!(checks["filed"][0], true);
+        let outcome = |tier: &str, criterion: &str| -> Value {
+            let t = checks["tiers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["tier"] == tier)
+                .unwrap();
+            t["criteria"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["code"] == criterion)
+                .unwrap()
+                .clone()
+        };
+        if let Some(revenue) = value("revenue") {
+            let gazelle = outcome("gazelle", "revenue");
+            let want = if revenue >= 10_000.0 { "met" } else { "missed" };
+            assert_eq!(gazelle["outcome"], want, "{revenue}");
+            assert_eq!(gazelle["measure"], revenue);
+            let leading = outcome("leading", "revenue");
+            let want = if revenue >= 1_000_000.0 {
+                "met"
+            } else {
+                "missed"
+            };
+            assert_eq!(leading["outcome"], want, "{revenue}");
+            judged += 1;
+        }
+        if let Some(employees) = value("employees") {
+            let want = if employees <= 500.0 { "met" } else { "missed" };
+            assert_eq!(outcome("tech_sme", "employees")["outcome"], want);
+        }
+    }
+    assert!(judged > 5, "{judged}");
+
+    // The filer sees its own enterprise's checks on its page, not another's.
+    let (_, mine) = app.get("/api/v1/enterprises", &filer).await;
+    let own_id = mine["items"][0]["id"].as_i64().unwrap();
+    let (status, html) = page(
+        &app,
+        &format!("/cultivation/enterprises/{own_id}/checks?year=2023"),
+        &filer,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("<tr data-tier=").count(), Tier::ALL.len());
+    let other = counted
+        .iter()
+        .map(|c| c.enterprise.0)
+        .find(|id| *id != own_id)
+        .unwrap();
+    let (status, _) = app
+        .get(&format!("/api/v1/enterprises/{other}/tier-checks"), &filer)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

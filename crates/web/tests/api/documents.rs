@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 35] = [
+const ROUTES: [(&str, &[&str]); 36] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -48,6 +48,7 @@ const ROUTES: [(&str, &[&str]); 35] = [
     ("/api/v1/cultivation/pool", &["get"]),
     ("/api/v1/cultivation/expiring", &["get"]),
     ("/api/v1/enterprises/{id}/recognitions", &["get", "post"]),
+    ("/api/v1/enterprises/{id}/tier-checks", &["get"]),
 ];
 
 #[tokio::test]

@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use innozone_app::clock::today;
-use innozone_app::cultivation::{CandidateList, candidates, warnings};
+use innozone_app::cultivation::{CandidateList, CriterionLine, candidates, warnings};
+use innozone_app::cultivation_checks::enterprise_checks;
 use innozone_app::cultivation_ladder::current_ladder;
 use innozone_app::cultivation_pool::{Pool, pool, targets_in_force};
 use innozone_app::recognitions::{add_months, enter_recognition, expiring, ladder};
@@ -234,6 +235,20 @@ pub struct CandidateListBody {
     pub entries: Vec<CandidateBody>,
 }
 
+fn criterion_body(l: CriterionLine) -> CriterionResultBody {
+    CriterionResultBody {
+        code: l.code,
+        zh: l.zh,
+        en: l.en,
+        outcome: l.outcome.to_string(),
+        text_zh: l.text_zh,
+        text_en: l.text_en,
+        measure: l.measure,
+        threshold: l.threshold,
+        shortfall: l.shortfall,
+    }
+}
+
 fn list_body(list: CandidateList, hierarchy: &Hierarchy) -> CandidateListBody {
     CandidateListBody {
         tier: list.tier.code().to_string(),
@@ -255,21 +270,7 @@ fn list_body(list: CandidateList, hierarchy: &Hierarchy) -> CandidateListBody {
                 park_name: c.park_name,
                 status: c.status.to_string(),
                 distance: c.distance,
-                criteria: c
-                    .criteria
-                    .into_iter()
-                    .map(|l| CriterionResultBody {
-                        code: l.code,
-                        zh: l.zh,
-                        en: l.en,
-                        outcome: l.outcome.to_string(),
-                        text_zh: l.text_zh,
-                        text_en: l.text_en,
-                        measure: l.measure,
-                        threshold: l.threshold,
-                        shortfall: l.shortfall,
-                    })
-                    .collect(),
+                criteria: c.criteria.into_iter().map(criterion_body).collect(),
             })
             .collect(),
     }
@@ -761,6 +762,88 @@ pub async fn list_expiring(
                     .and_then(|p| hierarchy.unit(p))
                     .map(|u| u.code.as_str().to_string()),
                 days_left: x.days_left,
+            })
+            .collect(),
+    }))
+}
+
+// ------------------------------------------------------ one enterprise's checks
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChecksParams {
+    /// The year whose filings are checked (with the two before); last year by default.
+    pub year: Option<i32>,
+}
+
+/// One tier's result for the enterprise.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TierCheckBody {
+    pub tier: String,
+    pub level: u32,
+    /// Holds a valid recognition of the tier at the end of the year.
+    pub held: bool,
+    /// met, met_review, unconfirmed, undecidable, missed or review_only
+    pub status: String,
+    /// The largest relative gap of a missed criterion (0 when none is missed).
+    pub distance: Option<f64>,
+    /// Required tiers not held.
+    pub lacks: Vec<String>,
+    pub criteria: Vec<CriterionResultBody>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EnterpriseChecksBody {
+    pub enterprise_id: i64,
+    pub year: i32,
+    /// Whether a counted (approved) filing is there for the year, the year before and
+    /// two years before.
+    pub filed: Vec<bool>,
+    pub ladder_version: u32,
+    pub tiers: Vec<TierCheckBody>,
+}
+
+/// One enterprise's year against every tier of the ladder: which quantitative criteria
+/// its approved filings meet, which they miss and by how much. The enterprise's own
+/// filer may read it too.
+#[utoipa::path(
+    get,
+    path = "/api/v1/enterprises/{id}/tier-checks",
+    tag = "cultivation",
+    params(("id" = i64, Path, description = "The enterprise's id"), ChecksParams),
+    responses(
+        (status = 200, description = "Every tier's result", body = EnterpriseChecksBody),
+        (status = 401, description = "Not signed in", body = ErrorJson),
+        (status = 403, description = "The enterprise is outside the caller's node", body = ErrorJson),
+        (status = 404, description = "No such enterprise", body = ErrorJson),
+        (status = 422, description = "A year outside 2000–2100", body = ErrorJson),
+    )
+)]
+pub async fn enterprise_tier_checks(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Params(q): Params<ChecksParams>,
+) -> Result<Json<EnterpriseChecksBody>, WebError> {
+    let id = EnterpriseId(parse_id(&id)?);
+    let year = parse_year(q.year)?;
+    let checks = enterprise_checks(state.store(), &user.principal, id, year, today()).await?;
+    Ok(Json(EnterpriseChecksBody {
+        enterprise_id: id.0,
+        year,
+        filed: checks.filed.to_vec(),
+        ladder_version: checks.ladder_version,
+        tiers: checks
+            .tiers
+            .into_iter()
+            .map(|t| TierCheckBody {
+                tier: t.tier.code().to_string(),
+                level: t.level,
+                held: t.held,
+                status: t.status.to_string(),
+                distance: t.distance,
+                lacks: t.lacks.iter().map(|x| x.code().to_string()).collect(),
+                criteria: t.criteria.into_iter().map(criterion_body).collect(),
             })
             .collect(),
     }))

@@ -106,6 +106,10 @@ pub fn router() -> Router<AppState> {
             "/enterprises/{id}/recognitions",
             get(cultivation::enterprise_recognitions).post(cultivation::create_recognition),
         )
+        .route(
+            "/enterprises/{id}/tier-checks",
+            get(cultivation::enterprise_tier_checks),
+        )
         // Unknown paths under /api/v1 answer in JSON like every other error.
         .fallback(|| async { WebError::NotFound })
 }

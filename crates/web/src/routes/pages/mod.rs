@@ -3,6 +3,7 @@
 mod account;
 mod audit;
 mod cultivation_candidates;
+mod cultivation_checks;
 mod cultivation_ladder;
 mod cultivation_pool;
 mod enterprises;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluation_setup::router())
         .merge(recognitions::router())
         .merge(cultivation_candidates::router())
+        .merge(cultivation_checks::router())
         .merge(cultivation_ladder::router())
         .merge(cultivation_pool::router())
 }
