@@ -48,6 +48,30 @@ fn row_cells(html: &str, table: &str, year: i32) -> Vec<String> {
         .collect()
 }
 
+/// The cells of the row of `tier`'s target of `year` in the table of targets (which has a
+/// row per tier with targets and year).
+fn target_cells(html: &str, tier: Tier, year: i32) -> Vec<String> {
+    let body = html
+        .split("id=\"pool-targets\"")
+        .nth(1)
+        .expect("the table of targets");
+    let body = body.split("</table>").next().unwrap();
+    body.split(&format!("<tr data-year=\"{year}\""))
+        .skip(1)
+        .map(|row| {
+            let row = row.split("</tr>").next().unwrap();
+            row.split("<td")
+                .skip(1)
+                .map(|c| {
+                    let c = c.split_once('>').unwrap().1;
+                    c.split("</td>").next().unwrap().trim().to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .find(|cells| cells.first().is_some_and(|c| c == tier.name_zh()))
+        .unwrap_or_else(|| panic!("a target row of {tier:?} for {year}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn zone_and_park_staff_open_the_pool() {
     let store = innozone_store_sql::testing::fresh_store().await;
@@ -171,7 +195,7 @@ async fn zone_and_park_staff_open_the_pool() {
     let counts = row_cells(&html, "pool-counts", 2020);
     let shown = counts[high_tech].split(' ').next().unwrap();
     assert_eq!(shown, expected.to_string(), "the high-tech count of 2020");
-    let target = row_cells(&html, "pool-targets", 2020);
+    let target = target_cells(&html, Tier::HighTech, 2020);
     assert_eq!(target[2], format!("{target_2020:.0}"), "the 2020 target");
     assert_eq!(target[3], expected.to_string(), "the 2020 actual");
     assert_eq!(
