@@ -183,6 +183,36 @@ pub async fn targets_in_force(
     Ok(Some((catalogue, targets)))
 }
 
+/// The unit a pool is asked for: the unit with `code` when one is given, else the
+/// user's own unit, else (an administrator) the first zone as the tree stands `today`.
+/// Whether the user may read it is `pool`'s decision.
+pub fn pool_unit(
+    hierarchy: &innozone_domain::registry::Hierarchy,
+    principal: &Principal,
+    code: Option<&str>,
+    today: Date,
+) -> Result<UnitId, AppError> {
+    let not_found = |key: &str| AppError::NotFound {
+        entity: "unit",
+        key: key.to_string(),
+    };
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(hierarchy
+            .unit_by_code(code)
+            .ok_or_else(|| not_found(code))?
+            .id),
+        None => match principal.home_unit() {
+            Some(u) => Ok(u),
+            None => hierarchy
+                .as_of(today)
+                .roots
+                .first()
+                .copied()
+                .ok_or_else(|| not_found("")),
+        },
+    }
+}
+
 /// The pool of `unit` for `years` (each at 31 December). Administrators, zone and park
 /// staff and leadership, for a unit within their node (as the tree stands `today`);
 /// filers and the public are refused. `targets` are the targets in force with the

@@ -10,7 +10,7 @@ use innozone_app::clock::today;
 use innozone_app::cultivation::{CandidateList, CriterionLine, candidates, warnings};
 use innozone_app::cultivation_checks::enterprise_checks;
 use innozone_app::cultivation_ladder::current_ladder;
-use innozone_app::cultivation_pool::{Pool, pool, targets_in_force};
+use innozone_app::cultivation_pool::{Pool, pool, pool_unit, targets_in_force};
 use innozone_app::recognitions::{add_months, enter_recognition, expiring, ladder};
 use innozone_domain::cultivation::Test;
 use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier};
@@ -24,21 +24,19 @@ use crate::auth::CurrentUser;
 use crate::error::{ErrorJson, Problem, WebError};
 use crate::state::AppState;
 
-/// A tier's code, or an invalid-input error naming the codes there are.
+/// A tier by its code or Chinese name (`Tier::parse`), or an invalid-input error naming
+/// the codes there are.
 fn parse_tier(code: Option<&str>) -> Result<Tier, WebError> {
-    let code = code.map(str::trim).unwrap_or("");
-    Tier::ALL
-        .into_iter()
-        .find(|t| t.code() == code)
-        .ok_or_else(|| {
-            WebError::BadRequest(Problem::Key(
-                "api.bad_tier",
-                vec![
-                    ("value", code.to_string()),
-                    ("tiers", Tier::ALL.map(|t| t.code()).join(", ").to_string()),
-                ],
-            ))
-        })
+    let code = code.unwrap_or("");
+    Tier::parse(code).ok_or_else(|| {
+        WebError::BadRequest(Problem::Key(
+            "api.bad_tier",
+            vec![
+                ("value", code.trim().to_string()),
+                ("tiers", Tier::ALL.map(|t| t.code()).join(", ")),
+            ],
+        ))
+    })
 }
 
 /// A year from 2000 to 2100, or last year when absent.
@@ -501,17 +499,7 @@ pub async fn show_pool(
         }
     };
     let hierarchy = state.hierarchy().await?;
-    let unit = match clean(&q.unit) {
-        Some(code) => hierarchy.unit_by_code(&code).ok_or(WebError::NotFound)?.id,
-        None => match user.principal.home_unit() {
-            Some(u) => u,
-            None => *hierarchy
-                .as_of(today())
-                .roots
-                .first()
-                .ok_or(WebError::NotFound)?,
-        },
-    };
+    let unit = pool_unit(&hierarchy, &user.principal, q.unit.as_deref(), today())?;
     let store = state.store();
     let targets = targets_in_force(store).await?;
     let p = pool(

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use innozone_app::AppError;
 use innozone_app::clock::today;
-use innozone_app::cultivation_pool::{Pool, pool, pool_sheets, targets_in_force};
-use innozone_domain::registry::{Tier, UnitId};
+use innozone_app::cultivation_pool::{Pool, pool, pool_sheets, pool_unit, targets_in_force};
+use innozone_domain::registry::Tier;
 use innozone_exchange::FileFormat;
 use innozone_i18n::Lang;
 use serde::Deserialize;
@@ -57,19 +57,7 @@ impl PoolQuery {
 async fn load(state: &AppState, user: &CurrentUser, q: &PoolQuery) -> Result<Pool, WebError> {
     let store = state.store();
     let hierarchy = store.hierarchy().await.map_err(AppError::from)?;
-    let unit: UnitId = match q.unit.as_deref().map(str::trim) {
-        Some(code) if !code.is_empty() => {
-            hierarchy.unit_by_code(code).ok_or(WebError::NotFound)?.id
-        }
-        _ => match user.principal.home_unit() {
-            Some(u) => u,
-            None => *hierarchy
-                .as_of(today())
-                .roots
-                .first()
-                .ok_or(WebError::NotFound)?,
-        },
-    };
+    let unit = pool_unit(&hierarchy, &user.principal, q.unit.as_deref(), today())?;
     let (from, to) = q.years();
     let targets = targets_in_force(store).await?;
     Ok(pool(
