@@ -191,7 +191,7 @@ pub async fn load_reporting_example(
         }
     }
     // The example's zone starts with the shipped ladder of tiers on record.
-    crate::cultivation_ladder::install_shipped_if_none(store).await?;
+    crate::cultivation::ladder::install_shipped_if_none(store).await?;
     Ok(Some(ReportingExample {
         forms: forms.len(),
         periods: periods.len(),

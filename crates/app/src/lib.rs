@@ -5,15 +5,10 @@
 pub mod accounts;
 pub mod clock;
 pub mod cultivation;
-pub mod cultivation_checks;
-pub mod cultivation_example;
-pub mod cultivation_ladder;
-pub mod cultivation_pool;
 pub mod error;
 pub mod evaluation;
 pub mod example;
 pub mod monitoring;
-pub mod recognitions;
 pub mod registry;
 pub mod reporting;
 

@@ -6,10 +6,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use innozone_app::cultivation::pool::pool;
+use innozone_app::cultivation::recognitions::expiring;
 use innozone_app::cultivation::{candidates, warnings};
-use innozone_app::cultivation_pool::pool;
 use innozone_app::monitoring::{Basis, Monitor, dashboard};
-use innozone_app::recognitions::expiring;
 use innozone_domain::accounts::{Binding, Principal, Role};
 use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::reporting::Period;
@@ -59,7 +59,7 @@ async fn example() -> (Arc<dyn Store>, TempFolder) {
     innozone_app::monitoring::load_example(store.as_ref(), &dataset)
         .await
         .unwrap();
-    let loaded = innozone_app::cultivation_example::load_example(store.as_ref())
+    let loaded = innozone_app::cultivation::example::load_example(store.as_ref())
         .await
         .unwrap()
         .expect("a fresh store takes the example's recognitions");
@@ -123,7 +123,7 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
 
     // Loading again records nothing: the certificates are the same each time.
     assert_eq!(
-        innozone_app::cultivation_example::load_example(store)
+        innozone_app::cultivation::example::load_example(store)
             .await
             .unwrap(),
         None
@@ -241,7 +241,7 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
     // Certificates expiring within six months of 1 March 2025, of several tiers, each in
     // the window.
     let from = Date::from_calendar_date(2025, Month::March, 1).unwrap();
-    let to = innozone_app::recognitions::add_months(from, 6);
+    let to = innozone_app::cultivation::recognitions::add_months(from, 6);
     let soon = expiring(store, &admin, &hierarchy, from, 6, from)
         .await
         .unwrap();
@@ -300,7 +300,7 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
             .filter(|(e, t)| *t == tier && inside.contains(e))
             .count() as u32;
         assert_eq!(p.count(2020, tier), Some(expected), "{tier:?}");
-        let code = innozone_app::cultivation_pool::indicator_of(tier).unwrap();
+        let code = innozone_app::cultivation::pool::indicator_of(tier).unwrap();
         let (i, _) = d.snapshot.catalogue.indicator(code).unwrap();
         let card = d.cards.iter().find(|c| c.indicator == i).unwrap();
         assert_eq!(card.value, Ok(f64::from(expected)), "{code}");

@@ -125,7 +125,7 @@ pub(crate) async fn load_example(
             innozone_app::example::load_reporting_example(store, &dataset, &progress).await?;
         filing.finish_and_clear();
         let recognising = spinner(lang.t("cli.example.recognising"));
-        let recognised = innozone_app::cultivation_example::load_example(store).await?;
+        let recognised = innozone_app::cultivation::example::load_example(store).await?;
         recognising.finish_and_clear();
         if let Some(c) = recognised {
             println!(
@@ -291,7 +291,7 @@ async fn import(
                     .await
             }
             Registry::Recognitions => {
-                innozone_app::recognitions::import_recognitions(
+                innozone_app::cultivation::recognitions::import_recognitions(
                     store.as_ref(),
                     &principal,
                     &table,
@@ -410,7 +410,7 @@ fn template(lang: Lang, what: Registry, file: &std::path::Path) -> Result<(), Fa
     let bytes = match what {
         Registry::Units => registry::unit_template()?,
         Registry::Enterprises => registry::enterprise_template()?,
-        Registry::Recognitions => innozone_app::recognitions::recognition_template()?,
+        Registry::Recognitions => innozone_app::cultivation::recognitions::recognition_template()?,
     };
     write_atomically(file, &bytes, lang)?;
     println!(

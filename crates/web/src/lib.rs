@@ -5,6 +5,7 @@
 mod assets;
 mod auth;
 mod error;
+mod files;
 mod language;
 mod routes;
 mod state;

@@ -1592,7 +1592,7 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
     innozone_app::example::load_reporting_example(store, &dataset, &|_| {})
         .await
         .expect("load the filings");
-    innozone_app::cultivation_example::load_example(store)
+    innozone_app::cultivation::example::load_example(store)
         .await
         .expect("load the recognitions")
         .expect("a fresh store takes the example's recognitions");

@@ -14,6 +14,7 @@ use thiserror::Error;
 
 use super::aggregate::{AggregateError, Aggregation, aggregate_units};
 use super::data::EvaluationData;
+use super::median;
 use super::normalise::normalise;
 use super::scheme::{Adjusted, NodeKind, Scheme, grade, grades_by_share};
 use super::sensitivity::ranks;
@@ -103,20 +104,6 @@ pub struct RunResult {
     pub explanations: Vec<Vec<Contribution>>,
     /// Whether the explanation adds up exactly (arithmetic means throughout).
     pub explanation_exact: bool,
-}
-
-fn median(values: &[f64]) -> Option<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
 }
 
 /// Runs `scheme` on `data`: every node's score for every unit, the total with bonus and

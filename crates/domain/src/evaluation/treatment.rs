@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use super::median;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -192,20 +193,6 @@ pub fn impute<G: Eq + Hash>(
 
 fn mean(xs: &[f64]) -> Option<f64> {
     (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
-}
-
-fn median(xs: &[f64]) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    let mut s = xs.to_vec();
-    s.sort_by(f64::total_cmp);
-    let n = s.len();
-    Some(if n % 2 == 1 {
-        s[n / 2]
-    } else {
-        (s[n / 2 - 1] + s[n / 2]) / 2.0
-    })
 }
 
 /// Each unit's data availability and whether it stays in the evaluation.

@@ -189,7 +189,7 @@ async fn the_zone_lists_warnings_and_candidates_of_every_tier_as_the_store_holds
     assert_eq!(from_sheet, from_page);
 
     // The tier selector offers every tier of the ladder in force, the tier shown selected.
-    let ladder = innozone_app::cultivation_ladder::current_ladder(store)
+    let ladder = innozone_app::cultivation::ladder::current_ladder(store)
         .await
         .unwrap();
     let in_force: Vec<String> = ladder

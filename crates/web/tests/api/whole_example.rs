@@ -34,7 +34,7 @@ pub async fn example_app() -> TestApp {
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
         .await
         .expect("the filings load");
-    innozone_app::cultivation_example::load_example(store.as_ref())
+    innozone_app::cultivation::example::load_example(store.as_ref())
         .await
         .expect("the recognitions load")
         .expect("a fresh store takes the example's recognitions");

@@ -8,17 +8,15 @@
 //! requests that change something carry the `X-CSRF-Token` header (`GET /api/v1/me` tells
 //! the token).
 
-pub mod audit;
+pub mod accounts;
 pub mod cultivation;
-pub mod enterprises;
 pub mod evaluation;
-pub mod filings;
 pub mod monitoring;
-pub mod sessions;
-pub mod table;
-pub mod transfer;
-pub mod units;
-pub mod users;
+pub mod registry;
+pub mod reporting;
+
+pub use accounts::{audit, sessions, users};
+pub use registry::{enterprises, transfer, units};
 
 use axum::Json;
 use axum::Router;
@@ -59,27 +57,33 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", axum::routing::patch(users::update))
         .route("/audit", get(audit::list))
-        .route("/forms", get(filings::list_forms).post(filings::install))
-        .route("/forms/{code}", get(filings::show_form))
+        .route(
+            "/forms",
+            get(reporting::list_forms).post(reporting::install),
+        )
+        .route("/forms/{code}", get(reporting::show_form))
         .route(
             "/forms/{code}/periods",
-            get(filings::list_periods).post(filings::open),
+            get(reporting::list_periods).post(reporting::open),
         )
-        .route("/forms/{code}/periods/{period}/close", post(filings::close))
+        .route(
+            "/forms/{code}/periods/{period}/close",
+            post(reporting::close),
+        )
         .route(
             "/forms/{code}/periods/{period}/completeness",
-            get(filings::show_completeness),
+            get(reporting::show_completeness),
         )
         .route(
             "/forms/{code}/periods/{period}/uploads",
-            post(filings::upload),
+            post(reporting::upload),
         )
         // One name per path segment for the router: `{form}` is the filing's id here.
-        .route("/filings/{form}/actions", post(filings::take_action))
-        .route("/filings/{form}/revisions", get(filings::revisions))
+        .route("/filings/{form}/actions", post(reporting::take_action))
+        .route("/filings/{form}/revisions", get(reporting::revisions))
         .route(
             "/filings/{form}/{period}/{credit_code}",
-            get(filings::show_filing).put(filings::put_filing),
+            get(reporting::show_filing).put(reporting::put_filing),
         )
         .route(
             "/monitoring/catalogue",

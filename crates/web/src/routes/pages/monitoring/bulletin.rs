@@ -19,8 +19,8 @@ use super::dashboard::DashboardQuery;
 use super::format::{number, status_text, unit_symbol};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::files::attachment;
 use crate::language::Language;
-use crate::routes::pages::transfer::attachment;
 use crate::state::AppState;
 use crate::views::{Chrome, render};
 

@@ -15,9 +15,9 @@ use super::format::{change, number, shown, status_class, status_colour, status_t
 use super::parse_period;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::files::attachment;
 use crate::language::Language;
-use crate::routes::pages::reports::{chosen_unit, unit_choices};
-use crate::routes::pages::transfer::attachment;
+use crate::routes::pages::reporting::{chosen_unit, unit_choices};
 use crate::state::AppState;
 use crate::views::{Chrome, render};
 

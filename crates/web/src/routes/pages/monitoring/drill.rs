@@ -18,9 +18,9 @@ use super::format::{number, shown, status_class, status_text, unit_symbol};
 use super::parse_period;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::files::attachment;
 use crate::language::Language;
-use crate::routes::pages::reports::chosen_unit;
-use crate::routes::pages::transfer::attachment;
+use crate::routes::pages::reporting::chosen_unit;
 use crate::state::AppState;
 use crate::views::{Chrome, render};
 

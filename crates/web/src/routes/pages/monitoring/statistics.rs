@@ -27,9 +27,9 @@ use super::catalogue::may_read;
 use super::format::unit_symbol;
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
+use crate::files::{Audience, attachment, read_multipart};
 use crate::language::Language;
-use crate::routes::pages::reports::{chosen_unit, unit_choices};
-use crate::routes::pages::transfer::{attachment, read_multipart};
+use crate::routes::pages::reporting::{chosen_unit, unit_choices};
 use crate::state::AppState;
 use crate::views::{Chrome, grouped, render};
 
@@ -573,7 +573,7 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     may_read(&user)?;
     let period = annual(&q.period)?;
-    let upload = read_multipart(multipart).await?;
+    let upload = read_multipart(multipart, Audience::Page).await?;
     let result = upload_statistics(
         state.store(),
         &user.principal,

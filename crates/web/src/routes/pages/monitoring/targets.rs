@@ -22,9 +22,9 @@ use super::editing::{
 use super::format::{number, unit_symbol};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
+use crate::files::{Audience, read_multipart};
 use crate::language::Language;
-use crate::routes::pages::reports::{chosen_unit, unit_choices};
-use crate::routes::pages::transfer::read_multipart;
+use crate::routes::pages::reporting::{chosen_unit, unit_choices};
 use crate::state::AppState;
 use crate::views::{Chrome, redirect_htmx, render};
 
@@ -223,7 +223,7 @@ pub async fn upload(
     if !may_define_forms(&user.principal) {
         return Err(WebError::Forbidden);
     }
-    let upload = read_multipart(multipart).await?;
+    let upload = read_multipart(multipart, Audience::Page).await?;
     let source = upload_text(upload.bytes)?;
     let file = Some(upload.file_name);
     if upload.dry_run {

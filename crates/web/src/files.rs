@@ -1,0 +1,97 @@
+//! Files in and out of the web layer: the one reader of multipart uploads (pages and API)
+//! and the one way a download is answered, so both read and answer files alike.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use innozone_exchange::FileFormat;
+
+use crate::error::{Problem, WebError, urlencode};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// What the user uploaded: the file's name and bytes, and whether only to check it (the
+/// pages' `mode=check` field; the API says so in its query instead).
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub dry_run: bool,
+}
+
+/// Who is told what went wrong: the pages speak to a person choosing a file, the API to a
+/// program naming its field.
+#[derive(Clone, Copy)]
+pub enum Audience {
+    Page,
+    Api,
+}
+
+impl Audience {
+    fn bad_upload(self, e: MultipartError) -> WebError {
+        let key = match self {
+            Audience::Page => "transfer.bad_upload",
+            Audience::Api => "api.bad_upload",
+        };
+        WebError::BadRequest(Problem::Key(key, vec![("reason", e.body_text())]))
+    }
+
+    fn no_file(self) -> WebError {
+        let key = match self {
+            Audience::Page => "transfer.no_file",
+            Audience::Api => "api.no_file",
+        };
+        WebError::BadRequest(Problem::Key(key, vec![]))
+    }
+}
+
+/// The `file` field (and the `mode` field) of a multipart upload; a missing or empty file
+/// is refused.
+pub async fn read_multipart(
+    mut multipart: Multipart,
+    audience: Audience,
+) -> Result<Upload, WebError> {
+    let mut upload = Upload {
+        file_name: String::new(),
+        bytes: Vec::new(),
+        dry_run: false,
+    };
+    let bad = |e| audience.bad_upload(e);
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("file") => {
+                upload.file_name = field.file_name().unwrap_or("upload").to_string();
+                upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
+            }
+            Some("mode") => upload.dry_run = field.text().await.map_err(bad)? == "check",
+            _ => {}
+        }
+    }
+    if upload.bytes.is_empty() {
+        return Err(audience.no_file());
+    }
+    Ok(upload)
+}
+
+/// A download under a name that survives every browser (UTF-8 names per RFC 6266).
+pub fn attachment(bytes: Vec<u8>, file_name: &str, format: FileFormat) -> Response {
+    let mime = match format {
+        FileFormat::Xlsx => XLSX,
+        FileFormat::Csv => "text/csv; charset=utf-8",
+    };
+    let ascii = file_name.replace(
+        |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
+        "_",
+    );
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        urlencode(file_name)
+    );
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}

@@ -1,0 +1,146 @@
+//! Log-in and log-out for API clients, and who the caller is.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use innozone_app::accounts::{LoginError, authenticate};
+use innozone_app::clock::now_unix;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::users::{UserBody, describe_user};
+use crate::auth::{CurrentUser, start_session};
+use crate::error::{ErrorJson, WebError};
+use crate::routes::api::JsonBody;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "admin")]
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionBody {
+    /// Send as `Authorization: Bearer <token>`. Shown once; only its hash is stored.
+    pub token: String,
+    /// Needed only when the session is used as the `iz_session` cookie: then every request
+    /// that changes something carries it in `X-CSRF-Token`.
+    pub csrf_token: String,
+    /// When the session ends, in unix seconds.
+    pub expires_at: i64,
+    pub user: UserBody,
+}
+
+/// What the signed-in user may do, so that a client shows only what will work.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Permissions {
+    pub sees_enterprises: bool,
+    pub imports: bool,
+    pub manages_users: bool,
+    pub reads_audit: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeBody {
+    pub user: UserBody,
+    /// The CSRF token of the current session, for clients that use the session cookie.
+    pub csrf_token: String,
+    pub permissions: Permissions,
+}
+
+/// Signs in. Five wrong passwords in a row lock the account for 15 minutes; while locked
+/// even the right password is refused (429).
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    request_body = LoginRequest,
+    security(()),
+    responses(
+        (status = 201, description = "Signed in", body = SessionBody),
+        (status = 401, description = "`bad_credentials` (wrong user name or password) or `disabled`", body = ErrorJson),
+        (status = 422, description = "The body is not a log-in request", body = ErrorJson),
+        (status = 429, description = "`locked`: too many failed log-ins; the message says until when", body = ErrorJson),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionBody>), WebError> {
+    let user = authenticate(
+        state.store(),
+        &request.username,
+        &request.password,
+        now_unix(),
+    )
+    .await
+    .map_err(|e| match e {
+        LoginError::Store(s) => WebError::from(s),
+        other => WebError::Login(Arc::new(other)),
+    })?;
+    let (token, session) = start_session(&state, user.id).await?;
+    let hierarchy = state.hierarchy().await?;
+    let user = describe_user(state.store(), &hierarchy, &user).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionBody {
+            token,
+            csrf_token: session.csrf_token,
+            expires_at: session.expires_at,
+            user,
+        }),
+    ))
+}
+
+/// Signs out: the session of this request ends.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/sessions/current",
+    tag = "sessions",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = ErrorJson),
+        (status = 403, description = "`csrf`: a cookie session without its X-CSRF-Token header", body = ErrorJson),
+    )
+)]
+pub async fn delete_current(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<StatusCode, WebError> {
+    state.store().delete_session(&user.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user, their node and what they may do.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "sessions",
+    responses(
+        (status = 200, description = "The signed-in user", body = MeBody),
+        (status = 401, description = "Not signed in", body = ErrorJson),
+    )
+)]
+pub async fn me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<MeBody>, WebError> {
+    let hierarchy = state.hierarchy().await?;
+    let p = &user.principal;
+    let permissions = Permissions {
+        sees_enterprises: p.sees_enterprises(),
+        imports: p.may_import(),
+        manages_users: p.may_manage_users(),
+        reads_audit: p.may_read_audit(),
+    };
+    let body = describe_user(state.store(), &hierarchy, &user.user).await?;
+    Ok(Json(MeBody {
+        user: body,
+        csrf_token: user.csrf,
+        permissions,
+    }))
+}
