@@ -16,5 +16,7 @@ pub mod monitoring;
 pub mod recognitions;
 pub mod registry;
 pub mod reporting;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::AppError;

@@ -4,7 +4,6 @@
 //! with its targets — each checked against the store and the ladder's thresholds.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use innozone_app::cultivation::{candidates, warnings};
 use innozone_app::cultivation_pool::pool;
@@ -13,7 +12,7 @@ use innozone_app::recognitions::expiring;
 use innozone_domain::accounts::{Binding, Principal, Role};
 use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::reporting::Period;
-use innozone_store::{Actor, RecognitionSource, Store};
+use innozone_store::{RecognitionSource, Store};
 use time::{Date, Month};
 
 fn principal(role: Role, binding: Binding) -> Principal {
@@ -23,48 +22,6 @@ fn principal(role: Role, binding: Binding) -> Principal {
         role,
         binding,
     }
-}
-
-struct TempFolder(std::path::PathBuf);
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The registry, the filings, monitoring and the example's recognitions, as `innozone
-/// example` loads them (the evaluation is left out: nothing here reads it).
-async fn example() -> (Arc<dyn Store>, TempFolder) {
-    let folder = std::env::temp_dir().join(format!(
-        "innozone-cultivation-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&folder).unwrap();
-    let store = innozone_store_sql::connect(folder.join("store.db").to_str().unwrap())
-        .await
-        .unwrap();
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .unwrap();
-    innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
-        .await
-        .unwrap();
-    innozone_app::monitoring::load_example(store.as_ref(), &dataset)
-        .await
-        .unwrap();
-    let loaded = innozone_app::cultivation_example::load_example(store.as_ref())
-        .await
-        .unwrap()
-        .expect("a fresh store takes the example's recognitions");
-    assert!(loaded.recognitions > 0);
-    (store, TempFolder(folder))
 }
 
 /// The enterprises located in `zone` or below at the end of `year`.
@@ -116,7 +73,8 @@ async fn filed(store: &dyn Store, year: i32, field: &str) -> HashMap<EnterpriseI
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_list_of_the_example_has_true_entries_in_both_zones() {
-    let (store, _folder) = example().await;
+    // The whole example as `innozone example` loads it (a copy of the test process's).
+    let store = innozone_app::testing::example_store().await;
     let store = store.as_ref();
     let hierarchy = store.hierarchy().await.unwrap();
     let admin = principal(Role::Administrator, Binding::Everything);
