@@ -2,8 +2,8 @@
 //! a refused import changes nothing.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use innozone_domain::registry::CreditCode;
 

@@ -236,7 +236,12 @@ where
     let keep: Box<dyn std::any::Any + Send + Sync> = Box::new(TempFolder(folder));
     let store = crate::sqlite::open(&path, Some(keep))
         .await
-        .unwrap_or_else(|e| panic!("cannot open a copy of the template at {}: {e}", path.display()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot open a copy of the template at {}: {e}",
+                path.display()
+            )
+        });
     Arc::new(store)
 }
 
@@ -260,17 +265,18 @@ where
             fill(store.clone()).await;
             // VACUUM INTO writes the committed state as one compact file; the store keeps
             // its own connections, which only read from here on.
-            let mut conn = SqliteConnection::connect_with(
-                &SqliteConnectOptions::new().filename(&source),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("cannot open the filled template: {e}"));
+            let mut conn =
+                SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&source))
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot open the filled template: {e}"));
             let _ = std::fs::remove_file(&template);
             sqlx::query("VACUUM INTO ?")
                 .bind(template.to_string_lossy().to_string())
                 .execute(&mut conn)
                 .await
-                .unwrap_or_else(|e| panic!("cannot write the template {}: {e}", template.display()));
+                .unwrap_or_else(|e| {
+                    panic!("cannot write the template {}: {e}", template.display())
+                });
             let _ = conn.close().await;
             template.to_string_lossy().to_string()
         })
@@ -447,7 +453,9 @@ impl Drop for TestDatabase {
             };
             runtime.block_on(async move {
                 if let Ok(mut conn) = PgConnection::connect_with(&admin).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await;
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut conn)
+                        .await;
                     let _ = conn.close().await;
                 }
             });
