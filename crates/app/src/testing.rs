@@ -18,6 +18,12 @@ pub async fn example_store() -> Arc<dyn Store> {
     innozone_store_sql::testing::store_from_template(WHOLE_EXAMPLE, load_whole_example).await
 }
 
+/// [`example_store`] on SQLite whatever the environment says, for tests that stay on the
+/// embedded store.
+pub async fn example_sqlite_store() -> Arc<dyn Store> {
+    innozone_store_sql::testing::sqlite_from_template(WHOLE_EXAMPLE, load_whole_example).await
+}
+
 /// The file of the SQLite template holding the whole example, for a test that runs the
 /// command line on a database file: copy it, do not change it.
 pub async fn example_sqlite_file() -> std::path::PathBuf {

@@ -31,7 +31,7 @@ fn admin() -> Principal {
 /// A copy of the whole built-in example as `innozone example` loads it, with the
 /// monitor the evaluation reads through.
 async fn example() -> (Arc<dyn Store>, Monitor) {
-    let store = innozone_app::testing::example_store().await;
+    let store = innozone_app::testing::example_sqlite_store().await;
     let runs = store
         .evaluation_runs(Some(shipped::PARK_SCHEME_CODE))
         .await

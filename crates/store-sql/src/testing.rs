@@ -353,7 +353,7 @@ where
 /// Makes the template database of `key` unless a complete one is there, and returns its
 /// name. Under the advisory lock: one process fills, the others wait and find it made. It
 /// is filled under another name and renamed when complete, so a failed fill is never taken
-/// for a template; the templates this key had for earlier code are dropped.
+/// for a template; the key's templates of other code are dropped once an hour old.
 async fn make_postgres_template<F, Fut>(options: &PgConnectOptions, key: &str, fill: F) -> String
 where
     F: FnOnce(Arc<dyn Store>) -> Fut,
@@ -372,20 +372,29 @@ where
         .execute(&mut admin)
         .await
         .unwrap_or_else(|e| panic!("cannot take the template lock: {e}"));
-    let existing: Vec<String> =
-        sqlx::query_scalar("SELECT datname::TEXT FROM pg_database WHERE datname LIKE $1 || '%'")
-            .bind(family.replace('_', "\\_"))
-            .fetch_all(&mut admin)
-            .await
-            .unwrap_or_else(|e| panic!("cannot list the template databases: {e}"));
-    if !existing.contains(&name) {
-        for old in existing {
-            // Another run may still be copying it: then it stays, harmlessly.
-            let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{old}\""
-            )))
-            .execute(&mut admin)
-            .await;
+    // The key's templates with the time each was made (in its comment).
+    let existing: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT datname::TEXT, shobj_description(oid, 'pg_database') \
+         FROM pg_database WHERE datname LIKE $1 || '%'",
+    )
+    .bind(family.replace('_', "\\_"))
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_else(|e| panic!("cannot list the template databases: {e}"));
+    if !existing.iter().any(|(n, _)| n == &name) {
+        let (now, _) = unique_suffix();
+        for (old, made) in existing {
+            // A template of other code (another test executable, or an earlier build) is
+            // dropped once older than any test run: a process may still copy from it
+            // until then. A half-filled one is a failed fill (filling holds the lock).
+            let made = made.and_then(|m| m.parse::<u64>().ok()).unwrap_or(0);
+            if old.ends_with("_filling") || now.saturating_sub(made) > STALE_SCHEMA_SECONDS {
+                let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await;
+            }
         }
         execute(&mut admin, &format!("CREATE DATABASE \"{filling}\"")).await;
         let store = crate::postgres::open(options.clone().database(&filling))
@@ -409,7 +418,14 @@ where
                 .execute(&mut admin)
                 .await
             {
-                Ok(_) => break,
+                Ok(_) => {
+                    execute(
+                        &mut admin,
+                        &format!("COMMENT ON DATABASE \"{name}\" IS '{now}'"),
+                    )
+                    .await;
+                    break;
+                }
                 Err(e) if attempts >= 50 => panic!("{rename}: {e}"),
                 Err(_) => {
                     attempts += 1;
