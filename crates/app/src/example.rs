@@ -7,22 +7,46 @@ use innozone_store::{Actor, ImportSummary, NewUser, Progress, Store};
 use crate::AppError;
 use crate::accounts::{generate_password, hash_password};
 
-/// Loads `dataset` if the registry is empty. Returns what was loaded, or `None` when the
-/// store already held data.
+/// What the whole example holds once loaded: the registry, and the parts loaded after it
+/// (`None` where a part found its own data already there).
+#[derive(Debug, Clone)]
+pub struct WholeExample {
+    pub registry: ImportSummary,
+    pub reporting: Option<ReportingExample>,
+    pub recognitions: Option<crate::cultivation_example::CultivationExample>,
+    pub monitoring: Option<crate::monitoring::MonitoringExample>,
+    pub evaluation: Option<crate::evaluation::EvaluationExample>,
+}
+
+/// Loads the whole example built from `dataset` if the registry is empty, as `innozone
+/// example` does: the registry, the reporting (forms, filings, closed periods, the ladder
+/// of tiers), the recognitions the ladder derives from the filings, the monitoring
+/// (catalogue, targets, statistics) and the evaluation (schemes, entered values, runs).
+/// Returns what was loaded, or `None` when the store already held data.
 pub async fn load_if_empty(
     store: &dyn Store,
     dataset: impl FnOnce() -> Dataset,
     progress: Progress<'_>,
-) -> Result<Option<ImportSummary>, AppError> {
+) -> Result<Option<WholeExample>, AppError> {
     if !store.is_empty().await? {
         return Ok(None);
     }
     let data = dataset();
-    Ok(Some(
-        store
-            .load_dataset(&data, &Actor::system(), progress)
-            .await?,
-    ))
+    let registry = store
+        .load_dataset(&data, &Actor::system(), progress)
+        .await?;
+    let reporting = load_reporting_example(store, &data, progress).await?;
+    let recognitions = crate::cultivation_example::load_example(store).await?;
+    let monitoring = crate::monitoring::load_example(store, &data).await?;
+    let evaluation =
+        crate::evaluation::load_example(store, &crate::monitoring::Monitor::new()).await?;
+    Ok(Some(WholeExample {
+        registry,
+        reporting,
+        recognitions,
+        monitoring,
+        evaluation,
+    }))
 }
 
 /// The credentials of an administrator made on first start, shown once.

@@ -11,5 +11,7 @@ pub mod example;
 pub mod monitoring;
 pub mod registry;
 pub mod reporting;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::AppError;

@@ -13,7 +13,7 @@ use innozone_domain::accounts::{Binding, Principal, Role};
 use innozone_domain::registry::UnitId;
 use innozone_domain::reporting::Period;
 use innozone_example::evaluation as shipped;
-use innozone_store::{Actor, Store};
+use innozone_store::Store;
 
 fn principal(role: Role, binding: Binding) -> Principal {
     Principal {
@@ -28,46 +28,16 @@ fn admin() -> Principal {
     principal(Role::Administrator, Binding::Everything)
 }
 
-struct TempFolder(std::path::PathBuf);
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The whole built-in example, as `innozone example` loads it.
-async fn example() -> (Arc<dyn Store>, Monitor, TempFolder) {
-    let folder = std::env::temp_dir().join(format!(
-        "innozone-evaluation-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&folder).unwrap();
-    let store = innozone_store_sql::connect(folder.join("store.db").to_str().unwrap())
+/// A copy of the whole built-in example as `innozone example` loads it, with the
+/// monitor the evaluation reads through.
+async fn example() -> (Arc<dyn Store>, Monitor) {
+    let store = innozone_app::testing::example_sqlite_store().await;
+    let runs = store
+        .evaluation_runs(Some(shipped::PARK_SCHEME_CODE))
         .await
         .unwrap();
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .unwrap();
-    innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
-        .await
-        .unwrap();
-    innozone_app::monitoring::load_example(store.as_ref(), &dataset)
-        .await
-        .unwrap();
-    let monitor = Monitor::new();
-    let loaded = innozone_app::evaluation::load_example(store.as_ref(), &monitor)
-        .await
-        .unwrap()
-        .expect("a fresh store takes the example's evaluation");
-    assert_eq!(loaded.runs, 6, "2015 to 2020");
-    (store, monitor, TempFolder(folder))
+    assert_eq!(runs.len(), 6, "the example's park evaluation: 2015 to 2020");
+    (store, Monitor::new())
 }
 
 fn bound(role: Role, store_units: &innozone_domain::registry::Hierarchy, code: &str) -> Principal {
@@ -103,7 +73,7 @@ async fn views_by_year(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_example_flags_the_lagging_park_and_vetoes_the_accident() {
-    let (store, monitor, _folder) = example().await;
+    let (store, monitor) = example().await;
     let views = views_by_year(store.as_ref()).await;
     assert_eq!(
         views.keys().copied().collect::<Vec<_>>(),
@@ -258,7 +228,7 @@ async fn the_example_flags_the_lagging_park_and_vetoes_the_accident() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn users_read_their_own_node_only() {
-    let (store, _monitor, _folder) = example().await;
+    let (store, _monitor) = example().await;
     let hierarchy = store.hierarchy().await.unwrap();
     let views = views_by_year(store.as_ref()).await;
     let run = views[&2018].run.summary.id;
@@ -310,7 +280,7 @@ async fn users_read_their_own_node_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rerun_keeps_the_earlier_run_and_says_what_moved() {
-    let (store, monitor, _folder) = example().await;
+    let (store, monitor) = example().await;
     let hierarchy = store.hierarchy().await.unwrap();
     let zone = hierarchy.unit_by_code("LB").unwrap().id;
     let views = views_by_year(store.as_ref()).await;

@@ -47,8 +47,14 @@ impl Drop for TempFolder {
 
 /// The built-in registry, both forms, the shipped catalogue, two years of annual filings
 /// for every enterprise in the survey (one in seven of 2025's left awaiting review), and
-/// statistics for 兰白 and its districts.
+/// statistics for 兰白 and its districts: loaded once per test process into a template
+/// file, which each test copies.
 async fn fixture() -> Fixture {
+    let template = innozone_store_sql::testing::sqlite_template_file(
+        "app monitoring: two years of bulk annual filings",
+        fill,
+    )
+    .await;
     let folder = std::env::temp_dir().join(format!(
         "innozone-monitoring-{}-{}",
         std::process::id(),
@@ -59,9 +65,21 @@ async fn fixture() -> Fixture {
     ));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("store.db");
+    std::fs::copy(&template, &path).unwrap();
     let store = innozone_store_sql::connect(path.to_str().unwrap())
         .await
         .unwrap();
+    let pool = SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    Fixture {
+        store,
+        pool,
+        _folder: TempFolder(folder),
+    }
+}
+
+async fn fill(store: Arc<dyn Store>) {
     let dataset = innozone_example::builtin();
     store
         .load_dataset(&dataset, &Actor::system(), &|_| {})
@@ -176,14 +194,6 @@ async fn fixture() -> Fixture {
     record_statistics(store.as_ref(), &admin(), Period::Year(2025), &values, None)
         .await
         .unwrap();
-    let pool = SqlitePool::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    Fixture {
-        store,
-        pool,
-        _folder: TempFolder(folder),
-    }
 }
 
 /// Sums and counts over the enterprises located within `unit` on 31 December of `year`,

@@ -6,7 +6,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::error::{migrate_error, open_error};
 
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+pub(crate) static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 sql_store! {
     store: PostgresStore,
@@ -54,6 +54,15 @@ sql_ladders! {
 
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
+    open_keeping(options, None).await
+}
+
+/// [`open`], keeping `keep` alive as long as the store (the tests' copies of a template
+/// drop their database with it).
+pub(crate) async fn open_keeping(
+    options: PgConnectOptions,
+    keep: Option<Box<dyn std::any::Any + Send + Sync>>,
+) -> StoreResult<PostgresStore> {
     let pool = PgPoolOptions::new()
         .max_connections(8)
         .acquire_timeout(Duration::from_secs(30))
@@ -61,5 +70,5 @@ pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore
         .await
         .map_err(open_error)?;
     MIGRATIONS.run(&pool).await.map_err(migrate_error)?;
-    Ok(PostgresStore::new(pool, None))
+    Ok(PostgresStore::new(pool, keep))
 }

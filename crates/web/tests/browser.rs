@@ -28,6 +28,13 @@ use innozone_domain::registry::CreditCode;
 use innozone_store::{Actor, Store};
 use serde_json::{Value, json};
 
+// The API tests' harness: the same way to serve a store. Not every helper is used here.
+#[allow(dead_code)]
+#[path = "api/support.rs"]
+mod support;
+
+use support::TestApp;
+
 const CHROMIUM: &str = "/usr/bin/chromium";
 const INSTALL_HINT: &str = "the browser test needs Debian's chromium and chromium-driver: run `scripts/install-browser` (as root, or with sudo) and run the test again";
 
@@ -297,50 +304,16 @@ fn children_in_tree(rows: &[(usize, String)], root: &str) -> Vec<String> {
         .collect()
 }
 
-/// A fresh SQLite store in `dir` with the built-in example's registry.
-async fn example_store(dir: &Path) -> Arc<dyn Store> {
-    let database = dir.join("e2e.sqlite");
-    let store: Arc<dyn Store> =
-        innozone_store_sql::connect(database.to_str().expect("a UTF-8 temporary path"))
-            .await
-            .expect("open the SQLite store");
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .expect("load the built-in example");
-    store
-}
-
-async fn start_app(dir: &Path) -> (String, String, String, tokio::sync::oneshot::Sender<()>) {
-    let store = example_store(dir).await;
+/// The application over a copy of the built-in example's registry with its first
+/// administrator, as a first start makes it: the address, the administrator's name and
+/// password.
+async fn start_app() -> (TestApp, String, String) {
+    let store = innozone_app::testing::example_registry_store().await;
     let admin = innozone_app::example::ensure_administrator(store.as_ref())
         .await
         .expect("create the administrator")
         .expect("a fresh store has no user yet");
-    let (base, stop) = serve_store(store).await;
-    (base, admin.username, admin.password, stop)
-}
-
-/// Serves the whole application over `store` on a free local port until told to stop.
-async fn serve_store(store: Arc<dyn Store>) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind the app");
-    let base = format!(
-        "http://{}",
-        listener.local_addr().expect("the app's address")
-    );
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = innozone_web::AppState::new(store);
-    tokio::spawn(async move {
-        innozone_web::serve(listener, state, async move {
-            let _ = stopped.await;
-        })
-        .await
-        .expect("the app serves");
-    });
-    (base, stop)
+    (TestApp::serve(store).await, admin.username, admin.password)
 }
 
 async fn browser(driver: &Chromedriver, profile: &Path) -> Client {
@@ -386,7 +359,8 @@ async fn logs_in_opens_the_tree_a_park_and_an_enterprise() {
     let out = e2e_dir();
     // A picture of an earlier failure would mislead.
     let _ = std::fs::remove_file(out.join("failure.png"));
-    let (base, username, password, stop) = start_app(temp.path()).await;
+    let (app, username, password) = start_app().await;
+    let base = app.base.clone();
     eprintln!(
         "app with the built-in example at {base} after {:?}",
         started.elapsed()
@@ -412,7 +386,7 @@ async fn logs_in_opens_the_tree_a_park_and_an_enterprise() {
     }
     let _ = c.close().await;
     drop(driver);
-    let _ = stop.send(());
+    drop(app);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -787,9 +761,10 @@ async fn files_reviews_closes_and_keeps_every_revision_of_a_report() {
     let temp = tempfile::tempdir().expect("a temporary folder");
     let out = e2e_dir();
     let _ = std::fs::remove_file(out.join("reporting-failure.png"));
-    let store = example_store(temp.path()).await;
+    let store = innozone_app::testing::example_registry_store().await;
     let setup = set_up_reporting(store.as_ref()).await;
-    let (base, stop) = serve_store(store.clone()).await;
+    let app = TestApp::serve(store.clone()).await;
+    let base = app.base.clone();
     eprintln!(
         "app with forms and accounts at {base} after {:?}",
         started.elapsed()
@@ -806,7 +781,7 @@ async fn files_reviews_closes_and_keeps_every_revision_of_a_report() {
     }
     let _ = c.close().await;
     drop(driver);
-    let _ = stop.send(());
+    drop(app);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -1331,9 +1306,10 @@ async fn the_dashboard_draws_its_charts_and_drills_down_to_enterprises() {
     let temp = tempfile::tempdir().expect("a temporary folder");
     let out = e2e_dir();
     let _ = std::fs::remove_file(out.join("monitoring-failure.png"));
-    let store = example_store(temp.path()).await;
+    let store = innozone_app::testing::example_registry_store().await;
     let high_tech_in_district = set_up_monitoring(store.as_ref()).await;
-    let (base, stop) = serve_store(store.clone()).await;
+    let app = TestApp::serve(store.clone()).await;
+    let base = app.base.clone();
     let profile = temp.path().join("chromium-profile");
     std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
     let driver = Chromedriver::start(&out.join("chromedriver-monitoring.log"));
@@ -1350,7 +1326,7 @@ async fn the_dashboard_draws_its_charts_and_drills_down_to_enterprises() {
     }
     let _ = c.close().await;
     drop(driver);
-    let _ = stop.send(());
+    drop(app);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -1419,23 +1395,12 @@ async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_dis
 /// The zone's evaluation officer of the evaluation walk-through.
 const EVALUATION_STAFF: &str = "lanbai.kaohe";
 
-/// The whole example as `innozone example` loads it (filings, monitoring, and the park
-/// evaluation of 2015–2020) and a zone evaluation officer.
+/// A zone evaluation officer in the whole example (filings, monitoring, and the park
+/// evaluation of 2015–2020).
 async fn set_up_evaluation(store: &dyn Store) {
     use innozone_app::accounts::{NewAccount, create_account, operator_principal};
     use innozone_domain::accounts::{Binding, Password, Role, Username};
 
-    let dataset = innozone_example::builtin();
-    innozone_app::example::load_reporting_example(store, &dataset, &|_| {})
-        .await
-        .expect("load the filings");
-    innozone_app::monitoring::load_example(store, &dataset)
-        .await
-        .expect("load the monitoring");
-    innozone_app::evaluation::load_example(store, &innozone_app::monitoring::Monitor::new())
-        .await
-        .expect("load the evaluation")
-        .expect("a fresh store takes the example's evaluation");
     let hierarchy = store.hierarchy().await.expect("the hierarchy");
     let zone = hierarchy
         .units()
@@ -1473,9 +1438,11 @@ async fn the_evaluation_draws_its_ranking_and_opens_a_parks_profile() {
     let temp = tempfile::tempdir().expect("a temporary folder");
     let out = e2e_dir();
     let _ = std::fs::remove_file(out.join("evaluation-failure.png"));
-    let store = example_store(temp.path()).await;
+    // The whole example as `innozone example` loads it.
+    let store = innozone_app::testing::example_store().await;
     set_up_evaluation(store.as_ref()).await;
-    let (base, stop) = serve_store(store.clone()).await;
+    let app = TestApp::serve(store.clone()).await;
+    let base = app.base.clone();
     let profile = temp.path().join("chromium-profile");
     std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
     let driver = Chromedriver::start(&out.join("chromedriver-evaluation.log"));
@@ -1487,7 +1454,7 @@ async fn the_evaluation_draws_its_ranking_and_opens_a_parks_profile() {
     }
     let _ = c.close().await;
     drop(driver);
-    let _ = stop.send(());
+    drop(app);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -1578,9 +1545,8 @@ async fn evaluation_walk(c: Client, base: String, out: PathBuf) {
 /// The zone's cultivation officer of the cultivation walk-through.
 const CULTIVATION_STAFF: &str = "lanbai.peiyu";
 
-/// The example as `innozone example` loads it up to the monitoring (filings, the
-/// recognitions of every tier derived from them, the catalogue and targets) and a zone
-/// cultivation officer. Returns the code of the seed's park [`PARK`] and the number of
+/// A zone cultivation officer in the whole example (filings, the recognitions of every
+/// tier derived from them, the catalogue and targets). Returns the code of the seed's park [`PARK`] and the number of
 /// its high-tech enterprises on 31 December 2025, counted from the data set itself.
 async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
     use innozone_app::accounts::{NewAccount, create_account, operator_principal};
@@ -1589,16 +1555,6 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
     use innozone_domain::reporting::Period;
 
     let dataset = innozone_example::builtin();
-    innozone_app::example::load_reporting_example(store, &dataset, &|_| {})
-        .await
-        .expect("load the filings");
-    innozone_app::cultivation::example::load_example(store)
-        .await
-        .expect("load the recognitions")
-        .expect("a fresh store takes the example's recognitions");
-    innozone_app::monitoring::load_example(store, &dataset)
-        .await
-        .expect("load the monitoring");
     let hierarchy = store.hierarchy().await.expect("the hierarchy");
     let zone = hierarchy
         .units()
@@ -1660,9 +1616,11 @@ async fn the_pool_draws_its_chart_and_picks_a_park_and_the_candidates_show_their
     let temp = tempfile::tempdir().expect("a temporary folder");
     let out = e2e_dir();
     let _ = std::fs::remove_file(out.join("cultivation-failure.png"));
-    let store = example_store(temp.path()).await;
+    // The whole example as `innozone example` loads it.
+    let store = innozone_app::testing::example_store().await;
     let (park, high_tech) = set_up_cultivation(store.as_ref()).await;
-    let (base, stop) = serve_store(store.clone()).await;
+    let app = TestApp::serve(store.clone()).await;
+    let base = app.base.clone();
     let profile = temp.path().join("chromium-profile");
     std::fs::create_dir_all(&profile).expect("the Chromium profile folder");
     let driver = Chromedriver::start(&out.join("chromedriver-cultivation.log"));
@@ -1680,7 +1638,7 @@ async fn the_pool_draws_its_chart_and_picks_a_park_and_the_candidates_show_their
     }
     let _ = c.close().await;
     drop(driver);
-    let _ = stop.send(());
+    drop(app);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }

@@ -1,5 +1,4 @@
-//! The candidate list of a tier over HTTP on the built-in example (registry with its
-//! recognitions and the 兰白 and 攀枝花 filings): park staff of the 兰白 park with the most
+//! The candidate list of a tier over HTTP on the whole built-in example: park staff of the 兰白 park with the most
 //! high-tech candidates for 2025 see only their park's enterprises without a valid
 //! high-tech recognition at the end of 2025, the three-year R&D share of one of them as
 //! worked out here from its counted filings, the same enterprises in the xlsx; a filer is
@@ -7,15 +6,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use innozone_domain::accounts::{Binding, Principal, Role, Username};
+use innozone_domain::accounts::{Binding, Principal, Role};
 use innozone_domain::registry::{Tier, UnitId};
 use innozone_domain::reporting::Period;
 use innozone_exchange::{FileFormat, read_table};
-use innozone_store::{Actor, NewUser};
-use innozone_web::AppState;
 use reqwest::{Method, StatusCode};
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::TestApp;
 
 const YEAR: i32 = 2025;
 
@@ -57,15 +54,8 @@ fn two_decimals(v: f64) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn park_staff_open_the_high_tech_candidates_of_their_park() {
-    let store = innozone_store_sql::testing::fresh_store().await;
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .expect("the registry loads");
-    innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
-        .await
-        .expect("the filings load");
+    let mut app = TestApp::with_example().await;
+    let store = app.store.clone();
     let hierarchy = store.hierarchy().await.unwrap();
     let end = Period::Year(YEAR).last_day();
     let tree = hierarchy.as_of(end);
@@ -102,54 +92,15 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
     assert!(!others.is_empty(), "other parks have candidates too");
     let filer_enterprise = all.entries[0].enterprise;
 
-    let hash = innozone_app::accounts::hash_password(
-        &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
-    let mut user_ids = HashMap::new();
-    for (name, role, binding) in [
+    app.add_accounts(&[
         ("park", Role::ParkStaff, Binding::Unit(park)),
         (
             "filer",
             Role::EnterpriseFiler,
             Binding::Enterprise(filer_enterprise),
         ),
-    ] {
-        let record = store
-            .create_user(
-                &NewUser {
-                    username: Username::parse(name).unwrap(),
-                    display_name: name.to_string(),
-                    role,
-                    binding,
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                &Actor::system(),
-            )
-            .await
-            .unwrap();
-        user_ids.insert(name, record.id);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone());
-    tokio::spawn(async move {
-        innozone_web::serve(listener, state, std::future::pending())
-            .await
-            .expect("the server runs");
-    });
-    let app = TestApp {
-        base,
-        store: store.clone(),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        firms: HashMap::new(),
-        user_ids,
-    };
+    ])
+    .await;
 
     let token = app.login("park").await;
     let query = format!("tier=high_tech&year={YEAR}&distance=0.2");

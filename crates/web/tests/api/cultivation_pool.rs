@@ -1,22 +1,20 @@
-//! The cultivation pool over HTTP on the built-in example with the shipped catalogue and
-//! targets: zone staff of 兰白 see the high-tech count of 2020 as worked out here from the
+//! The cultivation pool over HTTP on the whole built-in example (its shipped catalogue and
+//! targets installed): zone staff of 兰白 see the high-tech count of 2020 as worked out here from the
 //! store (enterprises located in 兰白 on 2020-12-31 holding a valid high-tech
 //! recognition), the 2020 target as the shipped targets file sets it, the same counts in
 //! the xlsx; park staff see their park's pool and are refused another park's and the
 //! zone's.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use innozone_domain::accounts::{Binding, Role, Username};
+use innozone_domain::accounts::{Binding, Role};
 use innozone_domain::monitoring::{Catalogue, TargetSet};
 use innozone_domain::registry::{Tier, UnitKind};
 use innozone_domain::reporting::Period;
 use innozone_exchange::{FileFormat, read_table};
-use innozone_store::{Actor, NewUser};
-use innozone_web::AppState;
 use reqwest::{Method, StatusCode};
 
-use crate::support::{PASSWORD, TestApp};
+use crate::support::TestApp;
 
 async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Vec<u8>) {
     let r = app
@@ -74,24 +72,9 @@ fn target_cells(html: &str, tier: Tier, year: i32) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn zone_and_park_staff_open_the_pool() {
-    let store = innozone_store_sql::testing::fresh_store().await;
-    let dataset = innozone_example::builtin();
-    store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
-        .await
-        .expect("the registry loads");
-    innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
-        .await
-        .expect("the filings load");
-    let system = Actor::system();
-    store
-        .save_catalogue(innozone_example::monitoring::INDICATORS, &system)
-        .await
-        .unwrap();
-    store
-        .save_targets(innozone_example::monitoring::TARGETS, &system)
-        .await
-        .unwrap();
+    // The whole example: its monitoring installs the shipped catalogue and targets.
+    let mut app = TestApp::with_example().await;
+    let store = app.store.clone();
 
     let hierarchy = store.hierarchy().await.unwrap();
     let lanbai = hierarchy.unit_by_code("LB").expect("the 兰白 zone").id;
@@ -141,50 +124,11 @@ async fn zone_and_park_staff_open_the_pool() {
     let (park, other) = (parks[0], parks[1]);
     let code = |u| hierarchy.unit(u).unwrap().code.as_str().to_string();
 
-    let hash = innozone_app::accounts::hash_password(
-        &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
-    let mut user_ids = HashMap::new();
-    for (name, role, binding) in [
+    app.add_accounts(&[
         ("zone", Role::ZoneStaff, Binding::Unit(lanbai)),
         ("park", Role::ParkStaff, Binding::Unit(park)),
-    ] {
-        let record = store
-            .create_user(
-                &NewUser {
-                    username: Username::parse(name).unwrap(),
-                    display_name: name.to_string(),
-                    role,
-                    binding,
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                &Actor::system(),
-            )
-            .await
-            .unwrap();
-        user_ids.insert(name, record.id);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone());
-    tokio::spawn(async move {
-        innozone_web::serve(listener, state, std::future::pending())
-            .await
-            .expect("the server runs");
-    });
-    let app = TestApp {
-        base,
-        store: store.clone(),
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        firms: HashMap::new(),
-        user_ids,
-    };
+    ])
+    .await;
     let high_tech = 1 + Tier::ALL.iter().position(|t| *t == Tier::HighTech).unwrap();
 
     // Zone staff: the count, the target and its actual.

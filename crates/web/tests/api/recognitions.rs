@@ -4,20 +4,18 @@
 //! certificates expiring within six months of a fixed day on the whole example, worked
 //! out from the example's data set.
 
-use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Reader, Xlsx};
-use innozone_domain::accounts::{Binding, Role, Username};
+use innozone_domain::accounts::{Binding, Role};
 use innozone_domain::registry::EnterpriseId;
 use innozone_exchange::{SheetData, Value};
-use innozone_store::{Actor, AuditQuery, NewUser};
-use innozone_web::AppState;
+use innozone_store::AuditQuery;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use time::macros::date;
 
-use crate::support::{PASSWORD, TestApp, credit_code, wrong_check_character};
+use crate::support::{TestApp, credit_code, wrong_check_character};
 
 const HEADERS: [&str; 7] = [
     "统一社会信用代码",
@@ -511,57 +509,23 @@ async fn park_staff_neither_record_nor_read_another_parks_recognitions() {
 /// The built-in example's registry behind the real application, with an administrator
 /// and the staff of `park`.
 async fn example_registry(park: &str) -> TestApp {
-    let store = innozone_store_sql::testing::fresh_store().await;
-    store
-        .load_dataset(&innozone_example::builtin(), &Actor::system(), &|_| {})
+    // The registry alone: the whole example would add the recognitions it derives from
+    // the filings, and this test counts the data set's certificates.
+    let store = innozone_app::testing::example_registry_store().await;
+    let park_id = store
+        .hierarchy()
         .await
-        .expect("the registry loads");
-    let hierarchy = store.hierarchy().await.unwrap();
-    let hash = innozone_app::accounts::hash_password(
-        &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
-    )
-    .await
-    .unwrap();
-    let park_id = hierarchy.unit_by_code(park).expect("an example park").id;
-    let mut user_ids = HashMap::new();
-    for (name, role, binding) in [
+        .unwrap()
+        .unit_by_code(park)
+        .expect("an example park")
+        .id;
+    let mut app = TestApp::serve(store).await;
+    app.add_accounts(&[
         ("admin", Role::Administrator, Binding::Everything),
         ("park", Role::ParkStaff, Binding::Unit(park_id)),
-    ] {
-        let record = store
-            .create_user(
-                &NewUser {
-                    username: Username::parse(name).unwrap(),
-                    display_name: name.to_string(),
-                    role,
-                    binding,
-                    password_hash: hash.clone(),
-                    must_change_password: false,
-                },
-                &Actor::system(),
-            )
-            .await
-            .unwrap();
-        user_ids.insert(name, record.id);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(store.clone());
-    tokio::spawn(async move {
-        innozone_web::serve(listener, state, std::future::pending())
-            .await
-            .expect("the server runs");
-    });
-    TestApp {
-        base,
-        store,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
-        firms: HashMap::new(),
-        user_ids,
-    }
+    ])
+    .await;
+    app
 }
 
 #[tokio::test]

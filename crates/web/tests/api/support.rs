@@ -1,6 +1,9 @@
-//! The test harness: the real application on a random port over a fresh store (SQLite,
-//! or PostgreSQL when INNOZONE_TEST_POSTGRES_URL is set), seeded with a small registry
-//! and one account per role, and an HTTP client that talks to it.
+//! The test harness: the real application on a random port over a store of the test's own
+//! (SQLite, or PostgreSQL when INNOZONE_TEST_POSTGRES_URL is set), and an HTTP client that
+//! talks to it. [`TestApp::spawn`] seeds a small registry with one account per role;
+//! [`TestApp::with_example`] starts from a copy of the whole built-in example (loaded once
+//! per test process); [`TestApp::serve`] serves a store a test has prepared itself.
+//! The browser tests include this module too.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -121,7 +124,8 @@ fn dataset() -> Dataset {
 }
 
 impl TestApp {
-    /// Starts the application over a fresh, seeded store.
+    /// Starts the application over a fresh store seeded with one zone, two parks, three
+    /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
         let store = innozone_store_sql::testing::fresh_store().await;
         store
@@ -151,42 +155,35 @@ impl TestApp {
                 },
             );
         }
-        // One hash for every account: argon2 is slow on purpose, and the salt does not
-        // matter to these tests.
-        let hash = innozone_app::accounts::hash_password(
-            &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
-        )
-        .await
-        .unwrap();
-        let bindings: [(&str, Role, Binding); 7] = [
+        let mut app = TestApp::serve(store).await;
+        app.firms = firms;
+        app.add_accounts(&[
             ("admin", Role::Administrator, Binding::Everything),
             ("zone", Role::ZoneStaff, Binding::Unit(units[ZONE])),
             ("park", Role::ParkStaff, Binding::Unit(units[PARK_A])),
             (
                 "filer",
                 Role::EnterpriseFiler,
-                Binding::Enterprise(EnterpriseId(firms["A1"].id)),
+                Binding::Enterprise(EnterpriseId(app.firms["A1"].id)),
             ),
             ("leader", Role::Leadership, Binding::Unit(units[ZONE])),
             ("evaluator", Role::Evaluator, Binding::Unit(units[PARK_A])),
             ("public", Role::Public, Binding::Everything),
-        ];
-        let mut user_ids = HashMap::new();
-        for (name, role, binding) in bindings {
-            let user = NewUser {
-                username: Username::parse(name).unwrap(),
-                display_name: format!("测试 {name}"),
-                role,
-                binding,
-                password_hash: hash.clone(),
-                must_change_password: false,
-            };
-            let record = store
-                .create_user(&user, &Actor::system())
-                .await
-                .expect("the account is created");
-            user_ids.insert(name, record.id);
-        }
+        ])
+        .await;
+        app
+    }
+
+    /// Starts the application over a copy of the whole built-in example as `innozone
+    /// example` loads it (registry, filings, the recognitions of every tier derived from
+    /// the filings, monitoring, and the park evaluation of the 兰白 zone run for
+    /// 2015–2020), without any account: a test adds the accounts it signs in with.
+    pub async fn with_example() -> TestApp {
+        TestApp::serve(innozone_app::testing::example_store().await).await
+    }
+
+    /// Starts the application over `store` as it is, without accounts.
+    pub async fn serve(store: Arc<dyn Store>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
@@ -205,8 +202,36 @@ impl TestApp {
             base,
             store,
             client,
-            firms,
-            user_ids,
+            firms: HashMap::new(),
+            user_ids: HashMap::new(),
+        }
+    }
+
+    /// Creates accounts (name, role, binding), all with [`PASSWORD`], as an administrator
+    /// would; their ids go to `user_ids`.
+    pub async fn add_accounts(&mut self, accounts: &[(&'static str, Role, Binding)]) {
+        // One hash for every account: argon2 is slow on purpose, and the salt does not
+        // matter to these tests.
+        let hash = innozone_app::accounts::hash_password(
+            &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
+        )
+        .await
+        .unwrap();
+        for (name, role, binding) in accounts {
+            let user = NewUser {
+                username: Username::parse(name).unwrap(),
+                display_name: format!("测试 {name}"),
+                role: *role,
+                binding: *binding,
+                password_hash: hash.clone(),
+                must_change_password: false,
+            };
+            let record = self
+                .store
+                .create_user(&user, &Actor::system())
+                .await
+                .expect("the account is created");
+            self.user_ids.insert(name, record.id);
         }
     }
 
