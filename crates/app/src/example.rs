@@ -13,7 +13,7 @@ use crate::accounts::{generate_password, hash_password};
 pub struct WholeExample {
     pub registry: ImportSummary,
     pub reporting: Option<ReportingExample>,
-    pub recognitions: Option<crate::cultivation_example::CultivationExample>,
+    pub recognitions: Option<crate::cultivation::example::CultivationExample>,
     pub monitoring: Option<crate::monitoring::MonitoringExample>,
     pub evaluation: Option<crate::evaluation::EvaluationExample>,
 }
@@ -36,7 +36,7 @@ pub async fn load_if_empty(
         .load_dataset(&data, &Actor::system(), progress)
         .await?;
     let reporting = load_reporting_example(store, &data, progress).await?;
-    let recognitions = crate::cultivation_example::load_example(store).await?;
+    let recognitions = crate::cultivation::example::load_example(store).await?;
     let monitoring = crate::monitoring::load_example(store, &data).await?;
     let evaluation =
         crate::evaluation::load_example(store, &crate::monitoring::Monitor::new()).await?;

@@ -78,7 +78,7 @@ pub fn may_read_lists(principal: &Principal) -> bool {
 }
 
 /// The ladder in force against the latest annual form: the highest version the zone
-/// has installed (`cultivation_ladder::install_ladder`). The shipped ladder
+/// has installed (`cultivation::ladder::install_ladder`). The shipped ladder
 /// (`innozone_example::cultivation::TIERS`) is in force until a zone installs its own.
 pub async fn ladder_in_force(store: &dyn Store) -> Result<(TierSet, Form), AppError> {
     let current = crate::cultivation::ladder::current_ladder(store).await?;
