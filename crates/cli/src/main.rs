@@ -372,6 +372,7 @@ pub enum UserAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    output::exit_quietly_on_closed_stdout();
     let cli = Cli::parse();
     let lang = innozone_i18n::Lang::parse(&cli.lang).unwrap_or_default();
     tracing_subscriber::fmt()

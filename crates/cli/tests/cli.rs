@@ -631,3 +631,32 @@ fn evaluate_runs_the_shipped_park_scheme() {
         "one row per park and indicator"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `innozone … | head -1`: the reader closes the pipe. Here it is closed before the
+    // command prints anything (the command first opens the store and hashes the new
+    // password), so its first line meets a closed pipe however fast the machine is.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pipe.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_innozone"))
+        .arg("--database")
+        .arg(&db)
+        .args(["user", "add", "early.closer", "--role", "administrator"])
+        .env_remove("INNOZONE_LANG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        !stderr(&o).contains("panicked") && !stderr(&o).contains("Broken pipe"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    // The command did its work before it printed.
+    let list = stdout(&innozone(&db, &["user", "list"]));
+    assert!(list.contains("early.closer"), "{list}");
+}
