@@ -81,7 +81,7 @@ pub fn evaluate(
 
     // No previous period is read: every previous value is unknown, so an indicator
     // imputed by its last value keeps its missing values missing.
-    let result = run(&scheme, &data, &standalone_options(&data))
+    let result = run(&scheme, &data.data, &standalone_options(&data))
         .map_err(|e| Failure::Input(e.localize(lang)))?;
 
     let label = |key: &str| lang.t(&format!("cli.evaluate.{key}"));

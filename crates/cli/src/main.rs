@@ -101,14 +101,32 @@ pub enum Command {
         #[command(subcommand)]
         action: StatisticsAction,
     },
-    /// Score units with an evaluation scheme (考核评价): the scheme file (TOML) applied to a
-    /// CSV or xlsx file of the units' values, one row per unit and one column per indicator
-    /// of the scheme. Writes scores.csv, explanations.csv and scores.xlsx into --out.
+    /// Score units with an evaluation scheme (考核评价) on a file of their values.
+    ///
+    /// The scheme file (TOML) is applied to a CSV or xlsx file of the units' values;
+    /// scores.csv, explanations.csv and scores.xlsx are written into --out.
+    ///
+    /// The data file has a header row, then one row per unit; its columns, in any order:
+    ///
+    ///   单位 or unit          the unit (required)
+    ///   分组 or group         the unit's group, needed when the scheme imputes an indicator
+    ///                         by group_mean or group_median
+    ///   each indicator code   the indicator's value; a blank cell is a missing value
+    ///   each denominator      headed by the code in the scheme's `denominator = "…"`: the
+    ///                         indicator is divided by it before anything else (blank or 0
+    ///                         makes the quotient missing)
+    ///
+    /// Then, as COINr builds an index: units whose share of values is below the scheme's
+    /// `availability` are screened out, missing values are imputed (`imputation`), outliers
+    /// treated (`outliers`), values normalised (`method`) and aggregated up the tree.
+    /// The CSV files keep every digit of the scores; the xlsx shows four decimals.
+    #[command(verbatim_doc_comment)]
     Evaluate {
         /// The scheme file, e.g. crates/example/evaluation/park_scheme.toml.
         #[arg(long)]
         scheme: PathBuf,
-        /// The values: a `单位` (or `unit`) column and one column per indicator code.
+        /// The values: a `单位` (or `unit`) column, an optional `分组` (or `group`) column,
+        /// one column per indicator code and one per denominator.
         #[arg(long)]
         data: PathBuf,
         /// The folder the results are written to.
@@ -372,6 +390,7 @@ pub enum UserAction {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    output::exit_quietly_on_closed_stdout();
     let cli = Cli::parse();
     let lang = innozone_i18n::Lang::parse(&cli.lang).unwrap_or_default();
     tracing_subscriber::fmt()

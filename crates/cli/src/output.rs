@@ -224,3 +224,26 @@ pub fn spinner(message: String) -> ProgressBar {
     s.enable_steady_tick(std::time::Duration::from_millis(120));
     s
 }
+
+/// Makes every command end quietly, with success, when the program reading its output
+/// stops early (`innozone evaluation show 4 | head -1`): the reader has what it wanted.
+/// Rust ignores SIGPIPE, so `println!` on a closed pipe panics with "failed printing to
+/// stdout: … (os error 32)"; this hook recognises that panic (by the error number, which
+/// does not depend on the locale) and exits before the default hook prints it. Every other
+/// panic is reported as before.
+pub fn exit_quietly_on_closed_stdout() {
+    let report = std::panic::take_hook();
+    let closed_pipe = format!("(os error {})", libc::EPIPE);
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.ends_with(&closed_pipe) {
+            std::process::exit(0);
+        }
+        report(info);
+    }));
+}

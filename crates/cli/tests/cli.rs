@@ -643,3 +643,155 @@ fn evaluate_runs_the_shipped_park_scheme() {
         "one row per park and indicator"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `innozone … | head -1`: the reader closes the pipe. Here it is closed before the
+    // command prints anything (the command first opens the store and hashes the new
+    // password), so its first line meets a closed pipe however fast the machine is.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("pipe.sqlite");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_innozone"))
+        .arg("--database")
+        .arg(&db)
+        .args(["user", "add", "early.closer", "--role", "administrator"])
+        .env_remove("INNOZONE_LANG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        !stderr(&o).contains("panicked") && !stderr(&o).contains("Broken pipe"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    // The command did its work before it printed.
+    let list = stdout(&innozone(&db, &["user", "list"]));
+    assert!(list.contains("early.closer"), "{list}");
+}
+
+/// Two indicators over five parks and a sixth with too little data: R&D spending divided
+/// by revenue, and patents; both imputed by the mean of the park's group.
+const BROUGHT_SCHEME: &str = r#"code = "brought"
+version = 1
+name_zh = "自带数据方案"
+name_en = "Brought data"
+availability = 0.5
+
+[[dimensions]]
+code = "innov"
+zh = "科技创新"
+en = "Innovation"
+weight = 1
+
+[[indicators]]
+code = "rd"
+parent = "innov"
+zh = "研发投入强度"
+en = "R&D intensity"
+weight = 1
+entered = true
+direction = "higher"
+method = { method = "min_max" }
+denominator = "revenue"
+imputation = "group_mean"
+
+[[indicators]]
+code = "patents"
+parent = "innov"
+zh = "发明专利"
+en = "Patents"
+weight = 1
+entered = true
+direction = "higher"
+method = { method = "min_max" }
+imputation = "group_mean"
+
+[[grades]]
+code = "pass"
+zh = "合格"
+en = "Pass"
+min = 50
+
+[[grades]]
+code = "fail"
+zh = "不合格"
+en = "Fail"
+"#;
+
+const BROUGHT_DATA: &str = "\
+单位,分组,rd,revenue,patents
+甲园,东,10,100,4
+乙园,东,30,200,
+丙园,东,20,50,8
+丁园,西,6,60,20
+戊园,西,,80,
+己园,西,9,0,10
+";
+
+#[test]
+fn evaluate_denominates_and_imputes_by_group_from_the_file_alone() {
+    // Denominate rd by revenue: 甲 0.1, 乙 0.15, 丙 0.4, 丁 0.1, 戊 missing (no rd),
+    // 己 missing (revenue 0).
+    // Screen (availability ≥ 0.5 of the 2 indicators, on the values as brought):
+    // 戊 has neither (0) and is left out; 己 has patents (0.5) and stays.
+    // Impute by group mean over the parks that stay: 乙's patents = 东's (4 + 8) / 2 = 6;
+    // 己's rd = 西's 0.1 (丁 alone).
+    // Min-max: rd over 0.1 … 0.4: 甲 0, 乙 0.05 / 0.3 = 16.666…, 丙 100, 丁 0, 己 0;
+    // patents over 4 … 20: 甲 0, 乙 2/16 = 12.5, 丙 25, 丁 100, 己 37.5.
+    // Arithmetic mean: 甲 0, 乙 (50/3 + 12.5) / 2 = 175/12 = 14.58333…, 丙 62.5, 丁 50,
+    // 己 18.75. Ranks 丙 1, 丁 2, 己 3, 乙 4, 甲 5; pass from 50: 丙 and 丁.
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate(dir.path(), BROUGHT_SCHEME, BROUGHT_DATA, "parks.csv");
+    assert!(o.status.success(), "evaluate: {}", stderr(&o));
+    let rows = csv_rows(&dir.path().join("out").join("scores.csv"));
+    for (unit, total, rank, grade) in [
+        ("甲园", 0.0, "5", "不合格"),
+        ("乙园", 175.0 / 12.0, "4", "不合格"),
+        ("丙园", 62.5, "1", "合格"),
+        ("丁园", 50.0, "2", "合格"),
+        ("己园", 18.75, "3", "不合格"),
+    ] {
+        let written: f64 = field(&rows, unit, "总分").parse().unwrap();
+        assert!((written - total).abs() < 1e-12, "{unit}: {written}");
+        assert_eq!(field(&rows, unit, "排名"), rank, "{unit}");
+        assert_eq!(field(&rows, unit, "等级"), grade, "{unit}");
+        assert_eq!(field(&rows, unit, "参加评分"), "是", "{unit}");
+    }
+    // Every digit is written, not four decimals.
+    assert!(
+        field(&rows, "乙园", "总分").starts_with("14.583333333"),
+        "{}",
+        field(&rows, "乙园", "总分")
+    );
+    assert_eq!(field(&rows, "戊园", "参加评分"), "否");
+    assert_eq!(field(&rows, "戊园", "总分"), "");
+    assert_eq!(field(&rows, "戊园", "数据完整率"), "0");
+    assert_eq!(field(&rows, "己园", "数据完整率"), "0.5");
+}
+
+#[test]
+fn evaluate_asks_for_the_groups_and_denominators_the_scheme_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = "单位,rd,patents\n甲园,10,4\n乙园,30,\n";
+    let o = evaluate(dir.path(), BROUGHT_SCHEME, data, "parks.csv");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(said.contains("分母“revenue”"), "{said}");
+    assert!(said.contains("按组插补指标“rd”"), "{said}");
+    assert!(said.contains("按组插补指标“patents”"), "{said}");
+    // A group column with a blank cell names the unit and its cell.
+    let data = "单位,分组,rd,revenue,patents\n甲园,东,10,100,4\n乙园,,30,200,\n";
+    let o = evaluate(dir.path(), BROUGHT_SCHEME, data, "parks.csv");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("单位“乙园”的分组为空"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("第 3 行"), "{}", stderr(&o));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

@@ -1,30 +1,33 @@
-//! A scheme run on a data file the evaluator brings (units × indicator values, CSV or
-//! xlsx), and its result as sheets: what `innozone evaluate` writes and what the web's
-//! evaluation page offers for download, the same columns and rounding in both.
+//! A scheme run on a data file the evaluator brings (units × indicator values, with the
+//! units' groups and the denominators the scheme names, CSV or xlsx), and its result as
+//! sheets: what `innozone evaluate` writes and what the web's evaluation page offers for
+//! download, the same columns in both. Scores are kept in full precision; only a
+//! spreadsheet's number format rounds what it shows.
 //!
 //! The words of the sheets (column headers, yes/no, sheet names) come from the caller
 //! through `label`, called with keys such as `col.unit`, `col.total`, `yes`,
 //! `sheet_scores` (the keys of `cli.evaluate.*` in the catalogue of translations).
 
-use innozone_domain::evaluation::data::{DataIssue, EvaluationData, read_data};
+use innozone_domain::evaluation::data::{BroughtData, DataIssue, EvaluationData, read_for_scheme};
 use innozone_domain::evaluation::run::{RunOptions, RunResult};
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_domain::table::Table;
 
 use crate::write::{SheetData, Value};
 
-/// Reads the table of a data file for `scheme`: a column naming the units and one
-/// column per indicator of the scheme (monitoring-sourced or entered alike: the file
-/// brings every value), every problem located.
-pub fn read_scheme_data(table: &Table, scheme: &Scheme) -> Result<EvaluationData, Vec<DataIssue>> {
-    let needed: Vec<&str> = scheme.indicators().map(|(_, n)| n.code.as_str()).collect();
-    read_data(table, &needed)
+/// Reads the table of a data file for `scheme` (`data::read_for_scheme`): a column naming
+/// the units, optionally one giving their groups, one per indicator of the scheme
+/// (monitoring-sourced or entered alike: the file brings every value) and one per
+/// denominator, every problem located.
+pub fn read_scheme_data(table: &Table, scheme: &Scheme) -> Result<BroughtData, Vec<DataIssue>> {
+    read_for_scheme(table, scheme)
 }
 
-/// The options of a run on a data file alone. No previous period is read: every previous
-/// value is unknown, so an indicator imputed by its last value keeps its missing values
-/// missing; there are no occurrences of bonus or penalty items, no vetoes, no groups.
-pub fn standalone_options(data: &EvaluationData) -> RunOptions {
+/// The options of a run on a data file alone: the file's groups, and no previous period,
+/// so every previous value is unknown and an indicator imputed by its last value keeps its
+/// missing values missing; there are no occurrences of bonus or penalty items, no vetoes.
+pub fn standalone_options(brought: &BroughtData) -> RunOptions {
+    let data = &brought.data;
     let previous = EvaluationData {
         units: data.units.clone(),
         indicators: data.indicators.clone(),
@@ -32,15 +35,16 @@ pub fn standalone_options(data: &EvaluationData) -> RunOptions {
     };
     RunOptions {
         previous: Some(previous),
+        groups: brought.groups.clone(),
         ..RunOptions::default()
     }
 }
 
-/// A score as written: four decimals, so that scores read as points and the file stays
-/// legible.
+/// A score, weight or share as written: every digit, so that a file read back (or
+/// compared with another tool's) loses nothing; a spreadsheet shows it to four decimals.
 pub fn score_value(x: Option<f64>) -> Value {
     match x {
-        Some(x) => Value::Number((x * 1e4).round() / 1e4),
+        Some(x) => Value::Computed(x),
         None => Value::Empty,
     }
 }
@@ -228,7 +232,7 @@ en = "Fail"
     fn a_data_file_is_scored_and_written_as_sheets() {
         let scheme = Scheme::parse(SCHEME, &|_| true, &|_| true).unwrap();
         let data = read_scheme_data(&table(), &scheme).unwrap();
-        let result = run(&scheme, &data, &standalone_options(&data)).unwrap();
+        let result = run(&scheme, &data.data, &standalone_options(&data)).unwrap();
         let label = |k: &str| k.to_string();
         let sheet = scores_sheet(&scheme, &result, Some("2025"), false, &label);
         assert_eq!(sheet.name, "sheet_scores");
@@ -238,13 +242,13 @@ en = "Fail"
         // P1 is best on both: 100; P2 worst on both: 0.
         let total = sheet.headers.iter().position(|h| h == "col.total").unwrap();
         let rank = sheet.headers.iter().position(|h| h == "col.rank").unwrap();
-        assert_eq!(sheet.rows[0][total], Value::Number(100.0));
+        assert_eq!(sheet.rows[0][total], Value::Computed(100.0));
         assert_eq!(sheet.rows[0][rank], Value::Integer(1));
-        assert_eq!(sheet.rows[1][total], Value::Number(0.0));
+        assert_eq!(sheet.rows[1][total], Value::Computed(0.0));
         assert_eq!(sheet.rows[1][rank], Value::Integer(2));
         let explained = explanations_sheet(&scheme, &result, true, &label);
         assert_eq!(explained.rows.len(), 4, "two units × two indicators");
-        assert_eq!(explained.rows[0][3], Value::Number(0.75), "a's weight");
+        assert_eq!(explained.rows[0][3], Value::Computed(0.75), "a's weight");
     }
 
     #[test]

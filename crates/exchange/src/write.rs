@@ -17,6 +17,10 @@ pub enum Value {
     /// Always written as text, so that codes keep their digits and leading zeros.
     Text(String),
     Number(f64),
+    /// A number the platform computed (a score, a weight, a share): written to CSV with
+    /// every digit, shown in a spreadsheet to at most four decimals (the cell keeps them
+    /// all).
+    Computed(f64),
     Integer(i64),
     Date(Date),
 }
@@ -63,8 +67,8 @@ impl Value {
         match self {
             Value::Empty => String::new(),
             Value::Text(s) => s.clone(),
-            Value::Number(n) if n.is_finite() => n.to_string(),
-            Value::Number(_) => String::new(),
+            Value::Number(n) | Value::Computed(n) if n.is_finite() => n.to_string(),
+            Value::Number(_) | Value::Computed(_) => String::new(),
             Value::Integer(i) => i.to_string(),
             Value::Date(d) => date_text(*d),
         }
@@ -136,6 +140,7 @@ pub(crate) struct Formats {
     pub header: Format,
     pub text: Format,
     pub number: Format,
+    pub computed: Format,
     pub integer: Format,
     pub date: Format,
 }
@@ -151,6 +156,8 @@ impl Formats {
             // "@" keeps whatever the user types later in the cell as text too.
             text: Format::new().set_num_format("@"),
             number: Format::new(),
+            // At least two decimals, at most four: 65 shows as 65.00, 0.3 as 0.30.
+            computed: Format::new().set_num_format("0.00##"),
             integer: Format::new().set_num_format("0"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
         }
@@ -162,6 +169,7 @@ impl Formats {
             header: self.header.clone(),
             text: style(self.text.clone()),
             number: style(self.number.clone()),
+            computed: style(self.computed.clone()),
             integer: style(self.integer.clone()),
             date: style(self.date.clone()),
         }
@@ -283,6 +291,8 @@ fn write_sheet(
 fn value_width(value: &Value) -> usize {
     match value {
         Value::Date(_) => 10,
+        // Shown to four decimals at most, whatever digits the cell keeps.
+        Value::Computed(n) => display_width(&format!("{n:.4}")),
         other => display_width(&other.to_text()),
     }
 }
@@ -304,8 +314,11 @@ pub(crate) fn write_value(
         Value::Number(n) if n.is_finite() => {
             worksheet.write_number_with_format(row, column, *n, &formats.number)?;
         }
+        Value::Computed(n) if n.is_finite() => {
+            worksheet.write_number_with_format(row, column, *n, &formats.computed)?;
+        }
         // NaN and infinity have no spreadsheet form; the cell stays empty.
-        Value::Number(_) => {}
+        Value::Number(_) | Value::Computed(_) => {}
         Value::Integer(i) if i.unsigned_abs() < EXACT_INTEGER_LIMIT => {
             worksheet.write_number_with_format(row, column, *i as f64, &formats.integer)?;
         }

@@ -270,6 +270,9 @@ impl Localize for DataIssue {
             }
             DataProblem::AllMissing(c) => code("all_missing", c),
             DataProblem::NoUnits => lang.t("evaluation.data.no_units"),
+            DataProblem::MissingDenominator(c) => code("missing_denominator", c),
+            DataProblem::NoGroupColumn(c) => code("no_group_column", c),
+            DataProblem::MissingGroup(c) => code("missing_group", c),
         };
         format!(
             "{}{}{}",

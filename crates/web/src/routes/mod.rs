@@ -18,6 +18,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .nest("/api/v1", api::router())
         .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::reference))
         .route("/assets/{*path}", get(crate::assets::serve_asset))
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(crate::error::render_errors))

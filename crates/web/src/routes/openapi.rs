@@ -3,6 +3,7 @@
 //! document names every route.
 
 use axum::Json;
+use axum::response::Html;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -213,4 +214,26 @@ pub struct ApiDoc;
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// The API reference at `/api/docs`: the OpenAPI document drawn by Redoc, which is vendored
+/// under `assets/vendor` (with its licence and notices) so that the page works without
+/// the internet, as the rest of the platform does.
+const REFERENCE_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>innozone API</title>
+<style>body { margin: 0; }</style>
+</head>
+<body>
+<redoc spec-url="/api/openapi.json" hide-hostname="true" sort-operations-alphabetically="false"></redoc>
+<script src="/assets/vendor/redoc.standalone.js"></script>
+</body>
+</html>
+"#;
+
+pub async fn reference() -> Html<&'static str> {
+    Html(REFERENCE_PAGE)
 }

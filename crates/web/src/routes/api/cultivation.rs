@@ -120,6 +120,7 @@ pub struct LadderBody {
 #[utoipa::path(
     get,
     path = "/api/v1/cultivation/ladder",
+    operation_id = "show_tier_ladder",
     tag = "cultivation",
     responses(
         (status = 200, description = "The ladder in force", body = LadderBody),
@@ -280,6 +281,7 @@ fn list_body(list: CandidateList, hierarchy: &Hierarchy) -> CandidateListBody {
 #[utoipa::path(
     get,
     path = "/api/v1/cultivation/candidates",
+    operation_id = "list_tier_candidates",
     tag = "cultivation",
     params(ListParams),
     responses(
@@ -316,6 +318,7 @@ pub async fn list_candidates(
 #[utoipa::path(
     get,
     path = "/api/v1/cultivation/warnings",
+    operation_id = "list_tier_warnings",
     tag = "cultivation",
     params(ListParams),
     responses(
@@ -472,6 +475,7 @@ fn pool_body(p: Pool) -> PoolBody {
 #[utoipa::path(
     get,
     path = "/api/v1/cultivation/pool",
+    operation_id = "show_cultivation_pool",
     tag = "cultivation",
     params(PoolParams),
     responses(
@@ -575,6 +579,7 @@ pub struct EnterpriseLadderBody {
 #[utoipa::path(
     get,
     path = "/api/v1/enterprises/{id}/recognitions",
+    operation_id = "list_enterprise_recognitions",
     tag = "cultivation",
     params(("id" = i64, Path, description = "The enterprise's id")),
     responses(
@@ -629,6 +634,7 @@ pub struct NewRecognitionBody {
 #[utoipa::path(
     post,
     path = "/api/v1/enterprises/{id}/recognitions",
+    operation_id = "create_enterprise_recognition",
     tag = "cultivation",
     params(("id" = i64, Path, description = "The enterprise's id")),
     request_body = NewRecognitionBody,
@@ -698,6 +704,7 @@ pub struct ExpiringListBody {
 #[utoipa::path(
     get,
     path = "/api/v1/cultivation/expiring",
+    operation_id = "list_expiring_recognitions",
     tag = "cultivation",
     params(ExpiringParams),
     responses(
@@ -797,6 +804,7 @@ pub struct EnterpriseChecksBody {
 #[utoipa::path(
     get,
     path = "/api/v1/enterprises/{id}/tier-checks",
+    operation_id = "list_enterprise_tier_checks",
     tag = "cultivation",
     params(("id" = i64, Path, description = "The enterprise's id"), ChecksParams),
     responses(

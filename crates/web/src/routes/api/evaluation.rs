@@ -258,6 +258,7 @@ fn scheme_body(scheme: &Scheme, record: &SchemeRecord, versions: usize) -> Schem
 #[utoipa::path(
     get,
     path = "/api/v1/evaluation/schemes",
+    operation_id = "list_evaluation_schemes",
     tag = "evaluation",
     responses(
         (status = 200, description = "The schemes in force, by code", body = SchemeListBody),
@@ -326,6 +327,7 @@ fn summary_body(r: &EvaluationRunSummary, hierarchy: &Hierarchy) -> RunSummaryBo
 #[utoipa::path(
     get,
     path = "/api/v1/evaluation/runs",
+    operation_id = "list_evaluation_runs",
     tag = "evaluation",
     responses(
         (status = 200, description = "The runs the caller may read", body = RunListBody),
@@ -386,6 +388,7 @@ pub struct RunBody {
 #[utoipa::path(
     get,
     path = "/api/v1/evaluation/runs/{id}",
+    operation_id = "show_evaluation_run",
     tag = "evaluation",
     params(("id" = i64, Path, description = "The run's id")),
     responses(
@@ -470,6 +473,7 @@ pub struct EvaluatedBody {
 #[utoipa::path(
     post,
     path = "/api/v1/evaluation/runs",
+    operation_id = "create_evaluation_run",
     tag = "evaluation",
     request_body = RunRequest,
     responses(
@@ -577,6 +581,7 @@ struct Refusal {
 #[utoipa::path(
     put,
     path = "/api/v1/evaluation/inputs",
+    operation_id = "put_evaluation_inputs",
     tag = "evaluation",
     request_body = InputsRequest,
     responses(

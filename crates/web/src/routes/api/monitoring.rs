@@ -159,6 +159,7 @@ fn no_catalogue() -> WebError {
 #[utoipa::path(
     get,
     path = "/api/v1/monitoring/catalogue",
+    operation_id = "show_indicator_catalogue",
     tag = "monitoring",
     responses(
         (status = 200, description = "The catalogue in force", body = CatalogueBody),
@@ -191,6 +192,7 @@ pub struct CatalogueRequest {
 #[utoipa::path(
     post,
     path = "/api/v1/monitoring/catalogue",
+    operation_id = "install_indicator_catalogue",
     tag = "monitoring",
     request_body(
         content(
@@ -398,6 +400,7 @@ fn target_body(
 #[utoipa::path(
     get,
     path = "/api/v1/monitoring/values",
+    operation_id = "list_indicator_values",
     tag = "monitoring",
     params(ValuesQuery),
     responses(
@@ -540,6 +543,7 @@ pub struct StatisticsBody {
 #[utoipa::path(
     get,
     path = "/api/v1/monitoring/statistics",
+    operation_id = "list_unit_statistics",
     tag = "monitoring",
     params(StatisticsQuery),
     responses(
@@ -633,6 +637,7 @@ pub struct StatisticEntryBody {
 #[utoipa::path(
     put,
     path = "/api/v1/monitoring/statistics",
+    operation_id = "put_unit_statistic",
     tag = "monitoring",
     request_body = StatisticRequest,
     responses(

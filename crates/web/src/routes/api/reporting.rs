@@ -409,6 +409,7 @@ fn unit_by_code(hierarchy: &Hierarchy, code: &str) -> Result<UnitId, WebError> {
 #[utoipa::path(
     get,
     path = "/api/v1/forms",
+    operation_id = "list_forms",
     tag = "reporting",
     responses(
         (status = 200, description = "The latest version of each form, by code", body = Vec<FormBody>),
@@ -439,6 +440,7 @@ pub struct VersionQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/forms/{code}",
+    operation_id = "show_form",
     tag = "reporting",
     params(("code" = String, Path, description = "The form's code"), VersionQuery),
     responses(
@@ -470,6 +472,7 @@ pub struct FormDefinitionRequest {
 #[utoipa::path(
     post,
     path = "/api/v1/forms",
+    operation_id = "install_form",
     tag = "reporting",
     request_body(
         content(
@@ -515,6 +518,7 @@ pub async fn install(
 #[utoipa::path(
     get,
     path = "/api/v1/forms/{code}/periods",
+    operation_id = "list_filing_periods",
     tag = "reporting",
     params(("code" = String, Path, description = "The form's code")),
     responses(
@@ -553,6 +557,7 @@ pub struct OpenPeriodRequest {
 #[utoipa::path(
     post,
     path = "/api/v1/forms/{code}/periods",
+    operation_id = "open_filing_period",
     tag = "reporting",
     params(("code" = String, Path, description = "The form's code")),
     request_body = OpenPeriodRequest,
@@ -602,6 +607,7 @@ pub struct ClosedBody {
 #[utoipa::path(
     post,
     path = "/api/v1/forms/{code}/periods/{period}/close",
+    operation_id = "close_filing_period",
     tag = "reporting",
     params(
         ("code" = String, Path, description = "The form's code"),
@@ -713,6 +719,7 @@ pub struct UnitQuery {
 #[utoipa::path(
     get,
     path = "/api/v1/forms/{code}/periods/{period}/completeness",
+    operation_id = "show_filing_completeness",
     tag = "reporting",
     params(
         ("code" = String, Path, description = "The form's code"),
@@ -791,6 +798,7 @@ pub async fn show_completeness(
 #[utoipa::path(
     get,
     path = "/api/v1/filings/{form}/{period}/{credit_code}",
+    operation_id = "show_filing",
     tag = "reporting",
     params(
         ("form" = String, Path, description = "The form's code"),
@@ -865,6 +873,7 @@ fn entries(values: BTreeMap<String, Value>) -> BTreeMap<String, String> {
 #[utoipa::path(
     put,
     path = "/api/v1/filings/{form}/{period}/{credit_code}",
+    operation_id = "put_filing",
     tag = "reporting",
     params(
         ("form" = String, Path, description = "The form's code"),
@@ -941,6 +950,7 @@ pub struct ActionRequest {
 #[utoipa::path(
     post,
     path = "/api/v1/filings/{id}/actions",
+    operation_id = "take_filing_action",
     tag = "reporting",
     params(("id" = i64, Path, description = "The filing's id")),
     request_body = ActionRequest,
@@ -1056,6 +1066,7 @@ fn revision_body(view: &RevisionView) -> RevisionBody {
 #[utoipa::path(
     get,
     path = "/api/v1/filings/{id}/revisions",
+    operation_id = "list_filing_revisions",
     tag = "reporting",
     params(("id" = i64, Path, description = "The filing's id")),
     responses(
@@ -1100,6 +1111,7 @@ pub struct FilingUploadBody {
 #[utoipa::path(
     post,
     path = "/api/v1/forms/{code}/periods/{period}/uploads",
+    operation_id = "upload_filings",
     tag = "reporting",
     params(
         ("code" = String, Path, description = "The form's code"),

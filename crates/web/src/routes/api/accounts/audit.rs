@@ -77,6 +77,7 @@ pub struct AuditFilter {
 #[utoipa::path(
     get,
     path = "/api/v1/audit",
+    operation_id = "list_audit_entries",
     tag = "audit",
     params(AuditFilter),
     responses(

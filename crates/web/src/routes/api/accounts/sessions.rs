@@ -57,6 +57,7 @@ pub struct MeBody {
 #[utoipa::path(
     post,
     path = "/api/v1/sessions",
+    operation_id = "create_session",
     tag = "sessions",
     request_body = LoginRequest,
     security(()),
@@ -100,6 +101,7 @@ pub async fn create(
 #[utoipa::path(
     delete,
     path = "/api/v1/sessions/current",
+    operation_id = "delete_current_session",
     tag = "sessions",
     responses(
         (status = 204, description = "Signed out"),
@@ -119,6 +121,7 @@ pub async fn delete_current(
 #[utoipa::path(
     get,
     path = "/api/v1/me",
+    operation_id = "show_current_user",
     tag = "sessions",
     responses(
         (status = 200, description = "The signed-in user", body = MeBody),

@@ -111,6 +111,7 @@ pub async fn describe_user(
 #[utoipa::path(
     get,
     path = "/api/v1/users",
+    operation_id = "list_users",
     tag = "users",
     responses(
         (status = 200, description = "The accounts the caller manages", body = Vec<UserBody>),
@@ -193,6 +194,7 @@ fn credential(e: innozone_domain::accounts::CredentialError) -> WebError {
 #[utoipa::path(
     post,
     path = "/api/v1/users",
+    operation_id = "create_user",
     tag = "users",
     request_body = NewUserRequest,
     responses(
@@ -248,6 +250,7 @@ pub async fn create(
 #[utoipa::path(
     patch,
     path = "/api/v1/users/{id}",
+    operation_id = "update_user",
     tag = "users",
     params(("id" = i64, Path, description = "The account's id")),
     request_body = UpdateUserRequest,

@@ -156,6 +156,7 @@ impl EnterpriseFilter {
 #[utoipa::path(
     get,
     path = "/api/v1/enterprises",
+    operation_id = "list_enterprises",
     tag = "enterprises",
     params(EnterpriseFilter),
     responses(
@@ -230,6 +231,7 @@ pub struct EnterpriseDetailBody {
 #[utoipa::path(
     get,
     path = "/api/v1/enterprises/{id}",
+    operation_id = "show_enterprise",
     tag = "enterprises",
     params(("id" = i64, Path, description = "The enterprise's id")),
     responses(
@@ -288,6 +290,7 @@ pub async fn show(
 #[utoipa::path(
     put,
     path = "/api/v1/enterprises/{id}",
+    operation_id = "update_enterprise",
     tag = "enterprises",
     params(("id" = i64, Path, description = "The enterprise's id")),
     request_body(content = Object, description = "The record keyed by the import's column keys, without credit_code",
@@ -341,6 +344,7 @@ pub async fn update(
 #[utoipa::path(
     post,
     path = "/api/v1/enterprises",
+    operation_id = "import_enterprises",
     tag = "enterprises",
     params(DryRun),
     request_body(content = Vec<Object>, description = "The rows, one object each",

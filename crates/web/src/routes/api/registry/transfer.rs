@@ -60,6 +60,7 @@ pub(in crate::routes::api) async fn read_upload_field(
 #[utoipa::path(
     post,
     path = "/api/v1/imports/{what}",
+    operation_id = "import_file",
     tag = "files",
     params(("what" = String, Path, description = "units, enterprises or recognitions"), DryRun),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
@@ -107,6 +108,7 @@ fn split_file(file: &str) -> Result<(&str, FileFormat), WebError> {
 #[utoipa::path(
     get,
     path = "/api/v1/exports/{file}",
+    operation_id = "export_file",
     tag = "files",
     params(("file" = String, Path, description = "units.xlsx, units.csv, enterprises.xlsx or enterprises.csv"), EnterpriseFilter),
     responses(
@@ -162,6 +164,7 @@ fn extension(format: FileFormat) -> &'static str {
 #[utoipa::path(
     get,
     path = "/api/v1/templates/{file}",
+    operation_id = "download_template",
     tag = "files",
     params(("file" = String, Path, description = "units.xlsx, enterprises.xlsx or recognitions.xlsx")),
     responses(

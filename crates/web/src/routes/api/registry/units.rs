@@ -130,6 +130,7 @@ fn date_param(text: &Option<String>) -> Result<Date, WebError> {
 #[utoipa::path(
     get,
     path = "/api/v1/units",
+    operation_id = "list_units",
     tag = "units",
     params(UnitListQuery),
     responses(
@@ -174,6 +175,7 @@ pub async fn list(
 #[utoipa::path(
     get,
     path = "/api/v1/units/{code}",
+    operation_id = "show_unit",
     tag = "units",
     params(("code" = String, Path, description = "The unit's code")),
     responses(
@@ -233,6 +235,7 @@ pub async fn show(
 #[utoipa::path(
     post,
     path = "/api/v1/units",
+    operation_id = "import_units",
     tag = "units",
     params(DryRun),
     request_body(content = Vec<Object>, description = "The rows, one object each",

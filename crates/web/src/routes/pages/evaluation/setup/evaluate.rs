@@ -209,8 +209,8 @@ fn evaluate(
             .collect();
         f
     })?;
-    let result =
-        run(&scheme, &data, &standalone_options(&data)).map_err(|e| refused(e.localize(lang)))?;
+    let result = run(&scheme, &data.data, &standalone_options(&data))
+        .map_err(|e| refused(e.localize(lang)))?;
     Ok((scheme, result))
 }
 
