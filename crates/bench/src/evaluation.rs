@@ -224,8 +224,8 @@ pub fn run(
         }
         let text = std::fs::read_to_string(&output)
             .map_err(|e| fail(format!("{}: {e}", output.display())))?;
-        let theirs: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| fail(format!("{}: {e}", output.display())))?;
+        let theirs: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| fail(format!("{}: {e}", output.display())))?;
         let floats = |key: &str| -> Vec<f64> {
             theirs[key]
                 .as_array()

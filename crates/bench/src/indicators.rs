@@ -114,8 +114,16 @@ pub fn run(dir: &Path, python: &Path, runs: usize, quick: bool) -> Result<(), Fa
         return Err(Failure(format!(
             "the DuckDB script does not match the catalogue: no SQL for {}; SQL for indicators \
              the catalogue does not have: {} (scripts/bench_indicators_duckdb.py, INDICATORS)",
-            if missing.is_empty() { "none".into() } else { missing.join(", ") },
-            if stale.is_empty() { "none".into() } else { stale.join(", ") },
+            if missing.is_empty() {
+                "none".into()
+            } else {
+                missing.join(", ")
+            },
+            if stale.is_empty() {
+                "none".into()
+            } else {
+                stale.join(", ")
+            },
         )));
     }
     println!(
@@ -125,7 +133,11 @@ pub fn run(dir: &Path, python: &Path, runs: usize, quick: bool) -> Result<(), Fa
         other_periods.join(", ")
     );
 
-    let scale = if quick { Scale::Builtin } else { Scale::National };
+    let scale = if quick {
+        Scale::Builtin
+    } else {
+        Scale::National
+    };
     let started = Instant::now();
     let dataset = innozone_example::generate(scale, &|_| {});
     println!(
@@ -141,7 +153,13 @@ pub fn run(dir: &Path, python: &Path, runs: usize, quick: bool) -> Result<(), Fa
     let rows: Vec<String> = facts
         .periods
         .iter()
-        .map(|p| p.tables.iter().map(FactTable::len).sum::<usize>().to_string())
+        .map(|p| {
+            p.tables
+                .iter()
+                .map(FactTable::len)
+                .sum::<usize>()
+                .to_string()
+        })
         .collect();
     println!(
         "facts of {} located enterprises in {} units ({} statistics each) built by \

@@ -24,7 +24,10 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "innozone-bench", about = "innozone against sqlite3, DuckDB and NumPy")]
+#[command(
+    name = "innozone-bench",
+    about = "innozone against sqlite3, DuckDB and NumPy"
+)]
 struct Cli {
     #[command(subcommand)]
     what: Bench,
