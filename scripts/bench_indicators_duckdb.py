@@ -58,7 +58,8 @@ TIERS = [
 PER_UNIT = [
     ("located", "count(*)"),
     ("high_tech", "count(*) FILTER (WHERE high_tech)"),
-    *[(tier, f"count(*) FILTER (WHERE {tier})") for tier in TIERS],
+    # Quoted: `leading` is an SQL keyword.
+    *[(f"tier_{tier}", f'count(*) FILTER (WHERE "{tier}")') for tier in TIERS],
     ("industrial", "count(*) FILTER (WHERE industrial)"),
     ("asi", "count(*) FILTER (WHERE industrial AND above_scale)"),
     ("asi_filed", "count(*) FILTER (WHERE industrial AND above_scale AND filed)"),
@@ -119,7 +120,7 @@ INDICATORS = {
     "energy_per_gdp": "ratio(summed(a.n_energy, a.energy), s.gdp) * 1e4",
     "high_tech_enterprises": "counted(a.located, a.high_tech)",
     "high_tech_share": "ratio(counted(a.located, a.high_tech), counted(a.located, a.located)) * 100",
-    **{f"{tier}_enterprises": f"counted(a.located, a.{tier})" for tier in TIERS},
+    **{f"{tier}_enterprises": f"counted(a.located, a.tier_{tier})" for tier in TIERS},
     "enterprise_rd_intensity": "ratio(summed(a.n_rd, a.rd), summed(a.n_revenue, a.revenue)) * 100",
     "rd_active_share": "ratio(counted(a.located, a.asi_rd), counted(a.located, a.asi_filed)) * 100",
     "high_tech_output_share":
