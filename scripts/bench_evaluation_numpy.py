@@ -1,4 +1,4 @@
-"""The NumPy side of `innozone bench evaluation` (issue 5).
+"""The NumPy side of `innozone-bench evaluation` (issue 5).
 
 Reads `problem.json` from the directory given (units × indicators values, the scheme's
 tree: per node its parent, weight and column, the replications, the spread of the weights
@@ -10,12 +10,19 @@ the tree collapsed to effective weights (the product of the shares down the path
 unit's rank (1 for the highest score, ties sharing the best place) and per unit the
 median and the 5th and 95th percentiles of its ranks (numpy.quantile's default, R's type
 7). The nominal scores (nominal weights, arithmetic means, walked up the tree) and ranks
-are written to `numpy_results.json` for comparison, with the times.
+are written to OUT (default DIR/numpy_results.json) for comparison, with the times and
+the BLAS NumPy was built with.
 
-Usage: python bench_evaluation_numpy.py DIR RUNS
+What NumPy runs on several threads here is its BLAS: the matrix products of the
+replications' weights with the scores. innozone-bench sets OPENBLAS_NUM_THREADS (and
+OMP_NUM_THREADS, MKL_NUM_THREADS) for this process to the threads innozone is given;
+sorting, quantiles and `exp` run on one thread whatever they say.
+
+Usage: python bench_evaluation_numpy.py DIR RUNS [OUT]
 """
 
 import json
+import os
 import sys
 import time
 
@@ -107,9 +114,20 @@ def analysis(problem, rng):
     return nominal, sport_ranks(nominal), median, q05, q95
 
 
+def blas():
+    """The BLAS NumPy was built with, as its configuration names it."""
+    try:
+        config = np.show_config(mode="dicts")
+        info = config["Build Dependencies"]["blas"]
+        return f"{info.get('name', '?')} {info.get('version', '')}".strip()
+    except Exception:  # older NumPy: no dictionary form of the configuration
+        return "BLAS unknown"
+
+
 def main():
     directory = sys.argv[1]
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    out = sys.argv[3] if len(sys.argv) > 3 else f"{directory}/numpy_results.json"
     with open(f"{directory}/problem.json") as f:
         problem = json.load(f)
     times = []
@@ -118,10 +136,12 @@ def main():
         start = time.perf_counter()
         nominal, ranks, median, q05, q95 = analysis(problem, rng)
         times.append(time.perf_counter() - start)
-    with open(f"{directory}/numpy_results.json", "w") as f:
+    with open(out, "w") as f:
         json.dump(
             {
                 "numpy": np.__version__,
+                "blas": blas(),
+                "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
                 "seconds": times,
                 "nominal": [float(x) for x in nominal],
                 "ranks": [int(r) for r in ranks],

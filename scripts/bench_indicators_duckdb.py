@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""DuckDB's side of `innozone bench indicators` (issue 4).
+"""DuckDB's side of `innozone-bench indicators` (issue 4).
 
-Loads the facts that `innozone bench indicators` wrote to DIR into in-memory tables
+Loads the facts that `innozone-bench indicators` wrote to DIR into in-memory tables
 (timed apart: loading is not compared), then computes every indicator of the shipped
 catalogue for every unit for the year with hand-written SQL, timed over several runs,
 and writes the values for the Rust side to compare:
 
     python bench_indicators_duckdb.py DIR [RUNS]
+    python bench_indicators_duckdb.py --implements
+
+`--implements` prints, as a JSON list, the codes of the indicators this script has SQL
+for; innozone-bench fails when an annual indicator of the catalogue is not among them.
 
 Reads DIR/meta.json, units.csv, closure_YEAR.csv, facts_YEAR.csv, statistics.csv; writes
 DIR/duckdb_results.csv (unit position, then one column per indicator in its display
@@ -14,7 +18,8 @@ unit, empty for NULL) and DIR/duckdb_timings.json.
 
 The SQL follows the engine's semantics:
 - a unit's sums run over the enterprises located in it or in any unit below it on
-  31 December (the closure table), in base units (千元 × 1000, 万元 × 10000);
+  31 December: summed per unit first, then rolled up through the closure table, in base
+  units (千元 × 1000, 万元 × 10000);
 - a sum is NULL when no enterprise of the unit reports the value at all, and 0 when
   some report it but the filter leaves none (`summed`);
 - count() counts every located enterprise; it is NULL for a unit with none;
@@ -31,50 +36,70 @@ import statistics
 import sys
 import time
 
-import duckdb
-
-RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 9
+RUNS = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[1] != "--implements" else 9
 
 # ---------------------------------------------------------------- the hand-written SQL
 
-# Every sum and count the indicators need, per year and unit, over the closure table.
-# `n_x` is how many enterprises of the unit report x (a sum is NULL when that is 0).
-# Money fields are entered in 千元: × 1000 to 元.
+# Every count and sum the indicators need, first per year and unit over the unit's own
+# enterprises (one pass over the facts), then rolled up through the closure table (a unit
+# with itself and each of its ancestors): a unit's figure is the total of its own and of
+# every unit below it. `n_x` is how many enterprises report x (a sum is NULL when that is
+# 0). Money fields are entered in 千元: × 1000 to 元.
+TIERS = [
+    "tech_sme",
+    "innovative_sme",
+    "specialised_sme",
+    "little_giant",
+    "gazelle",
+    "unicorn",
+    "single_champion",
+    "leading",
+]
+PER_UNIT = [
+    ("located", "count(*)"),
+    ("high_tech", "count(*) FILTER (WHERE high_tech)"),
+    # Quoted: `leading` is an SQL keyword.
+    *[(f"tier_{tier}", f'count(*) FILTER (WHERE "{tier}")') for tier in TIERS],
+    ("industrial", "count(*) FILTER (WHERE industrial)"),
+    ("asi", "count(*) FILTER (WHERE industrial AND above_scale)"),
+    ("asi_filed", "count(*) FILTER (WHERE industrial AND above_scale AND filed)"),
+    ("asi_rd", "count(*) FILTER (WHERE industrial AND above_scale AND gt(rd_expenditure_internal, 0))"),
+    ("n_rd", "count(rd_expenditure_internal)"),
+    ("rd", "sum(rd_expenditure_internal) * 1e3"),
+    ("n_revenue", "count(revenue)"),
+    ("revenue", "sum(revenue) * 1e3"),
+    ("n_va", "count(value_added)"),
+    ("va_htm", "sum(value_added) FILTER (WHERE high_tech_industry) * 1e3"),
+    ("va_industrial", "sum(value_added) FILTER (WHERE industrial) * 1e3"),
+    ("n_employees", "count(employees)"),
+    ("employees_htm", "sum(employees) FILTER (WHERE high_tech_industry)"),
+    ("n_rd_staff", "count(rd_staff)"),
+    ("rd_staff", "sum(rd_staff)"),
+    ("n_inventions", "count(invention_patents_held)"),
+    ("inventions", "sum(invention_patents_held)"),
+    ("n_contracts", "count(tech_contracts_amount)"),
+    ("contracts", "sum(tech_contracts_amount) * 1e3"),
+    ("n_energy", "count(energy_consumption)"),
+    ("energy", "sum(energy_consumption)"),
+    ("n_output", "count(gross_output)"),
+    ("output", "sum(gross_output) * 1e3"),
+    ("output_industrial", "sum(gross_output) FILTER (WHERE industrial) * 1e3"),
+    ("output_asi", "sum(gross_output) FILTER (WHERE industrial AND above_scale) * 1e3"),
+    ("output_asi_high_tech",
+     "sum(gross_output) FILTER (WHERE high_tech AND industrial AND above_scale) * 1e3"),
+    ("n_land", "count(land_area)"),
+    ("land_industrial", "sum(land_area) FILTER (WHERE industrial)"),
+]
+OWN = "SELECT year, unit,\n    " + ",\n    ".join(
+    f"{expression} AS {name}" for name, expression in PER_UNIT
+) + "\nFROM facts\nGROUP BY year, unit"
+# A sum of the units' sums stays NULL where no unit below has any (as `sum` over no rows
+# is NULL); the LEFT JOIN keeps the units without any enterprise below them, whose
+# figures from statistics alone still have a value.
 SUMS = """
 SELECT c.year, c.ancestor AS unit,
-    count(f.unit)                                                        AS located,
-    count(*) FILTER (WHERE f.high_tech)                                  AS high_tech,
-    count(*) FILTER (WHERE f.industrial)                                 AS industrial,
-    count(*) FILTER (WHERE f.industrial AND f.above_scale)               AS asi,
-    count(*) FILTER (WHERE f.industrial AND f.above_scale AND f.filed)   AS asi_filed,
-    count(*) FILTER (WHERE f.industrial AND f.above_scale
-                     AND gt(f.rd_expenditure_internal, 0))               AS asi_rd,
-    count(f.rd_expenditure_internal)                                     AS n_rd,
-    sum(f.rd_expenditure_internal) * 1e3                                 AS rd,
-    count(f.revenue)                                                     AS n_revenue,
-    sum(f.revenue) * 1e3                                                 AS revenue,
-    count(f.value_added)                                                 AS n_va,
-    sum(f.value_added) FILTER (WHERE f.high_tech_industry) * 1e3         AS va_htm,
-    sum(f.value_added) FILTER (WHERE f.industrial) * 1e3                 AS va_industrial,
-    count(f.employees)                                                   AS n_employees,
-    sum(f.employees) FILTER (WHERE f.high_tech_industry)                 AS employees_htm,
-    count(f.rd_staff)                                                    AS n_rd_staff,
-    sum(f.rd_staff)                                                      AS rd_staff,
-    count(f.invention_patents_held)                                      AS n_inventions,
-    sum(f.invention_patents_held)                                        AS inventions,
-    count(f.tech_contracts_amount)                                       AS n_contracts,
-    sum(f.tech_contracts_amount) * 1e3                                   AS contracts,
-    count(f.energy_consumption)                                          AS n_energy,
-    sum(f.energy_consumption)                                            AS energy,
-    count(f.gross_output)                                                AS n_output,
-    sum(f.gross_output) * 1e3                                            AS output,
-    sum(f.gross_output) FILTER (WHERE f.industrial) * 1e3                AS output_industrial,
-    sum(f.gross_output) FILTER (WHERE f.industrial AND f.above_scale) * 1e3 AS output_asi,
-    sum(f.gross_output) FILTER (WHERE f.high_tech AND f.industrial
-                                AND f.above_scale) * 1e3                 AS output_asi_high_tech,
-    count(f.land_area)                                                   AS n_land,
-    sum(f.land_area) FILTER (WHERE f.industrial)                         AS land_industrial
-FROM closure c LEFT JOIN facts f ON f.year = c.year AND f.unit = c.unit
+    """ + ",\n    ".join(f"sum(o.{name}) AS {name}" for name, _ in PER_UNIT) + """
+FROM closure c LEFT JOIN own o ON o.year = c.year AND o.unit = c.unit
 GROUP BY c.year, c.ancestor
 """
 
@@ -95,6 +120,7 @@ INDICATORS = {
     "energy_per_gdp": "ratio(summed(a.n_energy, a.energy), s.gdp) * 1e4",
     "high_tech_enterprises": "counted(a.located, a.high_tech)",
     "high_tech_share": "ratio(counted(a.located, a.high_tech), counted(a.located, a.located)) * 100",
+    **{f"{tier}_enterprises": f"counted(a.located, a.tier_{tier})" for tier in TIERS},
     "enterprise_rd_intensity": "ratio(summed(a.n_rd, a.rd), summed(a.n_revenue, a.revenue)) * 100",
     "rd_active_share": "ratio(counted(a.located, a.asi_rd), counted(a.located, a.asi_filed)) * 100",
     "high_tech_output_share":
@@ -128,7 +154,8 @@ def query(year, codes):
     columns = ",\n    ".join(f"{INDICATORS[c]} AS {c}" for c in codes)
     return f"""
 CREATE OR REPLACE TABLE results AS
-WITH sums AS ({SUMS})
+WITH own AS ({OWN}),
+sums AS ({SUMS})
 SELECT a.unit,
     {columns}
 FROM sums a
@@ -143,6 +170,11 @@ ORDER BY a.unit
 
 
 def main():
+    if sys.argv[1] == "--implements":
+        print(json.dumps(sorted(INDICATORS)))
+        return
+    import duckdb
+
     folder = sys.argv[1]
     meta = json.load(open(os.path.join(folder, "meta.json"), encoding="utf-8"))
     year = meta["year"]
@@ -150,8 +182,7 @@ def main():
     codes = [i["code"] for i in meta["indicators"]]
     missing = [c for c in codes if c not in INDICATORS]
     if missing:
-        print("DuckDB: no SQL written for " + ", ".join(missing), file=sys.stderr)
-    codes = [c for c in codes if c in INDICATORS]
+        sys.exit("DuckDB: no SQL written for " + ", ".join(missing))
 
     con = duckdb.connect()
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]

@@ -72,7 +72,6 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             out,
             period,
         } => crate::evaluation::evaluate(lang, &scheme, &data, &out, period.as_deref()),
-        Command::Bench { what } => crate::bench::run(lang, what).await,
     }
 }
 

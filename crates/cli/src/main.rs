@@ -2,9 +2,6 @@
 //! `innozone-app` over the chosen store, and reports in the user's language with exit
 //! codes a script can rely on (see `ExitCode`).
 
-mod bench;
-mod bench_evaluation;
-mod bench_indicators;
 mod commands;
 mod evaluation;
 mod evaluation_runs;
@@ -141,11 +138,6 @@ pub enum Command {
     Evaluation {
         #[command(subcommand)]
         action: EvaluationAction,
-    },
-    /// Benchmarks that print their figures.
-    Bench {
-        #[command(subcommand)]
-        what: BenchTarget,
     },
 }
 
@@ -303,43 +295,6 @@ pub enum FilingsAction {
         period: String,
         #[arg(long)]
         unit: String,
-    },
-}
-
-#[derive(Subcommand)]
-pub enum BenchTarget {
-    /// Import a national year of annual filings from one CSV into SQLite and compare
-    /// with the sqlite3 command line's own `.import` of the same file.
-    Filings {
-        /// Where the databases and the CSV go (kept for inspection).
-        #[arg(long, default_value = "target/bench-filings")]
-        dir: PathBuf,
-    },
-    /// Compute every shipped indicator for every unit of the national example for 2025
-    /// and compare time and values with DuckDB's SQL over the same facts.
-    Indicators {
-        /// Where the CSV files, the DuckDB script and its results go (kept for inspection).
-        #[arg(long, default_value = "target/bench-indicators")]
-        dir: PathBuf,
-        /// The Python with the `duckdb` package (scripts/bench-indicators makes a venv).
-        #[arg(long, default_value = "python3")]
-        python: PathBuf,
-        /// How many times each side's computation is timed.
-        #[arg(long, default_value_t = 9)]
-        runs: usize,
-    },
-    /// Monte Carlo uncertainty analysis of an evaluation scheme's ranks (10,000
-    /// replications, 200 units × 40 indicators in three levels) against NumPy.
-    Evaluation {
-        /// Where the problem, the NumPy script and its results go (kept for inspection).
-        #[arg(long, default_value = "target/bench-evaluation")]
-        dir: PathBuf,
-        /// The Python with the `numpy` package (scripts/bench-evaluation makes a venv).
-        #[arg(long, default_value = "python3")]
-        python: PathBuf,
-        /// How many times each side's computation is timed.
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
     },
 }
 

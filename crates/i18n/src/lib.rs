@@ -111,7 +111,6 @@ mod tests {
             include_str!("../locales/reporting.yml"),
             include_str!("../locales/web_reporting.yml"),
             include_str!("../locales/monitoring.yml"),
-            include_str!("../locales/bench_indicators.yml"),
             include_str!("../locales/web_monitoring.yml"),
             include_str!("../locales/evaluation.yml"),
             include_str!("../locales/web_evaluation.yml"),

@@ -14,6 +14,7 @@ pub use definitions::{
     install_targets,
 };
 pub use example::{MonitoringExample, load_example};
+pub use facts::{FormFilings, PeriodSource, Profile, period_data};
 pub use monitor::{Basis, Monitor, Snapshot};
 pub use statistics::{
     StatisticsRow, StatisticsUpload, record_statistics, statistics_table, statistics_template,
