@@ -88,6 +88,9 @@ pub enum AppError {
     /// overwritten.
     #[error("ladder version {version} is not above the highest installed, {newest}")]
     LadderVersion { version: u32, newest: u32 },
+    /// A definition file (catalogue, targets, scheme, ladder) that is not UTF-8 text.
+    #[error("the file is not UTF-8 text")]
+    NotText,
 }
 
 impl From<TierError> for AppError {

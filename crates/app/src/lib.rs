@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod cultivation;
+pub mod definitions;
 pub mod error;
 pub mod evaluation;
 pub mod example;

@@ -64,7 +64,8 @@ impl Failure {
                 | AppError::DevelopmentIndex(_)
                 | AppError::Robustness(_)
                 | AppError::Ladder(_)
-                | AppError::LadderVersion { .. },
+                | AppError::LadderVersion { .. }
+                | AppError::NotText,
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
@@ -169,6 +170,9 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::DevelopmentIndex(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Robustness(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Ladder(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::NotText) => {
+            eprintln!("{prefix}{}", lang.t("definitions.not_text"))
+        }
         Failure::App(AppError::LadderVersion { version, newest }) => eprintln!(
             "{prefix}{}",
             lang.t_with(

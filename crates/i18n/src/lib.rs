@@ -106,25 +106,17 @@ mod tests {
     /// the raw key to a user.
     #[test]
     fn every_key_has_both_languages() {
-        for text in [
-            include_str!("../locales/app.yml"),
-            include_str!("../locales/reporting.yml"),
-            include_str!("../locales/web_reporting.yml"),
-            include_str!("../locales/monitoring.yml"),
-            include_str!("../locales/web_monitoring.yml"),
-            include_str!("../locales/evaluation.yml"),
-            include_str!("../locales/web_evaluation.yml"),
-            include_str!("../locales/web_evaluation_setup.yml"),
-            include_str!("../locales/web_evaluation_report.yml"),
-            include_str!("../locales/web_cultivation.yml"),
-            include_str!("../locales/web_cultivation_candidates.yml"),
-            include_str!("../locales/web_cultivation_pool.yml"),
-            include_str!("../locales/cultivation.yml"),
-            include_str!("../locales/web_cultivation_ladder.yml"),
-            include_str!("../locales/web_cultivation_checks.yml"),
-        ] {
-            check_catalogue(text);
+        // Every file of the folder, so that a new one cannot be left out.
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let mut files = 0;
+        for entry in std::fs::read_dir(&folder).expect("the locales folder") {
+            let path = entry.expect("a locales entry").path();
+            if path.extension().is_some_and(|e| e == "yml") {
+                check_catalogue(&std::fs::read_to_string(&path).expect("a locales file"));
+                files += 1;
+            }
         }
+        assert!(files > 10, "found only {files} locale files in {folder:?}");
     }
 
     fn check_catalogue(text: &str) {

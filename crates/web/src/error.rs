@@ -115,6 +115,7 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::DevelopmentIndex(e) => e.localize(lang),
         AppError::Robustness(e) => e.localize(lang),
         AppError::Ladder(e) => e.localize(lang),
+        AppError::NotText => lang.t("definitions.not_text"),
         AppError::LadderVersion { version, newest } => lang.t_with(
             "cultivation.ladder.stale_version",
             &[

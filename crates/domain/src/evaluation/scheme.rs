@@ -480,6 +480,43 @@ pub enum SchemeError {
     },
 }
 
+impl SchemeError {
+    /// Where the error is: line and column, from 1 (the column in characters).
+    pub fn location(&self) -> (usize, usize) {
+        use SchemeError as E;
+        match self {
+            E::Syntax { line, column, .. }
+            | E::BadCode { line, column, .. }
+            | E::BadVersion { line, column }
+            | E::BaseYear { line, column, .. }
+            | E::NoIndicators { line, column }
+            | E::DuplicateCode { line, column, .. }
+            | E::UnknownParent { line, column, .. }
+            | E::IndicatorWithChildren { line, column, .. }
+            | E::EmptyDimension { line, column, .. }
+            | E::Cycle { line, column, .. }
+            | E::NegativeWeight { line, column, .. }
+            | E::ZeroWeights { line, column, .. }
+            | E::NoSource { line, column, .. }
+            | E::TwoSources { line, column, .. }
+            | E::UnknownIndicator { line, column, .. }
+            | E::UnknownStatistic { line, column, .. }
+            | E::Method { line, column, .. }
+            | E::MethodParameter { line, column, .. }
+            | E::Treatment { line, column, .. }
+            | E::BadPoints { line, column, .. }
+            | E::NoGrades { line, column }
+            | E::MixedBands { line, column, .. }
+            | E::BandsNotOrdered { line, column, .. }
+            | E::RestBand { line, column, .. }
+            | E::BadShare { line, column, .. }
+            | E::SharesOverHundred { line, column, .. }
+            | E::UnknownGrade { line, column, .. }
+            | E::BadConsecutive { line, column, .. } => (*line, *column),
+        }
+    }
+}
+
 // ------------------------------------------------------------------------- the file
 
 #[derive(Deserialize)]

@@ -397,7 +397,7 @@ async fn a_bad_scheme_is_refused_at_its_line_and_a_new_version_keeps_the_old() {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {html}");
         assert!(redirect.is_none());
         assert!(html.contains(&format!("第 {line} 行")), "{path}: {html}");
-        assert!(html.contains("id=\"scheme-error-line\""), "{html}");
+        assert!(html.contains("id=\"error-place\""), "{html}");
         assert!(html.contains("<mark>"), "{html}");
         assert!(html.contains("未保存任何内容"), "{html}");
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cultivation;
+mod definitions;
 mod evaluation;
 mod monitoring;
 mod registry;

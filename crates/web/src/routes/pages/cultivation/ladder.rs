@@ -14,31 +14,42 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use innozone_app::AppError;
-use innozone_app::cultivation::ladder::{
-    SHIPPED, check_ladder, current_ladder, install_ladder, ladder_version, ladder_versions,
-};
+use innozone_app::cultivation::ladder::{SHIPPED, current_ladder, ladder_versions};
 use innozone_app::cultivation::may_read_lists;
+use innozone_app::definitions::{DefinitionVersion, TierLadder};
 use innozone_domain::cultivation::{Test, TierError, TierSet};
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
 use serde::Deserialize;
 
-use super::super::evaluation::setup::{MarkedLine, mark_line, toml_download};
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
 use crate::files::{Audience, read_multipart};
 use crate::language::Language;
+use crate::routes::pages::definitions::{self, DefinitionPage, toml_download};
 use crate::state::AppState;
 use crate::views::{Chrome, redirect_htmx, render};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/cultivation/ladder", get(page))
-        .route("/cultivation/ladder/check", post(check))
-        .route("/cultivation/ladder/install", post(install))
-        .route("/cultivation/ladder/upload", post(upload))
+        .route(
+            "/cultivation/ladder/check",
+            post(definitions::check::<TierLadder>),
+        )
+        .route(
+            "/cultivation/ladder/install",
+            post(definitions::install::<TierLadder>),
+        )
+        .route(
+            "/cultivation/ladder/upload",
+            post(definitions::upload::<TierLadder>),
+        )
         .route("/cultivation/ladder/shipped.toml", get(shipped))
-        .route("/cultivation/ladder/versions/{file}", get(version))
+        .route(
+            "/cultivation/ladder/versions/{file}",
+            get(definitions::download::<TierLadder>),
+        )
 }
 
 /// The menu entry these pages belong to.
@@ -255,161 +266,32 @@ async fn page(
     Ok(render(&page)?.into_response())
 }
 
-#[derive(Template)]
-#[template(path = "cultivation_ladder_check.html")]
-struct CheckResult {
-    chrome: Chrome,
-    file: Option<String>,
-    ok: Option<String>,
-    message: Option<String>,
-    place: Option<MarkedLine>,
-}
+impl DefinitionPage for TierLadder {
+    const ACTIVE: &'static str = ACTIVE;
 
-fn checked_text(set: &TierSet, lang: Lang) -> String {
-    let criteria = set.tiers.iter().flat_map(|t| &t.criteria);
-    let qualitative = criteria
-        .clone()
-        .filter(|c| matches!(c.test, Test::Qualitative))
-        .count();
-    lang.t_with(
-        "cultivation.ladder.check_ok",
-        &[
-            ("version", set.version.to_string()),
-            ("tiers", set.tiers.len().to_string()),
-            ("criteria", criteria.count().to_string()),
-            ("qualitative", qualitative.to_string()),
-            ("definitions", set.definitions.len().to_string()),
-            ("form", set.form_code.clone()),
-            ("form_version", set.form_version.to_string()),
-        ],
-    )
-}
-
-/// The answer to checking or installing: what the file holds, or its problem with the
-/// line shown and the character marked (422). A version not above the installed ones is
-/// a 422 with its message too; other errors go the usual way.
-fn check_answer(
-    lang: Lang,
-    user: &CurrentUser,
-    file: Option<String>,
-    source: &str,
-    result: Result<String, AppError>,
-) -> Result<Response, WebError> {
-    let chrome = Chrome::new(lang, Some(user), ACTIVE);
-    let refused = |chrome, message, place| CheckResult {
-        chrome,
-        file: file.clone(),
-        ok: None,
-        message: Some(message),
-        place,
-    };
-    let (status, page) = match result {
-        Ok(text) => (
-            StatusCode::OK,
-            CheckResult {
-                chrome,
-                file: file.clone(),
-                ok: Some(text),
-                message: None,
-                place: None,
-            },
-        ),
-        Err(AppError::Ladder(e)) => {
-            let e: &TierError = &e;
-            let (line, column) = e.location();
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                refused(chrome, e.localize(lang), mark_line(source, line, column)),
-            )
-        }
-        Err(e @ AppError::LadderVersion { .. }) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            refused(chrome, crate::error::app_message(&e, lang), None),
-        ),
-        Err(e) => return Err(e.into()),
-    };
-    Ok((status, render(&page)?).into_response())
-}
-
-/// The text of a new version typed or pasted into the page.
-#[derive(Deserialize)]
-struct SourceForm {
-    #[serde(default)]
-    source: String,
-}
-
-/// Checks a ladder typed into the page against the latest annual form; nothing is saved.
-async fn check(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
+    fn summary(set: &TierSet, lang: Lang) -> String {
+        let criteria = set.tiers.iter().flat_map(|t| &t.criteria);
+        let qualitative = criteria
+            .clone()
+            .filter(|c| matches!(c.test, Test::Qualitative))
+            .count();
+        lang.t_with(
+            "cultivation.ladder.check_ok",
+            &[
+                ("version", set.version.to_string()),
+                ("tiers", set.tiers.len().to_string()),
+                ("criteria", criteria.count().to_string()),
+                ("qualitative", qualitative.to_string()),
+                ("definitions", set.definitions.len().to_string()),
+                ("form", set.form_code.clone()),
+                ("form_version", set.form_version.to_string()),
+            ],
+        )
     }
-    let result = check_ladder(state.store(), &f.source)
-        .await
-        .map(|s| checked_text(&s, lang));
-    check_answer(lang, &user, None, &f.source, result)
-}
 
-/// Installs the ladder typed into the page as a new version; the page loads again.
-async fn install(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    match install_ladder(state.store(), &user.principal, &f.source).await {
-        Ok((set, _)) => redirect_htmx(&format!("/cultivation/ladder?installed={}", set.version)),
-        Err(e) => check_answer(lang, &user, None, &f.source, Err(e)),
+    fn installed_page(version: &DefinitionVersion) -> String {
+        format!("/cultivation/ladder?installed={}", version.number)
     }
-}
-
-/// A ladder file uploaded: checked only (`mode=check`) or installed.
-async fn upload(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
-    }
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let source = String::from_utf8(upload.bytes)
-        .map_err(|_| WebError::BadRequest(Problem::Key("cultivation.ladder.not_text", vec![])))?;
-    let source = source.trim_start_matches('\u{feff}');
-    let file = Some(upload.file_name);
-    if upload.dry_run {
-        let result = check_ladder(state.store(), source)
-            .await
-            .map(|s| checked_text(&s, lang));
-        return check_answer(lang, &user, file, source, result);
-    }
-    match install_ladder(state.store(), &user.principal, source).await {
-        Ok((set, _)) => redirect_htmx(&format!("/cultivation/ladder?installed={}", set.version)),
-        Err(e) => check_answer(lang, &user, file, source, Err(e)),
-    }
-}
-
-/// One installed version as written: `/cultivation/ladder/versions/2.toml`.
-async fn version(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(file): Path<String>,
-) -> Result<Response, WebError> {
-    may_read(&user)?;
-    let number: u32 = file
-        .strip_suffix(".toml")
-        .and_then(|v| v.parse().ok())
-        .ok_or(WebError::NotFound)?;
-    let record = ladder_version(state.store(), &user.principal, number).await?;
-    Ok(toml_download(
-        &record.source,
-        &format!("ladder-{number}.toml"),
-    ))
 }
 
 /// The ladder shipped with the software, as a starting point for a zone's own.

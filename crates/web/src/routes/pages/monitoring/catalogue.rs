@@ -8,20 +8,19 @@ use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::monitoring::{check_catalogue, current_catalogue, install_catalogue};
+use innozone_app::definitions::{DefinitionVersion, IndicatorCatalogue, versions};
+use innozone_app::monitoring::current_catalogue;
 use innozone_domain::monitoring::Catalogue;
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
 use serde::Deserialize;
 
-use super::editing::{
-    SourceForm, VersionRow, check_answer, toml_download, upload_text, version_id, version_rows,
-};
 use super::format::unit_symbol;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::files::{Audience, read_multipart};
 use crate::language::Language;
+use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::state::AppState;
 use crate::views::{Chrome, redirect_htmx, render};
 
@@ -127,10 +126,8 @@ pub async fn page(
     user: CurrentUser,
     Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, WebError> {
-    may_read(&user)?;
     let store = state.store();
-    let records = store.catalogue_versions().await?;
-    let saved = store.latest_catalogue().await?;
+    let versions = versions::<IndicatorCatalogue>(store, &user.principal, "").await?;
     let (catalogue, broken) = match current_catalogue(store).await {
         Ok(c) => (c, None),
         Err(AppError::Catalogue(e)) => (None, Some(e.localize(lang))),
@@ -146,7 +143,7 @@ pub async fn page(
             .as_ref()
             .map(|c| statistic_rows(c, lang))
             .unwrap_or_default(),
-        versions: version_rows(&records),
+        versions: version_rows(&versions, "/monitoring/catalogue"),
         broken,
         installed: q.installed.map(|id| {
             lang.t_with(
@@ -164,93 +161,29 @@ pub async fn page(
             )
         }),
         may_define: may_define_forms(&user.principal),
-        source: saved.map(|r| r.source).unwrap_or_default(),
+        source: versions
+            .first()
+            .map(|v| v.source.clone())
+            .unwrap_or_default(),
         chrome: Chrome::new(lang, Some(&user), "monitoring"),
     };
     Ok(render(&page)?.into_response())
 }
 
-fn checked_text(catalogue: &Catalogue, lang: Lang) -> String {
-    lang.t_with(
-        "monitoring.catalogue.check_ok",
-        &[
-            ("indicators", catalogue.indicators.len().to_string()),
-            ("statistics", catalogue.statistics.len().to_string()),
-        ],
-    )
-}
+impl DefinitionPage for IndicatorCatalogue {
+    const ACTIVE: &'static str = "monitoring";
 
-/// Checks a catalogue typed into the page against the installed forms; nothing is saved.
-pub async fn check(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
+    fn summary(catalogue: &Catalogue, lang: Lang) -> String {
+        lang.t_with(
+            "monitoring.catalogue.check_ok",
+            &[
+                ("indicators", catalogue.indicators.len().to_string()),
+                ("statistics", catalogue.statistics.len().to_string()),
+            ],
+        )
     }
-    let result = check_catalogue(state.store(), &f.source)
-        .await
-        .map(|c| checked_text(&c, lang));
-    check_answer(lang, &user, None, result)
-}
 
-/// Installs the catalogue typed into the page; the page reloads with it in force.
-pub async fn install(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    match install_catalogue(state.store(), &user.principal, &f.source).await {
-        Ok((_, record)) => redirect_htmx(&format!("/monitoring/catalogue?installed={}", record.id)),
-        Err(e) => check_answer(lang, &user, None, Err(e)),
+    fn installed_page(version: &DefinitionVersion) -> String {
+        format!("/monitoring/catalogue?installed={}", version.number)
     }
-}
-
-/// A catalogue file uploaded: checked only (`mode=check`) or installed.
-pub async fn upload(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
-    }
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let source = upload_text(upload.bytes)?;
-    let file = Some(upload.file_name);
-    if upload.dry_run {
-        let result = check_catalogue(state.store(), &source)
-            .await
-            .map(|c| checked_text(&c, lang));
-        return check_answer(lang, &user, file, result);
-    }
-    match install_catalogue(state.store(), &user.principal, &source).await {
-        Ok((_, record)) => redirect_htmx(&format!("/monitoring/catalogue?installed={}", record.id)),
-        Err(e) => check_answer(lang, &user, file, Err(e)),
-    }
-}
-
-/// One saved version of the catalogue, as written.
-pub async fn version(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(file): Path<String>,
-) -> Result<Response, WebError> {
-    may_read(&user)?;
-    let id = version_id(&file)?;
-    let record = state
-        .store()
-        .catalogue_versions()
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
-    Ok(toml_download(
-        &record.source,
-        &format!("indicators-{id}.toml"),
-    ))
 }

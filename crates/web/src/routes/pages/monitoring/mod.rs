@@ -8,16 +8,17 @@ mod bulletin;
 mod catalogue;
 mod dashboard;
 mod drill;
-mod editing;
 pub(super) mod format;
 mod statistics;
 mod targets;
 
 use axum::Router;
 use axum::routing::{get, post};
+use innozone_app::definitions::{IndicatorCatalogue, Targets};
 use innozone_domain::reporting::Period;
 
 use crate::error::WebError;
+use crate::routes::pages::definitions;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,21 +35,36 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/monitoring/catalogue",
-            get(catalogue::page).post(catalogue::install),
+            get(catalogue::page).post(definitions::install::<IndicatorCatalogue>),
         )
-        .route("/monitoring/catalogue/check", post(catalogue::check))
-        .route("/monitoring/catalogue/upload", post(catalogue::upload))
+        .route(
+            "/monitoring/catalogue/check",
+            post(definitions::check::<IndicatorCatalogue>),
+        )
+        .route(
+            "/monitoring/catalogue/upload",
+            post(definitions::upload::<IndicatorCatalogue>),
+        )
         .route(
             "/monitoring/catalogue/versions/{file}",
-            get(catalogue::version),
+            get(definitions::download::<IndicatorCatalogue>),
         )
         .route(
             "/monitoring/targets",
-            get(targets::page).post(targets::install),
+            get(targets::page).post(definitions::install::<Targets>),
         )
-        .route("/monitoring/targets/check", post(targets::check))
-        .route("/monitoring/targets/upload", post(targets::upload))
-        .route("/monitoring/targets/versions/{file}", get(targets::version))
+        .route(
+            "/monitoring/targets/check",
+            post(definitions::check::<Targets>),
+        )
+        .route(
+            "/monitoring/targets/upload",
+            post(definitions::upload::<Targets>),
+        )
+        .route(
+            "/monitoring/targets/versions/{file}",
+            get(definitions::download::<Targets>),
+        )
         .route(
             "/monitoring/statistics",
             get(statistics::page).post(statistics::save),

@@ -7,23 +7,20 @@ use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::monitoring::{
-    check_targets, current_catalogue, current_targets, install_targets, may_monitor,
-};
+use innozone_app::definitions::{DefinitionVersion, Targets, versions};
+use innozone_app::monitoring::{current_catalogue, current_targets, may_monitor};
 use innozone_domain::monitoring::{Path as TargetPath, TargetPoint, TargetSet};
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
 use serde::Deserialize;
 
 use super::catalogue::may_read;
-use super::editing::{
-    SourceForm, VersionRow, check_answer, toml_download, upload_text, version_id, version_rows,
-};
 use super::format::{number, unit_symbol};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::files::{Audience, read_multipart};
 use crate::language::Language;
+use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::routes::pages::reporting::{chosen_unit, unit_choices};
 use crate::state::AppState;
 use crate::views::{Chrome, redirect_htmx, render};
@@ -151,7 +148,7 @@ pub async fn page(
             selected: id == unit,
         })
         .collect();
-    let saved = store.latest_targets().await?;
+    let versions = versions::<Targets>(store, principal, "").await?;
     let page = TargetsPage {
         unit_id: unit.0,
         unit_name: hierarchy
@@ -160,98 +157,39 @@ pub async fn page(
             .unwrap_or_default(),
         units,
         targets,
-        versions: version_rows(&store.target_versions().await?),
+        versions: version_rows(&versions, "/monitoring/targets"),
         no_catalogue: catalogue.is_none(),
         broken,
         installed: q
             .installed
             .map(|id| lang.t_with("monitoring.targets.installed", &[("id", id.to_string())])),
         may_define: may_define_forms(principal),
-        source: saved.map(|r| r.source).unwrap_or_default(),
+        source: versions
+            .first()
+            .map(|v| v.source.clone())
+            .unwrap_or_default(),
         chrome: Chrome::new(lang, Some(&user), "monitoring"),
     };
     Ok(render(&page)?.into_response())
 }
 
-fn checked_text(set: &TargetSet, lang: Lang) -> String {
-    let mut units: Vec<&str> = set.targets.iter().map(|t| t.unit.as_str()).collect();
-    units.sort_unstable();
-    units.dedup();
-    lang.t_with(
-        "monitoring.targets.check_ok",
-        &[
-            ("targets", set.targets.len().to_string()),
-            ("units", units.len().to_string()),
-        ],
-    )
-}
+impl DefinitionPage for Targets {
+    const ACTIVE: &'static str = "monitoring";
 
-pub async fn check(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
+    fn summary(set: &TargetSet, lang: Lang) -> String {
+        let mut units: Vec<&str> = set.targets.iter().map(|t| t.unit.as_str()).collect();
+        units.sort_unstable();
+        units.dedup();
+        lang.t_with(
+            "monitoring.targets.check_ok",
+            &[
+                ("targets", set.targets.len().to_string()),
+                ("units", units.len().to_string()),
+            ],
+        )
     }
-    let result = check_targets(state.store(), &f.source)
-        .await
-        .map(|s| checked_text(&s, lang));
-    check_answer(lang, &user, None, result)
-}
 
-pub async fn install(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    match install_targets(state.store(), &user.principal, &f.source).await {
-        Ok((_, record)) => redirect_htmx(&format!("/monitoring/targets?installed={}", record.id)),
-        Err(e) => check_answer(lang, &user, None, Err(e)),
+    fn installed_page(version: &DefinitionVersion) -> String {
+        format!("/monitoring/targets?installed={}", version.number)
     }
-}
-
-/// A targets file uploaded: checked only (`mode=check`) or installed.
-pub async fn upload(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
-    }
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let source = upload_text(upload.bytes)?;
-    let file = Some(upload.file_name);
-    if upload.dry_run {
-        let result = check_targets(state.store(), &source)
-            .await
-            .map(|s| checked_text(&s, lang));
-        return check_answer(lang, &user, file, result);
-    }
-    match install_targets(state.store(), &user.principal, &source).await {
-        Ok((_, record)) => redirect_htmx(&format!("/monitoring/targets?installed={}", record.id)),
-        Err(e) => check_answer(lang, &user, file, Err(e)),
-    }
-}
-
-/// One saved version of the targets, as written.
-pub async fn version(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(file): Path<String>,
-) -> Result<Response, WebError> {
-    may_read(&user)?;
-    let id = version_id(&file)?;
-    let record = state
-        .store()
-        .target_versions()
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
-    Ok(toml_download(&record.source, &format!("targets-{id}.toml")))
 }

@@ -19,11 +19,12 @@ use innozone_exchange::evaluation::{
 use innozone_exchange::{FileFormat, read_table, write_csv, write_xlsx};
 use innozone_i18n::{Lang, Localize};
 
-use super::{ACTIVE, IssueRow, MarkedLine, is_evaluating_role, mark_line, points, scheme_place};
+use super::{ACTIVE, IssueRow, is_evaluating_role, points};
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
 use crate::files::attachment;
 use crate::language::Language;
+use crate::routes::pages::definitions::{Marked, mark_line};
 use crate::views::{Chrome, render};
 
 #[derive(Template)]
@@ -74,7 +75,7 @@ struct ResultFragment {
     data_file: String,
     /// A problem with the scheme or the data (then nothing else is shown).
     message: Option<String>,
-    place: Option<MarkedLine>,
+    place: Option<Marked>,
     issues: Vec<IssueRow>,
     units: Vec<UnitRow>,
     nodes: Vec<NodeColumn>,
@@ -174,7 +175,7 @@ fn evaluate(
     // Every indicator's values come from the data file's columns, monitoring-sourced or
     // entered alike, so the codes are not checked against the catalogue (as the CLI).
     let scheme = Scheme::parse(source, &|_| true, &|_| true).map_err(|e| {
-        let (line, column) = scheme_place(&e);
+        let (line, column) = e.location();
         let mut f = refused(e.localize(lang));
         f.place = mark_line(source, line, column);
         f

@@ -15,12 +15,14 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use innozone_app::definitions::EvaluationScheme;
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::evaluation::scheme::SchemeError;
 use innozone_domain::reporting::Period;
 use innozone_i18n::Lang;
 
 use crate::error::{Problem, WebError};
+use crate::routes::pages::definitions;
 use crate::state::AppState;
 use crate::views::grouped;
 
@@ -28,14 +30,20 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/evaluation/schemes",
-            get(schemes::list).post(schemes::install),
+            get(schemes::list).post(definitions::install::<EvaluationScheme>),
         )
-        .route("/evaluation/schemes/check", post(schemes::check))
-        .route("/evaluation/schemes/upload", post(schemes::upload))
+        .route(
+            "/evaluation/schemes/check",
+            post(definitions::check::<EvaluationScheme>),
+        )
+        .route(
+            "/evaluation/schemes/upload",
+            post(definitions::upload::<EvaluationScheme>),
+        )
         .route("/evaluation/schemes/{code}", get(schemes::page))
         .route(
             "/evaluation/schemes/{code}/versions/{file}",
-            get(schemes::version),
+            get(definitions::download_of::<EvaluationScheme>),
         )
         .route("/evaluation/inputs", get(inputs::page).post(inputs::save))
         .route("/evaluation/inputs.xlsx", get(inputs::download))
@@ -139,98 +147,6 @@ fn parse_value(text: &str) -> Result<Option<f64>, ()> {
     }
 }
 
-/// Where a scheme error is: line and column, from 1 (the column in characters).
-fn scheme_place(e: &SchemeError) -> (usize, usize) {
-    use SchemeError as E;
-    match e {
-        E::Syntax { line, column, .. }
-        | E::BadCode { line, column, .. }
-        | E::BadVersion { line, column }
-        | E::BaseYear { line, column, .. }
-        | E::NoIndicators { line, column }
-        | E::DuplicateCode { line, column, .. }
-        | E::UnknownParent { line, column, .. }
-        | E::IndicatorWithChildren { line, column, .. }
-        | E::EmptyDimension { line, column, .. }
-        | E::Cycle { line, column, .. }
-        | E::NegativeWeight { line, column, .. }
-        | E::ZeroWeights { line, column, .. }
-        | E::NoSource { line, column, .. }
-        | E::TwoSources { line, column, .. }
-        | E::UnknownIndicator { line, column, .. }
-        | E::UnknownStatistic { line, column, .. }
-        | E::Method { line, column, .. }
-        | E::MethodParameter { line, column, .. }
-        | E::Treatment { line, column, .. }
-        | E::BadPoints { line, column, .. }
-        | E::NoGrades { line, column }
-        | E::MixedBands { line, column, .. }
-        | E::BandsNotOrdered { line, column, .. }
-        | E::RestBand { line, column, .. }
-        | E::BadShare { line, column, .. }
-        | E::SharesOverHundred { line, column, .. }
-        | E::UnknownGrade { line, column, .. }
-        | E::BadConsecutive { line, column, .. } => (*line, *column),
-    }
-}
-
-/// The line of a source an error points at, split around the character it names.
-#[derive(Debug, PartialEq, Eq)]
-pub struct MarkedLine {
-    pub line: usize,
-    pub before: String,
-    pub at: String,
-    pub after: String,
-}
-
-/// The `line`th line of `source` (from 1) with its `column`th character (from 1) marked;
-/// a column past the end marks a blank after the text, so that the place still shows.
-pub(crate) fn mark_line(source: &str, line: usize, column: usize) -> Option<MarkedLine> {
-    let text = source.lines().nth(line.checked_sub(1)?)?;
-    let chars: Vec<char> = text.chars().collect();
-    let at = column.saturating_sub(1).min(chars.len());
-    let before: String = chars[..at].iter().collect();
-    let (marked, after) = match chars.get(at) {
-        Some(c) => (c.to_string(), chars[at + 1..].iter().collect()),
-        None => (" ".to_string(), String::new()),
-    };
-    Some(MarkedLine {
-        line,
-        before,
-        at: marked,
-        after,
-    })
-}
-
-/// A saved scheme version as the file it was written as.
-pub(crate) fn toml_download(source: &str, file_name: &str) -> Response {
-    let mut r = source.to_string().into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/toml; charset=utf-8"),
-    );
-    let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        file_name.replace(
-            |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-' && c != '_',
-            "_"
-        ),
-        crate::error::urlencode(file_name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    r
-}
-
-/// An uploaded text file (a scheme) as text.
-fn upload_text(bytes: Vec<u8>) -> Result<String, WebError> {
-    let text = String::from_utf8(bytes)
-        .map_err(|_| WebError::BadRequest(Problem::Key("evaluation.setup.not_text", vec![])))?;
-    Ok(text.trim_start_matches('\u{feff}').to_string())
-}
-
 /// One problem of an uploaded file, with its place.
 pub struct IssueRow {
     pub sheet: String,
@@ -242,23 +158,6 @@ pub struct IssueRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_line_is_marked_at_its_column() {
-        let source = "code = \"x\"\nweight = -1\n";
-        let m = mark_line(source, 2, 10).unwrap();
-        assert_eq!(
-            (m.before.as_str(), m.at.as_str(), m.after.as_str()),
-            ("weight = ", "-", "1")
-        );
-        // Chinese counts as one character a column.
-        let m = mark_line("zh = \"科技\" x", 1, 11).unwrap();
-        assert_eq!(m.at, "x");
-        // Past the end: a blank after the text.
-        let m = mark_line("ab", 1, 9).unwrap();
-        assert_eq!((m.before.as_str(), m.at.as_str()), ("ab", " "));
-        assert!(mark_line("ab", 3, 1).is_none());
-    }
 
     #[test]
     fn years_and_values_parse() {

@@ -11,7 +11,8 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::evaluation::{check_scheme, current_scheme, install_scheme, installed_schemes};
+use innozone_app::definitions::{DefinitionVersion, EvaluationScheme, versions};
+use innozone_app::evaluation::{current_scheme, installed_schemes};
 use innozone_app::monitoring::current_catalogue;
 use innozone_domain::evaluation::aggregate::Aggregation;
 use innozone_domain::evaluation::normalise::Method;
@@ -20,43 +21,16 @@ use innozone_domain::evaluation::treatment::Impute;
 use innozone_domain::monitoring::{Catalogue, Direction};
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
-use innozone_store::SchemeRecord;
 use serde::Deserialize;
 
-use super::{
-    ACTIVE, MarkedLine, mark_line, may_read_schemes, parameter, scheme_place, toml_download,
-    upload_text,
-};
+use super::{ACTIVE, may_read_schemes, parameter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::files::{Audience, read_multipart};
 use crate::language::Language;
+use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::state::AppState;
 use crate::views::{Chrome, redirect_htmx, render};
-
-/// One saved version of a scheme.
-pub struct VersionRow {
-    pub id: i64,
-    pub saved_at: String,
-    pub saved_by: String,
-    /// The newest, the one in force.
-    pub current: bool,
-}
-
-fn version_rows(records: &[SchemeRecord]) -> Vec<VersionRow> {
-    let newest = records.iter().map(|r| r.id).max();
-    let mut rows: Vec<VersionRow> = records
-        .iter()
-        .map(|r| VersionRow {
-            id: r.id,
-            saved_at: innozone_app::clock::format_unix(r.saved_at),
-            saved_by: r.saved_by.clone(),
-            current: Some(r.id) == newest,
-        })
-        .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.id));
-    rows
-}
 
 pub struct SchemeRow {
     pub code: String,
@@ -423,7 +397,7 @@ pub async fn page(
     let store = state.store();
     let english = lang.is_english();
     let (scheme, record) = current_scheme(store, &code).await?;
-    let versions = store.scheme_versions(&scheme.code).await?;
+    let versions = versions::<EvaluationScheme>(store, &user.principal, &scheme.code).await?;
     // The catalogue names the monitoring indicators; a catalogue that no longer reads
     // leaves the codes alone.
     let catalogue = current_catalogue(store).await.ok().flatten();
@@ -461,7 +435,7 @@ pub async fn page(
             .collect(),
         grades: grade_rows(&scheme, lang),
         consequences: consequence_rows(&scheme, lang),
-        versions: version_rows(&versions),
+        versions: version_rows(&versions, &format!("/evaluation/schemes/{}", scheme.code)),
         installed: q.installed.map(|id| {
             lang.t_with(
                 "evaluation.setup.installed",
@@ -480,164 +454,35 @@ pub async fn page(
     Ok(render(&page)?.into_response())
 }
 
-#[derive(Template)]
-#[template(path = "evaluation_scheme_check.html")]
-pub struct CheckResult {
-    pub chrome: Chrome,
-    pub file: Option<String>,
-    pub ok: Option<String>,
-    pub message: Option<String>,
-    pub place: Option<MarkedLine>,
-}
+impl DefinitionPage for EvaluationScheme {
+    const ACTIVE: &'static str = ACTIVE;
 
-fn checked_text(scheme: &Scheme, lang: Lang) -> String {
-    lang.t_with(
-        "evaluation.setup.check_ok",
-        &[
-            ("code", scheme.code.clone()),
-            (
-                "dimensions",
-                scheme
-                    .nodes
-                    .iter()
-                    .filter(|n| !n.is_indicator())
-                    .count()
-                    .to_string(),
-            ),
-            ("indicators", scheme.indicators().count().to_string()),
-            ("grades", scheme.grades.bands.len().to_string()),
-        ],
-    )
-}
-
-/// The answer to checking or installing a scheme: what it holds, or its problem with
-/// the line shown and the character marked (422). Other errors go the usual way.
-fn check_answer(
-    lang: Lang,
-    user: &CurrentUser,
-    file: Option<String>,
-    source: &str,
-    result: Result<String, AppError>,
-) -> Result<Response, WebError> {
-    let chrome = Chrome::new(lang, Some(user), ACTIVE);
-    let (status, page) = match result {
-        Ok(text) => (
-            StatusCode::OK,
-            CheckResult {
-                chrome,
-                file,
-                ok: Some(text),
-                message: None,
-                place: None,
-            },
-        ),
-        Err(AppError::Scheme(e)) => {
-            let (line, column) = scheme_place(&e);
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                CheckResult {
-                    chrome,
-                    file,
-                    ok: None,
-                    message: Some(e.localize(lang)),
-                    place: mark_line(source, line, column),
-                },
-            )
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok((status, render(&page)?).into_response())
-}
-
-/// The text of a new version typed or pasted into the page.
-#[derive(Deserialize)]
-pub struct SourceForm {
-    #[serde(default)]
-    pub source: String,
-}
-
-/// Checks a scheme typed into the page against the catalogue in force; nothing is saved.
-pub async fn check(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
+    fn summary(scheme: &Scheme, lang: Lang) -> String {
+        lang.t_with(
+            "evaluation.setup.check_ok",
+            &[
+                ("code", scheme.code.clone()),
+                (
+                    "dimensions",
+                    scheme
+                        .nodes
+                        .iter()
+                        .filter(|n| !n.is_indicator())
+                        .count()
+                        .to_string(),
+                ),
+                ("indicators", scheme.indicators().count().to_string()),
+                ("grades", scheme.grades.bands.len().to_string()),
+            ],
+        )
     }
-    let result = check_scheme(state.store(), &f.source)
-        .await
-        .map(|s| checked_text(&s, lang));
-    check_answer(lang, &user, None, &f.source, result)
-}
 
-/// Installs the scheme typed into the page as a new version; the scheme's page loads.
-pub async fn install(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    PostedForm(f): PostedForm<SourceForm>,
-) -> Result<Response, WebError> {
-    match install_scheme(state.store(), &user.principal, &f.source).await {
-        Ok((scheme, record)) => redirect_htmx(&format!(
+    fn installed_page(version: &DefinitionVersion) -> String {
+        format!(
             "/evaluation/schemes/{}?installed={}",
-            scheme.code, record.id
-        )),
-        Err(e) => check_answer(lang, &user, None, &f.source, Err(e)),
+            version.code, version.number
+        )
     }
-}
-
-/// A scheme file uploaded: checked only (`mode=check`) or installed.
-pub async fn upload(
-    State(state): State<AppState>,
-    Language(lang): Language,
-    user: CurrentUser,
-    multipart: Multipart,
-) -> Result<Response, WebError> {
-    if !may_define_forms(&user.principal) {
-        return Err(WebError::Forbidden);
-    }
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let source = upload_text(upload.bytes)?;
-    let file = Some(upload.file_name);
-    if upload.dry_run {
-        let result = check_scheme(state.store(), &source)
-            .await
-            .map(|s| checked_text(&s, lang));
-        return check_answer(lang, &user, file, &source, result);
-    }
-    match install_scheme(state.store(), &user.principal, &source).await {
-        Ok((scheme, record)) => redirect_htmx(&format!(
-            "/evaluation/schemes/{}?installed={}",
-            scheme.code, record.id
-        )),
-        Err(e) => check_answer(lang, &user, file, &source, Err(e)),
-    }
-}
-
-/// One saved version of a scheme, as written: `/evaluation/schemes/{code}/versions/12.toml`.
-pub async fn version(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((code, file)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    may_read_schemes(&user.principal)?;
-    let id: i64 = file
-        .strip_suffix(".toml")
-        .and_then(|id| id.parse().ok())
-        .ok_or(WebError::NotFound)?;
-    let record = state
-        .store()
-        .scheme_versions(&code)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
-    Ok(toml_download(
-        &record.source,
-        &format!("{}-{id}.toml", record.code),
-    ))
 }
 
 #[cfg(test)]
