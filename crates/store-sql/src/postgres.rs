@@ -13,11 +13,31 @@ sql_store! {
     db: sqlx::Postgres,
     backend: "postgres",
     begin_write: "BEGIN",
+}
+
+sql_audit! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
+sql_registry! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
     // The wire protocol counts bind parameters in 16 bits.
     max_binds: 65535,
     // Without statistics on the freshly loaded tables the planner guesses a handful of
     // rows and picks plans a thousand times slower; autovacuum would gather them only later.
     analyze_after_load: Some("ANALYZE units, unit_memberships, enterprises, enterprise_locations, recognitions"),
+}
+
+sql_accounts! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
+sql_sessions! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
 }
 
 sql_reporting! {
@@ -42,15 +62,11 @@ sql_evaluation! {
     db: sqlx::Postgres,
 }
 
-sql_recognitions! {
+sql_cultivation! {
     store: PostgresStore,
     db: sqlx::Postgres,
 }
 
-sql_ladders! {
-    store: PostgresStore,
-    db: sqlx::Postgres,
-}
 
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
