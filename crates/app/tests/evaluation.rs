@@ -52,7 +52,11 @@ async fn example() -> (Arc<dyn Store>, Monitor, TempFolder) {
         .unwrap();
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .unwrap();
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})

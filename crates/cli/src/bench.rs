@@ -73,7 +73,10 @@ async fn filings(lang: Lang, dir: &Path) -> Result<(), Failure> {
         let s = spinner(lang.t("cli.bench.preparing"));
         for form in forms() {
             store
-                .save_form(&form, &innozone_store::Actor::system())
+                .save_form(
+                    &form,
+                    &innozone_store::Actor::system(innozone_app::clock::now_unix()),
+                )
                 .await?;
         }
         open_period(

@@ -67,7 +67,6 @@ sql_cultivation! {
     db: sqlx::Postgres,
 }
 
-
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
     let pool = PgPoolOptions::new()

@@ -72,7 +72,6 @@ sql_cultivation! {
     db: sqlx::Sqlite,
 }
 
-
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

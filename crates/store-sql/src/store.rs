@@ -29,7 +29,10 @@ macro_rules! sql_store {
         }
 
         impl $store {
-            pub(crate) fn new(pool: sqlx::Pool<$db>, keep: Option<Box<dyn std::any::Any + Send + Sync>>) -> Self {
+            pub(crate) fn new(
+                pool: sqlx::Pool<$db>,
+                keep: Option<Box<dyn std::any::Any + Send + Sync>>,
+            ) -> Self {
                 $store { pool, _keep: keep }
             }
 

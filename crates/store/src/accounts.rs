@@ -69,4 +69,3 @@ pub struct UserUpdate {
     pub binding: Binding,
     pub active: bool,
 }
-

@@ -38,9 +38,7 @@ pub use monitoring::{
     CountedFiling, DocumentRecord, EnterpriseProfile, MonitoringStore, NewStatistic,
     StatisticRecord,
 };
-pub use registry::{
-    EnterpriseList, EnterpriseQuery, ImportSummary, RegistryStore, UnitFigures,
-};
+pub use registry::{EnterpriseList, EnterpriseQuery, ImportSummary, RegistryStore, UnitFigures};
 pub use reporting::{
     ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
 };

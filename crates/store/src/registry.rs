@@ -127,4 +127,3 @@ pub struct ImportSummary {
     pub unchanged: u64,
     pub moved: u64,
 }
-

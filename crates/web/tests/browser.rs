@@ -306,7 +306,11 @@ async fn example_store(dir: &Path) -> Arc<dyn Store> {
             .expect("open the SQLite store");
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .expect("load the built-in example");
     store
@@ -1231,7 +1235,11 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             revisions.push(approved);
         }
         store
-            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .record_revisions(
+                &revisions,
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await
             .expect("record the filings");
     }

@@ -60,7 +60,11 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
     let store = innozone_store_sql::testing::fresh_store().await;
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .expect("the registry loads");
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
@@ -126,7 +130,7 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
                     password_hash: hash.clone(),
                     must_change_password: false,
                 },
-                &Actor::system(),
+                &Actor::system(innozone_app::clock::now_unix()),
             )
             .await
             .unwrap();
@@ -174,7 +178,7 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
         .collect();
     for (code, _) in &listed {
         let e = store
-            .enterprise_by_code(&code.parse().unwrap())
+            .enterprise_by_code(&code.parse().unwrap(), innozone_app::clock::today())
             .await
             .unwrap()
             .expect("a listed enterprise exists");
@@ -202,7 +206,7 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
     // One listed enterprise's three-year R&D share, from its counted filings.
     let (code, row) = &listed[0];
     let enterprise = store
-        .enterprise_by_code(&code.parse().unwrap())
+        .enterprise_by_code(&code.parse().unwrap(), innozone_app::clock::today())
         .await
         .unwrap()
         .unwrap();

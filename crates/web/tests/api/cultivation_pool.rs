@@ -77,13 +77,17 @@ async fn zone_and_park_staff_open_the_pool() {
     let store = innozone_store_sql::testing::fresh_store().await;
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .expect("the registry loads");
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
         .await
         .expect("the filings load");
-    let system = Actor::system();
+    let system = Actor::system(innozone_app::clock::now_unix());
     store
         .save_catalogue(innozone_example::monitoring::INDICATORS, &system)
         .await
@@ -161,7 +165,7 @@ async fn zone_and_park_staff_open_the_pool() {
                     password_hash: hash.clone(),
                     must_change_password: false,
                 },
-                &Actor::system(),
+                &Actor::system(innozone_app::clock::now_unix()),
             )
             .await
             .unwrap();

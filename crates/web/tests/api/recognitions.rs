@@ -513,7 +513,11 @@ async fn park_staff_neither_record_nor_read_another_parks_recognitions() {
 async fn example_registry(park: &str) -> TestApp {
     let store = innozone_store_sql::testing::fresh_store().await;
     store
-        .load_dataset(&innozone_example::builtin(), &Actor::system(), &|_| {})
+        .load_dataset(
+            &innozone_example::builtin(),
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .expect("the registry loads");
     let hierarchy = store.hierarchy().await.unwrap();
@@ -538,7 +542,7 @@ async fn example_registry(park: &str) -> TestApp {
                     password_hash: hash.clone(),
                     must_change_password: false,
                 },
-                &Actor::system(),
+                &Actor::system(innozone_app::clock::now_unix()),
             )
             .await
             .unwrap();

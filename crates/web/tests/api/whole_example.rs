@@ -28,7 +28,11 @@ pub async fn example_app() -> TestApp {
     let store = innozone_store_sql::testing::fresh_store().await;
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .expect("the registry loads");
     innozone_app::example::load_reporting_example(store.as_ref(), &dataset, &|_| {})
@@ -99,7 +103,7 @@ pub async fn example_app() -> TestApp {
                     password_hash: hash.clone(),
                     must_change_password: false,
                 },
-                &Actor::system(),
+                &Actor::system(innozone_app::clock::now_unix()),
             )
             .await
             .expect("the account is created");
