@@ -5,7 +5,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use innozone_domain::accounts::{Binding, Password, Principal, Role, Username};
 use innozone_domain::registry::Tree;
-use innozone_store::{Actor, NewUser, Store, StoreError, UserRecord, UserUpdate};
+use innozone_store::{AccountStore, Actor, NewUser, Store, StoreError, UserRecord, UserUpdate};
 
 use crate::AppError;
 
@@ -65,8 +65,10 @@ pub enum LoginError {
     Store(#[from] StoreError),
 }
 
+/// Checks a log-in at `now` and keeps the count of failures: it touches accounts only, so
+/// it asks for the [`AccountStore`] alone.
 pub async fn authenticate(
-    store: &dyn Store,
+    store: &dyn AccountStore,
     username: &str,
     password: &str,
     now: i64,
@@ -117,15 +119,22 @@ pub fn principal_of(user: &UserRecord) -> Principal {
     }
 }
 
+/// The author of a change the principal makes now (the time is read here, in the
+/// application, never by the store).
 pub fn actor_of(principal: &Principal) -> Actor {
     if principal.user_id == 0 {
         // The operator of the command line has no account to refer to.
         return Actor {
             user_id: None,
             name: principal.username.clone(),
+            at: crate::clock::now_unix(),
         };
     }
-    Actor::user(principal.user_id, &principal.username)
+    Actor::user(
+        principal.user_id,
+        &principal.username,
+        crate::clock::now_unix(),
+    )
 }
 
 /// The park of the enterprise a filer binding points to, for scope decisions.
@@ -135,10 +144,14 @@ async fn binding_park(
 ) -> Result<Option<innozone_domain::registry::UnitId>, AppError> {
     Ok(match binding {
         Binding::Enterprise(id) => {
-            let e = store.enterprise(id).await?.ok_or(AppError::NotFound {
-                entity: "enterprise",
-                key: id.to_string(),
-            })?;
+            let e =
+                store
+                    .enterprise(id, crate::clock::today())
+                    .await?
+                    .ok_or(AppError::NotFound {
+                        entity: "enterprise",
+                        key: id.to_string(),
+                    })?;
             e.park
         }
         _ => None,
@@ -162,10 +175,13 @@ async fn check_binding_exists(
             }
         }
         Binding::Enterprise(e) => {
-            store.enterprise(e).await?.ok_or(AppError::NotFound {
-                entity: "enterprise",
-                key: e.to_string(),
-            })?;
+            store
+                .enterprise(e, crate::clock::today())
+                .await?
+                .ok_or(AppError::NotFound {
+                    entity: "enterprise",
+                    key: e.to_string(),
+                })?;
         }
         Binding::Everything => {}
     }
@@ -193,14 +209,13 @@ pub async fn resolve_binding(
             innozone_domain::accounts::BindingError::FilerNeedsEnterprise,
         ))?;
         let code = innozone_domain::registry::CreditCode::parse(&code)?;
-        let enterprise =
-            store
-                .enterprise_by_code(&code)
-                .await?
-                .ok_or_else(|| AppError::UnknownReference {
-                    entity: "enterprise",
-                    key: code.to_string(),
-                })?;
+        let enterprise = store
+            .enterprise_by_code(&code, crate::clock::today())
+            .await?
+            .ok_or_else(|| AppError::UnknownReference {
+                entity: "enterprise",
+                key: code.to_string(),
+            })?;
         return Ok(Binding::Enterprise(enterprise.id));
     }
     match given(unit_code) {
@@ -364,5 +379,198 @@ pub fn operator_principal() -> Principal {
         username: "cli".to_string(),
         role: Role::Administrator,
         binding: Binding::Everything,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Lock-out over an in-memory [`AccountStore`]: the use case needs nothing else, so
+    //! its rules are checked without a database.
+
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use innozone_store::{StoreResult, UserUpdate};
+
+    use super::*;
+
+    /// Accounts kept in memory, with the behaviour the SQL backends have: names unique,
+    /// the failure count incremented and a lock kept until cleared.
+    #[derive(Default)]
+    struct MemoryAccounts(Mutex<Vec<UserRecord>>);
+
+    impl MemoryAccounts {
+        fn change<T>(&self, id: i64, f: impl FnOnce(&mut UserRecord) -> T) -> StoreResult<T> {
+            let mut users = self.0.lock().unwrap();
+            let user = users.iter_mut().find(|u| u.id == id);
+            user.map(f).ok_or(StoreError::NotFound {
+                entity: "user",
+                key: id.to_string(),
+            })
+        }
+    }
+
+    #[async_trait]
+    impl AccountStore for MemoryAccounts {
+        async fn create_user(&self, user: &NewUser, actor: &Actor) -> StoreResult<UserRecord> {
+            let mut users = self.0.lock().unwrap();
+            if users.iter().any(|u| u.username == user.username) {
+                return Err(StoreError::Duplicate {
+                    entity: "user",
+                    key: user.username.to_string(),
+                });
+            }
+            let record = UserRecord {
+                id: users.len() as i64 + 1,
+                username: user.username.clone(),
+                display_name: user.display_name.clone(),
+                role: user.role,
+                binding: user.binding,
+                password_hash: user.password_hash.clone(),
+                active: true,
+                failed_logins: 0,
+                locked_until: None,
+                must_change_password: user.must_change_password,
+                created_at: actor.at,
+            };
+            users.push(record.clone());
+            Ok(record)
+        }
+        async fn user(&self, id: i64) -> StoreResult<Option<UserRecord>> {
+            Ok(self.0.lock().unwrap().iter().find(|u| u.id == id).cloned())
+        }
+        async fn user_by_username(&self, username: &Username) -> StoreResult<Option<UserRecord>> {
+            let users = self.0.lock().unwrap();
+            Ok(users.iter().find(|u| &u.username == username).cloned())
+        }
+        async fn list_users(&self) -> StoreResult<Vec<UserRecord>> {
+            let mut users = self.0.lock().unwrap().clone();
+            users.sort_by(|a, b| a.username.as_str().cmp(b.username.as_str()));
+            Ok(users)
+        }
+        async fn update_user(
+            &self,
+            id: i64,
+            update: &UserUpdate,
+            _actor: &Actor,
+        ) -> StoreResult<UserRecord> {
+            self.change(id, |u| {
+                u.display_name = update.display_name.clone();
+                u.role = update.role;
+                u.binding = update.binding;
+                u.active = update.active;
+                u.clone()
+            })
+        }
+        async fn set_password(
+            &self,
+            id: i64,
+            password_hash: &str,
+            must_change: bool,
+            _actor: &Actor,
+        ) -> StoreResult<()> {
+            self.change(id, |u| {
+                u.password_hash = password_hash.to_string();
+                u.must_change_password = must_change;
+            })
+        }
+        async fn record_login_failure(&self, id: i64, lock_until: Option<i64>) -> StoreResult<i64> {
+            self.change(id, |u| {
+                u.failed_logins += 1;
+                u.locked_until = lock_until.or(u.locked_until);
+                u.failed_logins
+            })
+        }
+        async fn record_login_success(&self, id: i64) -> StoreResult<()> {
+            self.change(id, |u| {
+                u.failed_logins = 0;
+                u.locked_until = None;
+            })
+        }
+    }
+
+    const T0: i64 = 1_800_000_000;
+
+    async fn accounts_with(name: &str, password: &str, active: bool) -> MemoryAccounts {
+        let accounts = MemoryAccounts::default();
+        let user = NewUser {
+            username: Username::parse(name).unwrap(),
+            display_name: "张伟".into(),
+            role: Role::Administrator,
+            binding: Binding::Everything,
+            password_hash: hash_password(&Password::parse(password).unwrap())
+                .await
+                .unwrap(),
+            must_change_password: false,
+        };
+        let created = accounts
+            .create_user(&user, &Actor::system(T0))
+            .await
+            .unwrap();
+        if !active {
+            let update = UserUpdate {
+                display_name: created.display_name,
+                role: created.role,
+                binding: created.binding,
+                active: false,
+            };
+            let system = Actor::system(T0);
+            accounts
+                .update_user(created.id, &update, &system)
+                .await
+                .unwrap();
+        }
+        accounts
+    }
+
+    #[tokio::test]
+    async fn the_fifth_wrong_password_locks_for_fifteen_minutes_then_the_count_restarts() {
+        let accounts = accounts_with("zhang.wei", "Lanbai-2020", true).await;
+        for attempt in 1..=4 {
+            let refused = authenticate(&accounts, "zhang.wei", "wrong", T0 + attempt).await;
+            assert!(
+                matches!(refused, Err(LoginError::BadCredentials)),
+                "{attempt}"
+            );
+        }
+        // 5 failures at T0 + 5: locked until 15 × 60 s later.
+        let fifth = authenticate(&accounts, "zhang.wei", "wrong", T0 + 5).await;
+        assert!(matches!(
+            fifth,
+            Err(LoginError::Locked {
+                until: 1_800_000_905
+            })
+        ));
+        // The right password waits for the lock too.
+        let during = authenticate(&accounts, "zhang.wei", "Lanbai-2020", T0 + 904).await;
+        assert!(matches!(
+            during,
+            Err(LoginError::Locked {
+                until: 1_800_000_905
+            })
+        ));
+        // After the lock one mistake is the first of a new count, not a new lock.
+        let after = authenticate(&accounts, "zhang.wei", "wrong", T0 + 906).await;
+        assert!(matches!(after, Err(LoginError::BadCredentials)));
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!((stored.failed_logins, stored.locked_until), (1, None));
+        // The right password clears the count.
+        let user = authenticate(&accounts, "zhang.wei", "Lanbai-2020", T0 + 907)
+            .await
+            .unwrap();
+        assert_eq!((user.id, user.created_at), (1, T0));
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!((stored.failed_logins, stored.locked_until), (0, None));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_name_and_a_disabled_account_are_refused_without_counting() {
+        let accounts = accounts_with("li.na", "Lanbai-2020", false).await;
+        let unknown = authenticate(&accounts, "wang.fang", "Lanbai-2020", T0).await;
+        assert!(matches!(unknown, Err(LoginError::BadCredentials)));
+        let disabled = authenticate(&accounts, "li.na", "Lanbai-2020", T0).await;
+        assert!(matches!(disabled, Err(LoginError::Disabled)));
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!(stored.failed_logins, 0);
     }
 }

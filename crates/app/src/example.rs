@@ -33,7 +33,7 @@ pub async fn load_if_empty(
     }
     let data = dataset();
     let registry = store
-        .load_dataset(&data, &Actor::system(), progress)
+        .load_dataset(&data, &Actor::system(crate::clock::now_unix()), progress)
         .await?;
     let reporting = load_reporting_example(store, &data, progress).await?;
     let recognitions = crate::cultivation::example::load_example(store).await?;
@@ -73,7 +73,9 @@ pub async fn ensure_administrator(
         password_hash: hash_password(&password).await?,
         must_change_password: true,
     };
-    store.create_user(&user, &Actor::system()).await?;
+    store
+        .create_user(&user, &Actor::system(crate::clock::now_unix()))
+        .await?;
     Ok(Some(FirstAdministrator {
         username: "admin".to_string(),
         password: password.expose().to_string(),
@@ -110,7 +112,7 @@ pub async fn load_reporting_example(
     if !store.forms().await?.is_empty() {
         return Ok(None);
     }
-    let system = Actor::system();
+    let system = Actor::system(crate::clock::now_unix());
     let forms = forms();
     for form in &forms {
         store.save_form(form, &system).await?;
@@ -196,6 +198,7 @@ pub async fn load_reporting_example(
                 actor: Some(Actor {
                     user_id: None,
                     name: step.actor,
+                    at: step.at,
                 }),
                 at: step.at,
             });

@@ -191,10 +191,13 @@ pub async fn enterprise_detail(
     today: Date,
 ) -> Result<EnterpriseDetail, AppError> {
     let tree = hierarchy.as_of(today);
-    let enterprise = store.enterprise(id).await?.ok_or(AppError::NotFound {
-        entity: "enterprise",
-        key: id.to_string(),
-    })?;
+    let enterprise = store
+        .enterprise(id, today)
+        .await?
+        .ok_or(AppError::NotFound {
+            entity: "enterprise",
+            key: id.to_string(),
+        })?;
     if !principal.may_read_enterprise(id, enterprise.park, &tree) {
         return Err(AppError::Forbidden);
     }

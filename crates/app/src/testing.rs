@@ -39,7 +39,7 @@ pub async fn example_registry_store() -> Arc<dyn Store> {
             store
                 .load_dataset(
                     &innozone_example::builtin(),
-                    &innozone_store::Actor::system(),
+                    &innozone_store::Actor::system(crate::clock::now_unix()),
                     &|_| {},
                 )
                 .await

@@ -82,7 +82,11 @@ async fn fixture() -> Fixture {
 async fn fill(store: Arc<dyn Store>) {
     let dataset = innozone_example::builtin();
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(
+            &dataset,
+            &Actor::system(innozone_app::clock::now_unix()),
+            &|_| {},
+        )
         .await
         .unwrap();
     let forms = innozone_example::filings::forms();
@@ -110,7 +114,7 @@ async fn fill(store: Arc<dyn Store>) {
                     form_version: annual.version,
                     deadline: annual.deadline(period),
                 },
-                &Actor::system(),
+                &Actor::system(innozone_app::clock::now_unix()),
             )
             .await
             .unwrap();
@@ -167,7 +171,11 @@ async fn fill(store: Arc<dyn Store>) {
             }
         }
         store
-            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .record_revisions(
+                &revisions,
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await
             .unwrap();
     }
@@ -436,7 +444,7 @@ async fn a_returned_filing_leaves_the_figures_and_only_its_period_is_read_again(
                 actor: None,
                 at: 1_700_000_100,
             }],
-            &Actor::system(),
+            &Actor::system(innozone_app::clock::now_unix()),
             &|_| {},
         )
         .await

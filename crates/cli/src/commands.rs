@@ -113,7 +113,11 @@ pub(crate) async fn load_example(
     );
     let progress = |n: u64| loading.set_position(n);
     let summary = store
-        .load_dataset(&dataset, &innozone_store::Actor::system(), &progress)
+        .load_dataset(
+            &dataset,
+            &innozone_store::Actor::system(innozone_app::clock::now_unix()),
+            &progress,
+        )
         .await?;
     loading.finish_and_clear();
     if reporting {
@@ -519,7 +523,7 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                         .map(|u| u.code.to_string())
                         .unwrap_or_else(|| id.to_string()),
                     Binding::Enterprise(id) => store
-                        .enterprise(id)
+                        .enterprise(id, today())
                         .await?
                         .map(|e| e.credit_code.to_string())
                         .unwrap_or_else(|| id.to_string()),

@@ -145,7 +145,6 @@ macro_rules! sql_evaluation {
             use super::reporting_impl::audit;
             use crate::error::db_error;
             use crate::evaluation::{EvaluationInputRow, RunRow, RunSummaryRow, SchemeRow};
-            use crate::model::now;
 
             /// Rows per multi-row INSERT of inputs (8 values each).
             const INPUT_ROWS: usize = 2000;
@@ -164,7 +163,7 @@ macro_rules! sql_evaluation {
             impl EvaluationStore for $store {
                 async fn save_scheme(&self, code: &str, source: &str, actor: &Actor) -> StoreResult<SchemeRecord> {
                     let mut tx = self.write().await?;
-                    let at = now();
+                    let at = actor.at;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO evaluation_schemes (code, source, saved_at, saved_by) VALUES ($1, $2, $3, $4) RETURNING id",
                     )
@@ -276,7 +275,7 @@ macro_rules! sql_evaluation {
                     if let Some(missing) = units.iter().find(|u| !found.contains(u)) {
                         return Err(StoreError::NotFound { entity: "unit", key: missing.to_string() });
                     }
-                    let at = now();
+                    let at = actor.at;
                     for chunk in entries.chunks(INPUT_ROWS) {
                         let mut qb = QueryBuilder::<$db>::new(
                             "INSERT INTO evaluation_inputs (scheme, unit_id, period, item, value, note, recorded_at, recorded_by) ",
@@ -414,7 +413,7 @@ macro_rules! sql_evaluation {
                     if scope.is_none() {
                         return Err(StoreError::NotFound { entity: "unit", key: run.scope.0.to_string() });
                     }
-                    let at = now();
+                    let at = actor.at;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO evaluation_runs (scheme, scheme_version, period, scope_id, basis, inputs_digest, \
                          inputs, result, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",

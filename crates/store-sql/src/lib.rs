@@ -9,16 +9,26 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The query code is written once (`backend.rs` for the registry, `reporting.rs` for
-//! direct reporting, `monitoring.rs` for monitoring, `evaluation.rs` for evaluation) and
-//! expanded for each database; the schema lives in `migrations/sqlite` and
-//! `migrations/postgres`, which differ only where the dialects must.
+//! The query code is written once per area, in a file named after it (`registry.rs`,
+//! `accounts.rs`, `sessions.rs`, `audit.rs`, `reporting.rs`, `monitoring.rs`,
+//! `evaluation.rs`, `cultivation/`), as a template expanded for each database by
+//! `sqlite.rs` and `postgres.rs` (`store.rs` holds the store itself); the schema lives in
+//! `migrations/sqlite` and `migrations/postgres`, which differ only where the dialects
+//! must. The store never reads the clock: a write's time is its `Actor`'s.
 //!
 //! With the cargo feature `testing`, [`testing`] hands out fresh, migrated stores for
 //! tests: SQLite by default, PostgreSQL when `INNOZONE_TEST_POSTGRES_URL` is set.
 
 #[macro_use]
-mod backend;
+mod store;
+#[macro_use]
+mod audit;
+#[macro_use]
+mod registry;
+#[macro_use]
+mod accounts;
+#[macro_use]
+mod sessions;
 #[macro_use]
 mod reporting;
 #[macro_use]
@@ -26,9 +36,7 @@ mod monitoring;
 #[macro_use]
 mod evaluation;
 #[macro_use]
-mod recognitions;
-#[macro_use]
-mod ladders;
+mod cultivation;
 mod error;
 mod model;
 mod postgres;

@@ -285,7 +285,7 @@ macro_rules! sql_monitoring {
             use super::$store;
             use super::reporting_impl::{audit, layouts};
             use crate::error::db_error;
-            use crate::model::{date_text, now, size_class_from_code, tier_from_code};
+            use crate::model::{date_text, size_class_from_code, tier_from_code};
             use crate::monitoring::{
                 COUNTED_PACKED, COUNTED_ROWS, CountedLine, Document, DocumentRow, MONITORING_FINGERPRINT, StatisticRow,
                 counted_lines, values_in_order,
@@ -300,7 +300,7 @@ macro_rules! sql_monitoring {
             impl $store {
                 async fn save_document(&self, document: Document, source: &str, actor: &Actor) -> StoreResult<DocumentRecord> {
                     let mut tx = self.write().await?;
-                    let at = now();
+                    let at = actor.at;
                     let id: i64 = sqlx::query_scalar(document.insert())
                         .bind(source)
                         .bind(at)
@@ -388,7 +388,7 @@ macro_rules! sql_monitoring {
                     if let Some(missing) = units.iter().find(|u| !found.contains(u)) {
                         return Err(StoreError::NotFound { entity: "unit", key: missing.to_string() });
                     }
-                    let at = now();
+                    let at = actor.at;
                     for chunk in entries.chunks(STATISTIC_ROWS) {
                         let mut qb = QueryBuilder::<$db>::new(
                             "INSERT INTO unit_statistics (unit_id, period, code, value, note, recorded_at, recorded_by) ",

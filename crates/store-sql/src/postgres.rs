@@ -13,11 +13,31 @@ sql_store! {
     db: sqlx::Postgres,
     backend: "postgres",
     begin_write: "BEGIN",
+}
+
+sql_audit! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
+sql_registry! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
     // The wire protocol counts bind parameters in 16 bits.
     max_binds: 65535,
     // Without statistics on the freshly loaded tables the planner guesses a handful of
     // rows and picks plans a thousand times slower; autovacuum would gather them only later.
     analyze_after_load: Some("ANALYZE units, unit_memberships, enterprises, enterprise_locations, recognitions"),
+}
+
+sql_accounts! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
+sql_sessions! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
 }
 
 sql_reporting! {
@@ -42,12 +62,7 @@ sql_evaluation! {
     db: sqlx::Postgres,
 }
 
-sql_recognitions! {
-    store: PostgresStore,
-    db: sqlx::Postgres,
-}
-
-sql_ladders! {
+sql_cultivation! {
     store: PostgresStore,
     db: sqlx::Postgres,
 }

@@ -17,7 +17,7 @@ macro_rules! sql_reporting {
 
             use super::$store;
             use crate::error::db_error;
-            use crate::model::{corrupt, date_text, now, parse_date};
+            use crate::model::{corrupt, date_text, parse_date};
             use crate::reporting_rows::{
                 FilingRow, Layouts, RevisionRow, encode_values, filing_columns, period_from, version_from,
             };
@@ -46,21 +46,8 @@ macro_rules! sql_reporting {
             /// (`form.create` → `form`, `period.close` → `period`, `filing.record` → `filing`).
             pub(super) async fn audit(tx: &mut Tx, actor: &Actor, action: &str, key: String, after: serde_json::Value) -> StoreResult<()> {
                 let entity = action.split_once('.').map_or(action, |(entity, _)| entity);
-                sqlx::query(
-                    "INSERT INTO audit_log (at, actor_id, actor_name, action, entity, entity_key, before_json, after_json) \
-                     VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
-                )
-                .bind(now())
-                .bind(actor.user_id)
-                .bind(actor.name.as_str())
-                .bind(action)
-                .bind(entity)
-                .bind(key)
-                .bind(after.to_string())
-                .execute(&mut **tx)
-                .await
-                .map_err(db_error)?;
-                Ok(())
+                let change = super::audit_impl::Change { action, entity, key, before: None, after: Some(after) };
+                super::audit_impl::audit(&mut **tx, actor, change).await
             }
 
             /// Appends the revisions and moves the filings, in the caller's transaction.
@@ -248,7 +235,7 @@ macro_rules! sql_reporting {
                     .bind(form.name_zh.as_str())
                     .bind(form.period_type.code())
                     .bind(form.source.as_str())
-                    .bind(now())
+                    .bind(actor.at)
                     .bind(actor.name.as_str())
                     .execute(&mut *tx)
                     .await
@@ -371,7 +358,7 @@ macro_rules! sql_reporting {
                     actor: &Actor,
                 ) -> StoreResult<()> {
                     let mut tx = self.write().await?;
-                    let at = now();
+                    let at = actor.at;
                     sqlx::query(
                         "INSERT INTO period_closures (form_code, period, unit_id, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5)",
                     )

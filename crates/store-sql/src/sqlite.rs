@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+use innozone_store::StoreError;
+
 use crate::error::{migrate_error, open_error};
 
 pub(crate) static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -18,11 +20,31 @@ sql_store! {
     // SQLITE_BUSY when another writer got in between; taking the write lock up front
     // makes writers queue on the busy timeout instead.
     begin_write: "BEGIN IMMEDIATE",
+}
+
+sql_audit! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
+sql_registry! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
     // SQLITE_MAX_VARIABLE_NUMBER of the bundled SQLite.
     max_binds: 32766,
     // Deliberately never: with ANALYZE statistics SQLite 3.51 prefers skip-scans of the
     // park index that make listing a zone of many parks ten times slower.
     analyze_after_load: None,
+}
+
+sql_accounts! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
+sql_sessions! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
 }
 
 sql_reporting! {
@@ -45,12 +67,7 @@ sql_evaluation! {
     db: sqlx::Sqlite,
 }
 
-sql_recognitions! {
-    store: SqliteStore,
-    db: sqlx::Sqlite,
-}
-
-sql_ladders! {
+sql_cultivation! {
     store: SqliteStore,
     db: sqlx::Sqlite,
 }

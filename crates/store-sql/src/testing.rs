@@ -30,7 +30,7 @@
 //!
 //! ```ignore
 //! let store = innozone_store_sql::testing::store_from_template("two firms", |store| async move {
-//!     store.load_dataset(&two_firms(), &Actor::system(), &|_| {}).await.unwrap();
+//!     store.load_dataset(&two_firms(), &Actor::system(0), &|_| {}).await.unwrap();
 //! })
 //! .await;
 //! ```

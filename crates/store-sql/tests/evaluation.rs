@@ -17,6 +17,9 @@ type Db = Arc<dyn Store>;
 
 use innozone_store_sql::on_both_backends;
 
+/// When the tests' writes happen: the store never reads the clock, its caller says.
+const AT: i64 = 1_767_225_600; // 2026-01-01 00:00 UTC
+
 on_both_backends!(
     schemes_are_kept_in_order_per_code_and_never_overwritten,
     inputs_latest_wins_and_keep_their_history,
@@ -31,7 +34,7 @@ on_both_backends!(
 // ---- fixtures ----
 
 fn actor() -> Actor {
-    Actor::user(1, "admin")
+    Actor::user(1, "admin", AT)
 }
 
 fn code(s: &str) -> UnitCode {
@@ -70,7 +73,7 @@ async fn load(store: &Db) {
         enterprises: vec![],
     };
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(&dataset, &Actor::system(AT), &|_| {})
         .await
         .unwrap();
 }
@@ -159,7 +162,11 @@ async fn schemes_are_kept_in_order_per_code_and_never_overwritten(store: Db) {
         .await
         .unwrap();
     let park1 = store
-        .save_scheme("park", "code = \"park\"\n", &Actor::user(2, "evaluator"))
+        .save_scheme(
+            "park",
+            "code = \"park\"\n",
+            &Actor::user(2, "evaluator", AT),
+        )
         .await
         .unwrap();
     let zone2 = store
@@ -274,7 +281,7 @@ async fn inputs_latest_wins_and_keep_their_history(store: Db) {
                 input("zone", p1, y25, "panel", Some(95.0)),
                 input("zone", p2, y25, "panel", None),
             ],
-            &Actor::user(3, "panel"),
+            &Actor::user(3, "panel", AT),
         )
         .await
         .unwrap();
@@ -536,7 +543,7 @@ async fn a_run_comes_back_byte_for_byte(store: Db) {
         ..run("zone", scheme.id, Period::Year(2025), z)
     };
     let saved = store
-        .save_evaluation_run(&new, &Actor::user(4, "evaluator"))
+        .save_evaluation_run(&new, &Actor::user(4, "evaluator", AT))
         .await
         .unwrap();
     assert_eq!(

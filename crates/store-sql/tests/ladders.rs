@@ -7,6 +7,9 @@ use std::sync::Arc;
 use innozone_store::{Actor, AuditQuery, NewLadder, Store, StoreError};
 use innozone_store_sql::on_both_backends;
 
+/// When the tests' writes happen: the store never reads the clock, its caller says.
+const AT: i64 = 1_767_225_600; // 2026-01-01 00:00 UTC
+
 type Db = Arc<dyn Store>;
 
 on_both_backends!(
@@ -37,12 +40,24 @@ async fn a_new_store_has_no_ladder(store: Db) {
 }
 
 async fn versions_are_kept_byte_for_byte_and_listed_highest_first(store: Db) {
-    let admin = Actor::user(1, "admin");
+    let admin = Actor::user(1, "admin", AT);
     let one = store
-        .install_ladder(&ladder(1, SOURCE), &Actor::system())
+        .install_ladder(&ladder(1, SOURCE), &Actor::system(AT))
         .await
         .unwrap();
     assert_eq!((one.version, one.installed_by.as_str()), (1, "system"));
+    // The time is the caller's, to the second, in the version and in its audit entry.
+    assert_eq!(one.installed_at, 1_767_225_600);
+    let query = innozone_store::AuditQuery {
+        entity: Some("ladder".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    let (entries, _) = store.audit(&query).await.unwrap();
+    assert_eq!(
+        entries.iter().map(|e| e.at).collect::<Vec<_>>(),
+        [1_767_225_600]
+    );
     // Installed out of order: the list and the latest follow the numbers.
     store
         .install_ladder(&ladder(3, "version = 3\n"), &admin)
@@ -81,7 +96,7 @@ async fn versions_are_kept_byte_for_byte_and_listed_highest_first(store: Db) {
 }
 
 async fn an_installed_version_is_never_overwritten(store: Db) {
-    let actor = Actor::user(1, "admin");
+    let actor = Actor::user(1, "admin", AT);
     store
         .install_ladder(&ladder(2, "version = 2\n"), &actor)
         .await
@@ -90,7 +105,7 @@ async fn an_installed_version_is_never_overwritten(store: Db) {
     let again = store
         .install_ladder(
             &ladder(2, "version = 2 # changed\n"),
-            &Actor::user(2, "other"),
+            &Actor::user(2, "other", AT),
         )
         .await;
     match again {
@@ -116,7 +131,7 @@ async fn an_installed_version_is_never_overwritten(store: Db) {
 }
 
 async fn an_install_is_audited(store: Db) {
-    let actor = Actor::user(7, "zone");
+    let actor = Actor::user(7, "zone", AT);
     store
         .install_ladder(&ladder(5, SOURCE), &actor)
         .await

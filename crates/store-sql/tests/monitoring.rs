@@ -27,6 +27,9 @@ type Db = Arc<dyn Store>;
 
 use innozone_store_sql::on_both_backends;
 
+/// When the tests' writes happen: the store never reads the clock, its caller says.
+const AT: i64 = 1_767_225_600; // 2026-01-01 00:00 UTC
+
 on_both_backends!(
     documents_are_kept_in_order_and_never_overwritten,
     statistics_latest_wins_and_keep_their_history,
@@ -43,7 +46,7 @@ on_both_backends!(
 // ---- fixtures ----
 
 fn actor() -> Actor {
-    Actor::user(1, "admin")
+    Actor::user(1, "admin", AT)
 }
 
 fn code(s: &str) -> UnitCode {
@@ -179,7 +182,7 @@ fn registry() -> Dataset {
 
 async fn load(store: &Db) {
     store
-        .load_dataset(&registry(), &Actor::system(), &|_| {})
+        .load_dataset(&registry(), &Actor::system(AT), &|_| {})
         .await
         .unwrap();
 }
@@ -346,7 +349,7 @@ async fn documents_are_kept_in_order_and_never_overwritten(store: Db) {
         .await
         .unwrap();
     let targets = store
-        .save_targets("# 目标\n", &Actor::user(2, "planner"))
+        .save_targets("# 目标\n", &Actor::user(2, "planner", AT))
         .await
         .unwrap();
     let second = store
@@ -426,7 +429,7 @@ async fn statistics_latest_wins_and_keep_their_history(store: Db) {
                 stat(p1, y25, "land_area", Some(12.5)),
                 stat(p2, y25, "land_area", None),
             ],
-            &Actor::user(3, "park"),
+            &Actor::user(3, "park", AT),
         )
         .await
         .unwrap();

@@ -20,6 +20,9 @@ type Db = Arc<dyn Store>;
 
 use innozone_store_sql::on_both_backends;
 
+/// When the tests' writes happen: the store never reads the clock, its caller says.
+const AT: i64 = 1_767_225_600; // 2026-01-01 00:00 UTC
+
 on_both_backends!(
     loaded_recognitions_are_the_examples,
     recorded_recognitions_are_kept_with_source_and_audited,
@@ -35,7 +38,7 @@ on_both_backends!(
 // ---- fixtures ----
 
 fn actor() -> Actor {
-    Actor::user(1, "admin")
+    Actor::user(1, "admin", AT)
 }
 
 fn code(s: &str) -> UnitCode {
@@ -123,7 +126,7 @@ async fn load(store: &Db) -> (EnterpriseId, EnterpriseId) {
         ],
     };
     store
-        .load_dataset(&dataset, &Actor::system(), &|_| {})
+        .load_dataset(&dataset, &Actor::system(AT), &|_| {})
         .await
         .unwrap();
     let id = |n| async move {

@@ -35,6 +35,9 @@ type Db = Arc<dyn Store>;
 
 use innozone_store_sql::on_both_backends;
 
+/// When the tests' writes happen: the store never reads the clock, its caller says.
+const AT: i64 = 1_767_225_600; // 2026-01-01 00:00 UTC
+
 on_both_backends!(
     a_new_store_is_empty_and_says_which_backend,
     unit_plan_round_trips_through_the_hierarchy,
@@ -73,7 +76,7 @@ fn admin() -> Principal {
 }
 
 fn actor() -> Actor {
-    Actor::user(1, "admin")
+    Actor::user(1, "admin", AT)
 }
 
 fn code(s: &str) -> UnitCode {
@@ -382,7 +385,7 @@ fn six_enterprises() -> Dataset {
 
 async fn load_six(store: &Db) {
     store
-        .load_dataset(&six_enterprises(), &Actor::system(), &|_| {})
+        .load_dataset(&six_enterprises(), &Actor::system(AT), &|_| {})
         .await
         .unwrap();
 }
@@ -1288,7 +1291,7 @@ async fn load_dataset_reports_progress_and_refuses_a_second_load(store: Db) {
     }
     let seen = Mutex::new(Vec::new());
     let summary = store
-        .load_dataset(&dataset, &Actor::system(), &|n| {
+        .load_dataset(&dataset, &Actor::system(AT), &|n| {
             seen.lock().unwrap().push(n)
         })
         .await
@@ -1326,7 +1329,7 @@ async fn load_dataset_reports_progress_and_refuses_a_second_load(store: Db) {
     );
 
     let err = store
-        .load_dataset(&six_enterprises(), &Actor::system(), &|_| {})
+        .load_dataset(&six_enterprises(), &Actor::system(AT), &|_| {})
         .await
         .unwrap_err();
     assert!(
@@ -1348,7 +1351,7 @@ async fn a_failing_load_writes_nothing(store: Db) {
         None,
     ));
     let err = store
-        .load_dataset(&twice, &Actor::system(), &|_| {})
+        .load_dataset(&twice, &Actor::system(AT), &|_| {})
         .await
         .unwrap_err();
     assert!(
@@ -1366,7 +1369,7 @@ async fn a_failing_load_writes_nothing(store: Db) {
         Some(date!(2024 - 01 - 01)),
     )];
     let err = store
-        .load_dataset(&backwards, &Actor::system(), &|_| {})
+        .load_dataset(&backwards, &Actor::system(AT), &|_| {})
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
@@ -1396,7 +1399,7 @@ async fn users_roles_and_lock_out(store: Db) {
     lanbai(&store).await;
     let p1 = unit_id(&store, "LB-P1").await;
     let zone = unit_id(&store, "LB").await;
-    let system = Actor::system();
+    let system = Actor::system(AT);
 
     let admin = store
         .create_user(
@@ -1454,7 +1457,7 @@ async fn users_roles_and_lock_out(store: Db) {
         active: true,
     };
     let updated = store
-        .update_user(staff.id, &update, &Actor::user(admin.id, "admin"))
+        .update_user(staff.id, &update, &Actor::user(admin.id, "admin", AT))
         .await
         .unwrap();
     assert_eq!(
@@ -1476,7 +1479,7 @@ async fn users_roles_and_lock_out(store: Db) {
             staff.id,
             "$argon2id$v=19$second",
             false,
-            &Actor::user(staff.id, "park.staff"),
+            &Actor::user(staff.id, "park.staff", AT),
         )
         .await
         .unwrap();
@@ -1566,7 +1569,7 @@ async fn users_roles_and_lock_out(store: Db) {
 }
 
 async fn sessions_live_and_die(store: Db) {
-    let system = Actor::system();
+    let system = Actor::system(AT);
     let a = store
         .create_user(
             &new_user("alice", Role::Administrator, Binding::Everything),
@@ -1621,7 +1624,7 @@ async fn sessions_live_and_die(store: Db) {
 
 async fn audit_is_newest_first_and_filtered(store: Db) {
     lanbai(&store).await;
-    let system = Actor::system();
+    let system = Actor::system(AT);
     for name in ["user1", "user2", "user3"] {
         store
             .create_user(&new_user(name, Role::Public, Binding::Everything), &system)
@@ -1664,7 +1667,7 @@ async fn audit_is_newest_first_and_filtered(store: Db) {
 async fn concurrent_writers_all_land(store: Db) {
     // Each update reads the user and then writes it: with SQLite's deferred transactions two
     // such writers would fail at once with "database is locked" instead of queueing.
-    let system = Actor::system();
+    let system = Actor::system(AT);
     let mut ids = Vec::new();
     for i in 0..8 {
         ids.push(
@@ -1690,7 +1693,7 @@ async fn concurrent_writers_all_land(store: Db) {
                     binding: Binding::Everything,
                     active: true,
                 };
-                store.update_user(id, &update, &Actor::system()).await
+                store.update_user(id, &update, &Actor::system(AT)).await
             })
         })
         .collect();
@@ -1956,7 +1959,7 @@ async fn filings_keep_every_revision(store: Db) {
                 },
                 NewRevision {
                     values: values(&[("employees", 7.0)]),
-                    actor: Some(Actor::user(7, "delta")),
+                    actor: Some(Actor::user(7, "delta", AT)),
                     ..step(delta, 0, FilingAction::Submit, 1002)
                 },
             ],
@@ -2048,7 +2051,7 @@ async fn filings_keep_every_revision(store: Db) {
     assert_eq!(audit_count(&store).await, audited);
 
     // The park returns gamma's filing with a reason; gamma puts it right and submits again.
-    let park = Actor::user(5, "park");
+    let park = Actor::user(5, "park", AT);
     store
         .record_revisions(
             &[NewRevision {
@@ -2266,7 +2269,7 @@ async fn closing_a_period_locks_once_per_unit(store: Db) {
     assert_eq!(audit_count(&store).await, audited);
 
     store
-        .close_period("mini", Q1, p2, &[], &Actor::user(2, "zone"))
+        .close_period("mini", Q1, p2, &[], &Actor::user(2, "zone", AT))
         .await
         .unwrap();
     let mut units: Vec<(UnitId, String)> = store

@@ -1,25 +1,35 @@
+//! The audit trail: every write, who made it and when, with the record before and after.
+
+use async_trait::async_trait;
 use serde::Serialize;
 
-/// Who makes a change. `user_id` is `None` for the system itself (the example loader,
-/// the first administrator).
+use crate::StoreResult;
+
+/// Who makes a change, and when (unix seconds). The store never reads the clock: the
+/// caller's time (`app::clock`) is the moment every record and audit entry of the write
+/// carries. `user_id` is `None` for the system itself (the example loader, the first
+/// administrator).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub user_id: Option<i64>,
     pub name: String,
+    pub at: i64,
 }
 
 impl Actor {
-    pub fn system() -> Actor {
+    pub fn system(at: i64) -> Actor {
         Actor {
             user_id: None,
             name: "system".to_string(),
+            at,
         }
     }
 
-    pub fn user(user_id: i64, name: &str) -> Actor {
+    pub fn user(user_id: i64, name: &str, at: i64) -> Actor {
         Actor {
             user_id: Some(user_id),
             name: name.to_string(),
+            at,
         }
     }
 }
@@ -46,4 +56,11 @@ pub struct AuditQuery {
     pub actor_name: Option<String>,
     pub offset: i64,
     pub limit: i64,
+}
+
+/// The trail is written by the writes themselves, in their transactions; this reads it.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// The audit log, newest first, and the total that matches.
+    async fn audit(&self, query: &AuditQuery) -> StoreResult<(Vec<AuditEntry>, i64)>;
 }

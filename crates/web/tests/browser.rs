@@ -1206,7 +1206,11 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             revisions.push(approved);
         }
         store
-            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .record_revisions(
+                &revisions,
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await
             .expect("record the filings");
     }

@@ -57,7 +57,7 @@ pub async fn enterprise_checks(
     today: time::Date,
 ) -> Result<EnterpriseChecks, AppError> {
     let e = store
-        .enterprise(enterprise)
+        .enterprise(enterprise, today)
         .await?
         .ok_or(AppError::NotFound {
             entity: "enterprise",

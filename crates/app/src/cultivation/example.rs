@@ -254,7 +254,7 @@ pub async fn load_example(store: &dyn Store) -> Result<Option<CultivationExample
         return Ok(None);
     }
     let recorded = store
-        .record_recognitions(&entries, &Actor::system())
+        .record_recognitions(&entries, &Actor::system(crate::clock::now_unix()))
         .await?;
     Ok(Some(CultivationExample {
         recognitions: recorded.created,

@@ -148,7 +148,7 @@ pub async fn install_shipped_if_none(store: &dyn Store) -> Result<Option<u32>, A
     if !store.ladder_versions().await?.is_empty() {
         return Ok(None);
     }
-    match install(store, SHIPPED, &Actor::system()).await {
+    match install(store, SHIPPED, &Actor::system(crate::clock::now_unix())).await {
         Ok((set, _)) => Ok(Some(set.version)),
         // Installed meanwhile by someone else: nothing to do.
         Err(AppError::Store(StoreError::Duplicate { .. }) | AppError::LadderVersion { .. }) => {

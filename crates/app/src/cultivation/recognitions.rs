@@ -65,7 +65,7 @@ pub async fn enter_recognition(
         return Err(AppError::Forbidden);
     }
     let e = store
-        .enterprise(enterprise)
+        .enterprise(enterprise, today)
         .await?
         .ok_or(AppError::NotFound {
             entity: "enterprise",
@@ -124,7 +124,7 @@ async fn record_table(
     for r in &recorded {
         if !own.contains(&r.enterprise) && !codes_of.contains_key(&r.enterprise) {
             let code = store
-                .enterprise(r.enterprise)
+                .enterprise(r.enterprise, today)
                 .await?
                 .map(|e| e.details.credit_code);
             codes_of.insert(r.enterprise, code);
@@ -232,7 +232,7 @@ pub async fn ladder(
 ) -> Result<Ladder, AppError> {
     let tree = hierarchy.as_of(date);
     let e = store
-        .enterprise(enterprise)
+        .enterprise(enterprise, date)
         .await?
         .ok_or(AppError::NotFound {
             entity: "enterprise",

@@ -35,7 +35,7 @@ pub async fn load_example(
     let Some(zone) = hierarchy.unit_by_code(shipped::ZONE).map(|u| u.id) else {
         return Ok(None);
     };
-    let system = Actor::system();
+    let system = Actor::system(crate::clock::now_unix());
     for source in [shipped::PARK_SCHEME, shipped::DEVELOPMENT_INDEX] {
         let scheme = check_scheme(store, source).await?;
         store.save_scheme(&scheme.code, source, &system).await?;

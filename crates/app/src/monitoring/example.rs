@@ -27,7 +27,7 @@ pub async fn load_example(
     if store.latest_catalogue().await?.is_some() {
         return Ok(None);
     }
-    let system = Actor::system();
+    let system = Actor::system(crate::clock::now_unix());
     let catalogue = check_catalogue(store, innozone_example::monitoring::INDICATORS).await?;
     store
         .save_catalogue(innozone_example::monitoring::INDICATORS, &system)

@@ -113,7 +113,7 @@ pub async fn filing_context(
         .map_or(record.form_version, |f| f.form_version);
     let form = form_version(store, form_code, version).await?;
     let found = store
-        .enterprise(enterprise)
+        .enterprise(enterprise, crate::clock::today())
         .await?
         .ok_or_else(|| AppError::NotFound {
             entity: "enterprise",

@@ -125,7 +125,7 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
         .collect();
     for (code, _) in &listed {
         let e = store
-            .enterprise_by_code(&code.parse().unwrap())
+            .enterprise_by_code(&code.parse().unwrap(), innozone_app::clock::today())
             .await
             .unwrap()
             .expect("a listed enterprise exists");
@@ -153,7 +153,7 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
     // One listed enterprise's three-year R&D share, from its counted filings.
     let (code, row) = &listed[0];
     let enterprise = store
-        .enterprise_by_code(&code.parse().unwrap())
+        .enterprise_by_code(&code.parse().unwrap(), innozone_app::clock::today())
         .await
         .unwrap()
         .unwrap();

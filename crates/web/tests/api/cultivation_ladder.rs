@@ -19,7 +19,7 @@ async fn app_with_forms() -> TestApp {
     let app = TestApp::spawn().await;
     for form in innozone_example::filings::forms() {
         app.store
-            .save_form(&form, &Actor::system())
+            .save_form(&form, &Actor::system(innozone_app::clock::now_unix()))
             .await
             .expect("the form is saved");
     }

@@ -88,7 +88,7 @@ async fn bytes_of(app: &TestApp, token: &str, path: &str) -> Vec<u8> {
 /// The store's enterprise of a credit code shown on a page.
 async fn enterprise(store: &dyn Store, code: &str) -> EnterpriseId {
     store
-        .enterprise_by_code(&code.parse().unwrap())
+        .enterprise_by_code(&code.parse().unwrap(), innozone_app::clock::today())
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("{code} is a stored enterprise"))

@@ -80,7 +80,7 @@ impl Reporting {
                         password_hash: hash.clone(),
                         must_change_password: false,
                     },
-                    &Actor::system(),
+                    &Actor::system(innozone_app::clock::now_unix()),
                 )
                 .await
                 .unwrap();

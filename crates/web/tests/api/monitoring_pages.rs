@@ -102,7 +102,11 @@ async fn with_monitoring(app: &TestApp) {
             revisions.insert(revisions.len() - 1, first);
         }
         app.store
-            .record_revisions(&revisions, &Actor::system(), &|_| {})
+            .record_revisions(
+                &revisions,
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await
             .unwrap();
     }

@@ -129,7 +129,11 @@ impl TestApp {
     pub async fn spawn() -> TestApp {
         let store = innozone_store_sql::testing::fresh_store().await;
         store
-            .load_dataset(&dataset(), &Actor::system(), &|_| {})
+            .load_dataset(
+                &dataset(),
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await
             .expect("the seed loads");
         let hierarchy = store.hierarchy().await.expect("hierarchy");
@@ -141,7 +145,10 @@ impl TestApp {
         for (key, n, park) in [("A1", 1, PARK_A), ("A2", 2, PARK_A), ("B1", 3, PARK_B)] {
             let code = credit_code(n);
             let e = store
-                .enterprise_by_code(&CreditCode::parse(&code).unwrap())
+                .enterprise_by_code(
+                    &CreditCode::parse(&code).unwrap(),
+                    innozone_app::clock::today(),
+                )
                 .await
                 .unwrap()
                 .expect("seeded enterprise");
@@ -228,7 +235,7 @@ impl TestApp {
             };
             let record = self
                 .store
-                .create_user(&user, &Actor::system())
+                .create_user(&user, &Actor::system(innozone_app::clock::now_unix()))
                 .await
                 .expect("the account is created");
             self.user_ids.insert(name, record.id);

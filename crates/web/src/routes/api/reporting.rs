@@ -386,7 +386,7 @@ fn parse_period(text: &str) -> Result<Period, WebError> {
 async fn enterprise_by_code(store: &dyn Store, text: &str) -> Result<Enterprise, WebError> {
     let code: CreditCode = text.trim().parse().map_err(|_| WebError::NotFound)?;
     store
-        .enterprise_by_code(&code)
+        .enterprise_by_code(&code, innozone_app::clock::today())
         .await?
         .ok_or(WebError::NotFound)
 }

@@ -69,7 +69,7 @@ pub async fn describe_users(
                     Some(c) => c.clone(),
                     None => {
                         let c = store
-                            .enterprise(id)
+                            .enterprise(id, today())
                             .await?
                             .map(|e| e.credit_code.to_string());
                         credit_codes.insert(id, c.clone());

@@ -66,7 +66,7 @@ async fn node_label(
             .unit(u)
             .map(|u| u.name_zh.clone())
             .unwrap_or_else(|| u.to_string()),
-        Binding::Enterprise(e) => match store.enterprise(e).await {
+        Binding::Enterprise(e) => match store.enterprise(e, today()).await {
             Ok(Some(e)) => e.name.clone(),
             _ => e.to_string(),
         },
@@ -205,7 +205,7 @@ pub async fn page(
     let credit_code = match target.binding {
         Binding::Enterprise(e) => state
             .store()
-            .enterprise(e)
+            .enterprise(e, today())
             .await?
             .map(|e| e.credit_code.to_string())
             .unwrap_or_default(),

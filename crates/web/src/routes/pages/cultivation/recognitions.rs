@@ -253,7 +253,7 @@ async fn enter(
     // Decide on scope first, so that a stranger learns nothing of the enterprise.
     let stored = state
         .store()
-        .enterprise(EnterpriseId(id))
+        .enterprise(EnterpriseId(id), today())
         .await?
         .ok_or(WebError::NotFound)?;
     let tree = state.hierarchy().await?.as_of(today());

@@ -381,7 +381,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let stored = state
         .store()
-        .enterprise(EnterpriseId(id))
+        .enterprise(EnterpriseId(id), today())
         .await?
         .ok_or(WebError::NotFound)?;
     // Decide on scope before anything else, so that the answer to a stranger's form

@@ -100,6 +100,9 @@ pub struct RecordedRecognitions {
 
 #[async_trait]
 pub trait RecognitionStore: Send + Sync {
+    /// An enterprise's current recognitions (whatever their expiry), by issue date.
+    async fn recognitions(&self, id: EnterpriseId) -> StoreResult<Vec<Recognition>>;
+
     /// Records recognitions, all or none, with an audit entry each (`recognition.create`,
     /// `recognition.correct` with the version before). Refused, with nothing written:
     /// `Duplicate` (entity `recognition`, key `tier/certificate`) for a new certificate

@@ -1,4 +1,4 @@
-//! `LadderStore`, written once and expanded for each database like `evaluation.rs`; the
+//! `LadderStore`, written once and expanded for each database like the other areas; the
 //! rows it reads live here, outside the template. See the migration
 //! `20260701000000_ladders.sql` for how versions are kept.
 
@@ -63,14 +63,13 @@ macro_rules! sql_ladders {
             use super::$store;
             use super::reporting_impl::audit;
             use crate::error::{db_error, keyed};
-            use crate::ladders::{LadderRow, LadderSummaryRow};
-            use crate::model::now;
+            use crate::cultivation::ladders::{LadderRow, LadderSummaryRow};
 
             #[async_trait]
             impl LadderStore for $store {
                 async fn install_ladder(&self, ladder: &NewLadder, actor: &Actor) -> StoreResult<LadderSummary> {
                     let mut tx = self.write().await?;
-                    let at = now();
+                    let at = actor.at;
                     sqlx::query(
                         "INSERT INTO tier_ladders (version, form_code, form_version, source, installed_at, installed_by) \
                          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -1,4 +1,4 @@
-//! `RecognitionStore`, written once and expanded for each database like `evaluation.rs`;
+//! `RecognitionStore`, written once and expanded for each database like the other areas;
 //! the rows it reads live here, outside the template. See the migration
 //! `20260601000000_recognitions.sql` for how versions are kept.
 
@@ -7,7 +7,26 @@ use innozone_store::{
     ListedRecognition, RecognitionRecord, RecognitionSource, Replaced, StoreResult,
 };
 
-use crate::model::{corrupt, parse_date, tier_from_code};
+use crate::model::{corrupt, parse_date, parse_opt_date, tier_from_code};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RecognitionRow {
+    pub tier: String,
+    pub certificate_no: String,
+    pub issued_on: String,
+    pub expires_on: Option<String>,
+}
+
+impl RecognitionRow {
+    pub fn into_recognition(self) -> StoreResult<Recognition> {
+        Ok(Recognition {
+            tier: tier_from_code(&self.tier)?,
+            certificate_no: self.certificate_no,
+            issued_on: parse_date(&self.issued_on)?,
+            expires_on: parse_opt_date(self.expires_on.as_deref())?,
+        })
+    }
+}
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct RecognitionRecordRow {
@@ -105,8 +124,8 @@ macro_rules! sql_recognitions {
 
             use super::$store;
             use crate::error::db_error;
-            use crate::model::{date_text, now};
-            use crate::recognitions::{ListedRecognitionRow, RecognitionRecordRow};
+            use crate::model::date_text;
+            use crate::cultivation::recognitions::{ListedRecognitionRow, RecognitionRecordRow, RecognitionRow};
 
             /// Lists bound into `IN (…)` are cut into pieces of this size.
             const IN_LIST_CHUNK: usize = 1000;
@@ -136,6 +155,18 @@ macro_rules! sql_recognitions {
 
             #[async_trait]
             impl RecognitionStore for $store {
+                async fn recognitions(&self, id: EnterpriseId) -> StoreResult<Vec<Recognition>> {
+                    let rows: Vec<RecognitionRow> = sqlx::query_as(
+                        "SELECT tier, certificate_no, issued_on, expires_on FROM recognitions \
+                         WHERE enterprise_id = $1 ORDER BY issued_on, id",
+                    )
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(RecognitionRow::into_recognition).collect()
+                }
+
                 async fn record_recognitions(
                     &self,
                     entries: &[NewRecognition],
@@ -197,7 +228,7 @@ macro_rules! sql_recognitions {
                             stored.insert((row.tier.clone(), row.certificate_no.clone()), row);
                         }
                     }
-                    let at = now();
+                    let at = actor.at;
                     let mut fresh = Vec::new();
                     let mut corrected = 0u64;
                     for e in entries {
