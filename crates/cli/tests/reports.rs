@@ -20,11 +20,7 @@ fn innozone(database: &Path, args: &[&str]) -> Output {
 }
 
 fn stdout(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
@@ -117,7 +113,10 @@ fn the_evaluation_report_and_the_monitoring_report_are_written_as_docx_and_xlsx(
         body.contains(&format!("{first_name}（{first_total}分）")),
         "{first_name} with {first_total} among the first three"
     );
-    assert!(body.contains("报请撤销资格"), "the revocation of 石化产业园区");
+    assert!(
+        body.contains("报请撤销资格"),
+        "the revocation of 石化产业园区"
+    );
 
     // The workbook: the ranking's rows in the order and with the totals `show` prints.
     let xlsx = dir.path().join("report.xlsx");

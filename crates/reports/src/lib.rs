@@ -183,9 +183,7 @@ impl Report {
                 Part::Block(Block::Paragraph(text)) => PageBlock::text("paragraph", text, 0),
                 Part::Block(Block::Note(text)) => PageBlock::text("note", text, 0),
                 Part::Block(Block::PageBreak) => PageBlock::text("break", "", 0),
-                Part::Block(Block::Table(t)) | Part::Table { table: t, .. } => {
-                    PageBlock::table(t)
-                }
+                Part::Block(Block::Table(t)) | Part::Table { table: t, .. } => PageBlock::table(t),
                 Part::Chart { id, option } => PageBlock {
                     header: vec![id.clone()],
                     ..PageBlock::text("chart", option, 0)

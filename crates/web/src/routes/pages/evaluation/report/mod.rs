@@ -83,7 +83,11 @@ async fn file(
     let bytes = report
         .write(format)
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(download(bytes, &report.file_name(format), format.media_type()))
+    Ok(download(
+        bytes,
+        &report.file_name(format),
+        format.media_type(),
+    ))
 }
 
 /// The report's tables as a workbook, one sheet each, with the caption above.
