@@ -72,6 +72,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             out,
             period,
         } => crate::evaluation::evaluate(lang, &scheme, &data, &out, period.as_deref()),
+        Command::Report { action } => crate::reports::report(&cli.database, lang, action).await,
     }
 }
 

@@ -8,6 +8,7 @@ mod evaluation_runs;
 mod monitoring;
 mod output;
 mod reporting;
+mod reports;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -139,6 +140,12 @@ pub enum Command {
         #[command(subcommand)]
         action: EvaluationAction,
     },
+    /// The documents the web gives, written to a file: the annual evaluation report of a
+    /// kept run, a unit's monitoring bulletin (annual report for a year).
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +187,46 @@ pub enum EvaluationAction {
         #[arg(long)]
         all_submitted: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ReportAction {
+    /// The annual evaluation report (年度考核评价报告) of a kept run.
+    Evaluation {
+        /// The kept run's id, as `innozone evaluation runs` lists it.
+        run: i64,
+        /// docx or xlsx (the tables); by default the output file's extension.
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// The file written.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// The monitoring bulletin of a unit for a quarter (季度监测数据), or its annual
+    /// monitoring report (年度统计监测报告) for a year.
+    Bulletin {
+        /// The unit's code, e.g. LB.
+        #[arg(long)]
+        unit: String,
+        /// The period, e.g. 2020 or 2025Q3.
+        #[arg(long)]
+        period: String,
+        /// Count filings submitted and awaiting review too, not only approved ones.
+        #[arg(long)]
+        all_submitted: bool,
+        /// docx or xlsx (the tables); by default the output file's extension.
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// The file written.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Docx,
+    Xlsx,
 }
 
 #[derive(Subcommand)]

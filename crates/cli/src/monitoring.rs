@@ -31,7 +31,7 @@ pub(crate) fn read_text(path: &Path, lang: Lang) -> Result<String, Failure> {
     })
 }
 
-fn period_of(text: &str) -> Result<innozone_domain::reporting::Period, Failure> {
+pub(crate) fn period_of(text: &str) -> Result<innozone_domain::reporting::Period, Failure> {
     text.parse()
         .map_err(|e: innozone_domain::reporting::PeriodError| Failure::App(e.into()))
 }

@@ -131,7 +131,7 @@ async fn load(store: &Db) -> (EnterpriseId, EnterpriseId) {
         .unwrap();
     let id = |n| async move {
         store
-            .enterprise_by_code(&credit(n))
+            .enterprise_by_code(&credit(n), date!(2026 - 01 - 01))
             .await
             .unwrap()
             .unwrap()

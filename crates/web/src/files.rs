@@ -79,6 +79,12 @@ pub fn attachment(bytes: Vec<u8>, file_name: &str, format: FileFormat) -> Respon
         FileFormat::Xlsx => XLSX,
         FileFormat::Csv => "text/csv; charset=utf-8",
     };
+    download(bytes, file_name, mime)
+}
+
+/// A download of any media type (a composed report's .docx or .xlsx), named as
+/// [`attachment`] names it.
+pub fn download(bytes: Vec<u8>, file_name: &str, media_type: &'static str) -> Response {
     let ascii = file_name.replace(
         |c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '-',
         "_",
@@ -89,7 +95,7 @@ pub fn attachment(bytes: Vec<u8>, file_name: &str, format: FileFormat) -> Respon
     );
     let mut r = bytes.into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }

@@ -118,17 +118,7 @@ impl Chrome {
 }
 
 /// Thousands separators for counts.
-pub fn grouped(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+pub use innozone_reports::format::grouped;
 
 #[derive(Template)]
 #[template(path = "error.html")]

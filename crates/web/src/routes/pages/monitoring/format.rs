@@ -4,34 +4,7 @@
 use innozone_domain::monitoring::{Catalogue, QuantityUnit, TargetStatus, Value};
 use innozone_i18n::{Lang, target_status_name, unavailable_reason};
 
-use crate::views::grouped;
-
-/// `value` with `decimals` decimals and thousands separators.
-pub fn number(value: f64, decimals: u8) -> String {
-    // 四舍五入: halves away from zero, as statistics round, not to even as `format!` does.
-    let scale = 10f64.powi(i32::from(decimals));
-    let rounded = (value * scale).round() / scale;
-    let text = format!("{:.*}", usize::from(decimals), rounded);
-    let negative = text.starts_with('-');
-    let digits = text.trim_start_matches('-');
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let whole = int
-        .parse::<i64>()
-        .map(grouped)
-        .unwrap_or_else(|_| int.to_string());
-    let sign = if negative && text.trim_start_matches(['-', '0', '.', ',']).is_empty() {
-        ""
-    } else if negative {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{frac}")
-    }
-}
+pub use innozone_reports::format::{change, number};
 
 /// A value shown in a table or on a card.
 #[derive(Debug, Clone, Default)]
@@ -62,32 +35,6 @@ pub fn unit_symbol(unit: QuantityUnit, lang: Lang) -> &'static str {
     unit.symbol(lang.is_english())
 }
 
-/// The change from `before` to `now`: percentage points for a percentage, else percent.
-pub fn change(now: f64, before: f64, unit: QuantityUnit, lang: Lang) -> Option<String> {
-    if unit == QuantityUnit::Percent {
-        let d = now - before;
-        let key = if lang.is_english() {
-            "pp"
-        } else {
-            "个百分点"
-        };
-        return Some(format!(
-            "{}{} {key}",
-            if d >= 0.0 { "+" } else { "" },
-            number(d, 2)
-        ));
-    }
-    if before == 0.0 {
-        return None;
-    }
-    let d = (now / before - 1.0) * 100.0;
-    Some(format!(
-        "{}{}%",
-        if d >= 0.0 { "+" } else { "" },
-        number(d, 1)
-    ))
-}
-
 /// CSS class of a status badge.
 pub fn status_class(status: Option<TargetStatus>) -> &'static str {
     match status {
@@ -109,32 +56,5 @@ pub fn status_colour(status: Option<TargetStatus>) -> &'static str {
         Some(TargetStatus::Behind) => "#d69e2e",
         Some(TargetStatus::SeriouslyBehind) => "#c53030",
         None => "#3b6fb6",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_rounded_and_grouped() {
-        assert_eq!(number(1234567.891, 2), "1,234,567.89");
-        assert_eq!(number(2.345, 1), "2.3");
-        assert_eq!(number(-1234.5, 0), "-1,235");
-        assert_eq!(number(-0.001, 1), "0.0");
-        assert_eq!(number(0.0, 0), "0");
-    }
-
-    #[test]
-    fn changes_of_percentages_are_in_points() {
-        assert_eq!(
-            change(2.9, 2.3, QuantityUnit::Percent, Lang::ZhCn).unwrap(),
-            "+0.60 个百分点"
-        );
-        assert_eq!(
-            change(110.0, 100.0, QuantityUnit::HundredMillionYuan, Lang::ZhCn).unwrap(),
-            "+10.0%"
-        );
-        assert_eq!(change(1.0, 0.0, QuantityUnit::Items, Lang::ZhCn), None);
     }
 }

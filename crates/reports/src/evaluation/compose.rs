@@ -4,12 +4,14 @@
 //! from.
 
 use innozone_app::evaluation::{IndexView, RunView};
-use innozone_documents::{Block, Cell, Document, Table};
+use innozone_documents::{Block, Cell, Table};
+use innozone_domain::evaluation::median;
 use innozone_domain::evaluation::scheme::{BandRule, ConsequenceRule, NodeKind, Scheme};
 use innozone_i18n::Lang;
 use serde_json::json;
 
-use crate::routes::pages::monitoring::format::number;
+use crate::format::{issue_date, number};
+use crate::{Part, Report};
 
 /// How many strengths and weaknesses a park's profile names.
 const NAMED: usize = 2;
@@ -25,59 +27,6 @@ pub enum IndexSection {
     Left(String),
 }
 
-/// A part of the report.
-pub enum Part {
-    Block(Block),
-    /// A table, with the name of its sheet in the workbook.
-    Table {
-        sheet: String,
-        table: Table,
-    },
-    /// An ECharts option, on the page only.
-    Chart {
-        id: String,
-        option: String,
-    },
-}
-
-/// The report of a run.
-pub struct Report {
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub issuer: Option<String>,
-    pub date: Option<String>,
-    pub parts: Vec<Part>,
-}
-
-impl Report {
-    /// The report as a document: everything but the charts.
-    pub fn document(&self) -> Document {
-        Document {
-            title: self.title.clone(),
-            subtitle: self.subtitle.clone(),
-            issuer: self.issuer.clone(),
-            date: self.date.clone(),
-            blocks: self
-                .parts
-                .iter()
-                .filter_map(|p| match p {
-                    Part::Block(b) => Some(b.clone()),
-                    Part::Table { table, .. } => Some(Block::Table(table.clone())),
-                    Part::Chart { .. } => None,
-                })
-                .collect(),
-        }
-    }
-
-    /// The tables with their sheet names, in order.
-    pub fn tables(&self) -> impl Iterator<Item = (&str, &Table)> {
-        self.parts.iter().filter_map(|p| match p {
-            Part::Table { sheet, table } => Some((sheet.as_str(), table)),
-            _ => None,
-        })
-    }
-}
-
 /// What the report is composed from.
 pub struct Inputs<'a> {
     pub view: &'a RunView,
@@ -89,12 +38,12 @@ pub struct Inputs<'a> {
 // ------------------------------------------------------------------------- formatting
 
 /// Points with two decimals, "—" when there are none.
-pub fn points(value: Option<f64>) -> String {
+fn points(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_string(), |v| number(v, 2))
 }
 
 /// A signed change with two decimals: "+1.25", "−0.40", "0.00".
-pub fn signed(value: f64) -> String {
+fn signed(value: f64) -> String {
     let text = number(value, 2);
     if text.trim_start_matches(['-', '0', '.', ',']).is_empty() {
         text.trim_start_matches('-').to_string()
@@ -174,21 +123,6 @@ fn sub_numbered(n: usize, text: &str, lang: Lang) -> String {
         _ => n.to_string(),
     };
     format!("（{zh}）{text}")
-}
-
-/// The median of the values present.
-pub fn median(values: &[f64]) -> Option<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
 }
 
 fn rounded(value: f64) -> f64 {
@@ -284,7 +218,7 @@ impl Context<'_> {
 
 // ------------------------------------------------------------------------- composing
 
-pub fn compose(inputs: &Inputs) -> Report {
+pub(super) fn compose(inputs: &Inputs) -> Report {
     let view = inputs.view;
     let lang = inputs.lang;
     let english = lang.is_english();
@@ -337,8 +271,8 @@ pub fn compose(inputs: &Inputs) -> Report {
     heading(&mut parts, "evaluation_report.section.method");
     method(&cx, &mut parts);
 
-    let today = innozone_app::clock::today();
     Report {
+        file_stem: title.clone(),
         title,
         subtitle: Some(lang.t_with(
             "evaluation_report.subtitle",
@@ -354,16 +288,7 @@ pub fn compose(inputs: &Inputs) -> Report {
             "evaluation_report.issuer",
             &[("zone", inputs.zone.to_string())],
         )),
-        date: Some(if english {
-            today.to_string()
-        } else {
-            format!(
-                "{}年{}月{}日",
-                today.year(),
-                u8::from(today.month()),
-                today.day()
-            )
-        }),
+        date: Some(issue_date(lang)),
         parts,
     }
 }
@@ -1545,12 +1470,5 @@ mod tests {
         assert_eq!(plain(25.0), "25");
         assert_eq!(plain(66.67), "66.67");
         assert_eq!(plain(2.5), "2.5");
-    }
-
-    #[test]
-    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&[]), None);
     }
 }
