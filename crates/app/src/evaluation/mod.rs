@@ -25,5 +25,5 @@ pub use runs::{
 };
 pub use schemes::{
     check_scheme, current_scheme, index_schemes, install_scheme, installed_schemes, parse_against,
-    parse_kept, scheme_version,
+    parse_kept, scheme_history, scheme_version, schemes_with_version_counts,
 };

@@ -3,7 +3,7 @@
 //! the one in force.
 
 use innozone_domain::accounts::Principal;
-use innozone_domain::monitoring::{Catalogue, TargetSet};
+use innozone_domain::monitoring::{Catalogue, CatalogueError, TargetSet};
 use innozone_domain::reporting::Form;
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_store::{DocumentRecord, Store};
@@ -49,11 +49,61 @@ pub async fn install_catalogue(
 
 /// The catalogue in force, if one was installed.
 pub async fn current_catalogue(store: &dyn Store) -> Result<Option<Catalogue>, AppError> {
+    Ok(catalogue_in_force(store).await?.map(|(catalogue, _)| catalogue))
+}
+
+/// The catalogue in force with the saved version it was read from, if one was installed.
+pub async fn catalogue_in_force(
+    store: &dyn Store,
+) -> Result<Option<(Catalogue, DocumentRecord)>, AppError> {
     let Some(record) = store.latest_catalogue().await? else {
         return Ok(None);
     };
     let forms = latest_forms(store).await?;
-    Ok(Some(Catalogue::parse(&record.source, &forms)?))
+    let catalogue = Catalogue::parse(&record.source, &forms)?;
+    Ok(Some((catalogue, record)))
+}
+
+/// The saved versions of a definition file (catalogue or targets), oldest first, and the
+/// one in force.
+#[derive(Debug, Clone)]
+pub struct DefinitionVersions {
+    pub versions: Vec<DocumentRecord>,
+    pub in_force: Option<DocumentRecord>,
+}
+
+/// The catalogue page: every saved version, the text in force, and the catalogue read
+/// from it, or why it no longer reads against the installed forms (a form changed since).
+#[derive(Debug, Clone)]
+pub struct CatalogueOverview {
+    pub saved: DefinitionVersions,
+    pub catalogue: Option<Catalogue>,
+    pub broken: Option<Box<CatalogueError>>,
+}
+
+pub async fn catalogue_overview(store: &dyn Store) -> Result<CatalogueOverview, AppError> {
+    let saved = DefinitionVersions {
+        versions: store.catalogue_versions().await?,
+        in_force: store.latest_catalogue().await?,
+    };
+    let (catalogue, broken) = match current_catalogue(store).await {
+        Ok(c) => (c, None),
+        Err(AppError::Catalogue(e)) => (None, Some(e)),
+        Err(e) => return Err(e),
+    };
+    Ok(CatalogueOverview {
+        saved,
+        catalogue,
+        broken,
+    })
+}
+
+/// Every saved version of the targets and the one in force.
+pub async fn target_versions(store: &dyn Store) -> Result<DefinitionVersions, AppError> {
+    Ok(DefinitionVersions {
+        versions: store.target_versions().await?,
+        in_force: store.latest_targets().await?,
+    })
 }
 
 /// Checks targets against the catalogue in force and the registry's units, saving

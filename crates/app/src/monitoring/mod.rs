@@ -10,13 +10,14 @@ mod statistics;
 mod views;
 
 pub use definitions::{
+    CatalogueOverview, DefinitionVersions, catalogue_in_force, catalogue_overview,
     check_catalogue, check_targets, current_catalogue, current_targets, install_catalogue,
-    install_targets,
+    install_targets, target_versions,
 };
 pub use example::{MonitoringExample, load_example};
 pub use monitor::{Basis, Monitor, Snapshot};
 pub use statistics::{
-    StatisticsRow, StatisticsUpload, record_statistics, statistics_table, statistics_template,
+    StatisticEntry, StatisticsRow, StatisticsUpload, enter_statistic, record_statistics, statistics_table, statistics_template,
     upload_statistics,
 };
 pub use views::{

@@ -132,6 +132,69 @@ pub async fn record_statistics(
         .await?)
 }
 
+/// One statistic entered for one unit and period, and what the unit's entries for that
+/// period are afterwards.
+#[derive(Debug, Clone)]
+pub struct StatisticEntry {
+    /// Whether a new entry was recorded: the same value as the one in force records
+    /// nothing, so sending it again is harmless.
+    pub changed: bool,
+    /// The entry in force afterwards (the latest), if any.
+    pub current: Option<StatisticRecord>,
+    /// How many entries the unit has for this statistic and period, history included.
+    pub entries: usize,
+}
+
+/// Enters one unit's value of one statistic for a period (None clears it), with an
+/// optional note. The statistic must be in the catalogue in force, and the principal
+/// must be allowed to write for the unit on the period's last day.
+#[allow(clippy::too_many_arguments)]
+pub async fn enter_statistic(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    period: Period,
+    code: &str,
+    value: Option<f64>,
+    note: Option<&str>,
+) -> Result<StatisticEntry, AppError> {
+    let catalogue = catalogue(store).await?;
+    if catalogue.statistic(code).is_none() {
+        return Err(AppError::UnknownReference {
+            entity: "statistic",
+            key: code.to_string(),
+        });
+    }
+    if !principal.may_write_unit(unit, &hierarchy.as_of(period.last_day())) {
+        return Err(AppError::Forbidden);
+    }
+    let of_period = |history: Vec<StatisticRecord>| -> Vec<StatisticRecord> {
+        history.into_iter().filter(|r| r.period == period).collect()
+    };
+    let before = of_period(store.statistic_history(unit, code).await?);
+    let in_force = before.iter().max_by_key(|r| r.id).and_then(|r| r.value);
+    let changed = in_force != value;
+    if changed {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        record_statistics(
+            store,
+            principal,
+            period,
+            &[(unit, code.to_string(), value)],
+            note,
+        )
+        .await?;
+    }
+    let after = of_period(store.statistic_history(unit, code).await?);
+    let current = after.iter().max_by_key(|r| r.id).cloned();
+    Ok(StatisticEntry {
+        changed,
+        current,
+        entries: after.len(),
+    })
+}
+
 /// A workbook to fill in: one row per unit within `unit`, one column per statistic,
 /// with the values entered so far.
 pub async fn statistics_template(

@@ -13,7 +13,7 @@ use innozone_app::AppError;
 use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
     FilingContext, RevisionView, act, close_period, completeness, file, filing_context,
-    form_overview, history, install_form, open_period, unit_label, upload_filings,
+    form_overview, forms_with_versions, history, install_form_versions, open_period, unit_label, upload_filings,
 };
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::registry::{CreditCode, Enterprise, Hierarchy, UnitId};
@@ -419,13 +419,13 @@ pub async fn list_forms(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> Result<Json<Vec<FormBody>>, WebError> {
-    let store = state.store();
-    let mut out = Vec::new();
-    for form in store.forms().await? {
-        let versions = store.form_versions(&form.code).await?;
-        out.push(form_body(&form, versions));
-    }
-    Ok(Json(out))
+    let forms = forms_with_versions(state.store()).await?;
+    Ok(Json(
+        forms
+            .into_iter()
+            .map(|(form, versions)| form_body(&form, versions))
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -505,9 +505,7 @@ pub async fn install(
     } else {
         String::from_utf8(body.to_vec()).map_err(|e| bad_body(e.to_string()))?
     };
-    let store = state.store();
-    let form = install_form(store, &user.principal, &source).await?;
-    let versions = store.form_versions(&form.code).await?;
+    let (form, versions) = install_form_versions(state.store(), &user.principal, &source).await?;
     Ok((StatusCode::CREATED, Json(form_body(&form, versions))))
 }
 

@@ -1,6 +1,7 @@
 //! The audit log: every write, who made it, when, and the record before and after.
 
 use axum::Json;
+use innozone_app::accounts::audit_log;
 use axum::extract::State;
 use innozone_store::{AuditEntry, AuditQuery};
 use serde::{Deserialize, Serialize};
@@ -102,7 +103,7 @@ pub async fn list(
         offset,
         limit,
     };
-    let (entries, total) = state.store().audit(&query).await?;
+    let (entries, total) = audit_log(state.store(), &user.principal, &query).await?;
     Ok(Json(AuditListBody {
         total,
         offset,

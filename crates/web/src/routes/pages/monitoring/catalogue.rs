@@ -7,8 +7,7 @@ use askama::Template;
 use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::AppError;
-use innozone_app::monitoring::{check_catalogue, current_catalogue, install_catalogue};
+use innozone_app::monitoring::{catalogue_overview, check_catalogue, install_catalogue};
 use innozone_domain::monitoring::Catalogue;
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
@@ -128,14 +127,9 @@ pub async fn page(
     Query(q): Query<CatalogueQuery>,
 ) -> Result<Response, WebError> {
     may_read(&user)?;
-    let store = state.store();
-    let records = store.catalogue_versions().await?;
-    let saved = store.latest_catalogue().await?;
-    let (catalogue, broken) = match current_catalogue(store).await {
-        Ok(c) => (c, None),
-        Err(AppError::Catalogue(e)) => (None, Some(e.localize(lang))),
-        Err(e) => return Err(e.into()),
-    };
+    let overview = catalogue_overview(state.store()).await?;
+    let catalogue = overview.catalogue;
+    let broken = overview.broken.map(|e| e.localize(lang));
     let page = CataloguePage {
         version: catalogue.as_ref().map(|c| c.version),
         indicators: catalogue
@@ -146,7 +140,7 @@ pub async fn page(
             .as_ref()
             .map(|c| statistic_rows(c, lang))
             .unwrap_or_default(),
-        versions: version_rows(&records),
+        versions: version_rows(&overview.saved.versions),
         broken,
         installed: q.installed.map(|id| {
             lang.t_with(
@@ -164,7 +158,11 @@ pub async fn page(
             )
         }),
         may_define: may_define_forms(&user.principal),
-        source: saved.map(|r| r.source).unwrap_or_default(),
+        source: overview
+            .saved
+            .in_force
+            .map(|r| r.source)
+            .unwrap_or_default(),
         chrome: Chrome::new(lang, Some(&user), "monitoring"),
     };
     Ok(render(&page)?.into_response())

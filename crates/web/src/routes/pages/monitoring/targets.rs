@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::monitoring::{
     check_targets, current_catalogue, current_targets, install_targets, may_monitor,
+    target_versions,
 };
 use innozone_domain::monitoring::{Path as TargetPath, TargetPoint, TargetSet};
 use innozone_domain::reporting::authority::may_define_forms;
@@ -151,7 +152,7 @@ pub async fn page(
             selected: id == unit,
         })
         .collect();
-    let saved = store.latest_targets().await?;
+    let saved = target_versions(store).await?;
     let page = TargetsPage {
         unit_id: unit.0,
         unit_name: hierarchy
@@ -160,14 +161,14 @@ pub async fn page(
             .unwrap_or_default(),
         units,
         targets,
-        versions: version_rows(&store.target_versions().await?),
+        versions: version_rows(&saved.versions),
         no_catalogue: catalogue.is_none(),
         broken,
         installed: q
             .installed
             .map(|id| lang.t_with("monitoring.targets.installed", &[("id", id.to_string())])),
         may_define: may_define_forms(principal),
-        source: saved.map(|r| r.source).unwrap_or_default(),
+        source: saved.in_force.map(|r| r.source).unwrap_or_default(),
         chrome: Chrome::new(lang, Some(&user), "monitoring"),
     };
     Ok(render(&page)?.into_response())

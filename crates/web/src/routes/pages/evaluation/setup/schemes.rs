@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::evaluation::{check_scheme, current_scheme, install_scheme, installed_schemes};
+use innozone_app::evaluation::{check_scheme, install_scheme, installed_schemes, scheme_history};
 use innozone_app::monitoring::current_catalogue;
 use innozone_domain::evaluation::aggregate::Aggregation;
 use innozone_domain::evaluation::normalise::Method;
@@ -422,8 +422,7 @@ pub async fn page(
     may_read_schemes(&user.principal)?;
     let store = state.store();
     let english = lang.is_english();
-    let (scheme, record) = current_scheme(store, &code).await?;
-    let versions = store.scheme_versions(&scheme.code).await?;
+    let (scheme, record, versions) = scheme_history(store, &code).await?;
     // The catalogue names the monitoring indicators; a catalogue that no longer reads
     // leaves the codes alone.
     let catalogue = current_catalogue(store).await.ok().flatten();
