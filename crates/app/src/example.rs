@@ -80,7 +80,9 @@ pub async fn load_if_empty(
     progress.finished(Generating);
     progress.started(Loading, Some(dataset.enterprises.len() as u64));
     let registry = store
-        .load_dataset(&dataset, &Actor::system(), &|n| progress.advanced(Loading, n))
+        .load_dataset(&dataset, &Actor::system(), &|n| {
+            progress.advanced(Loading, n)
+        })
         .await?;
     progress.finished(Loading);
     let mut loaded = LoadedExample {

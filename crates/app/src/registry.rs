@@ -11,7 +11,7 @@ use innozone_domain::registry::import::{
     parse_unit_rows_partial, plan_enterprise_import, plan_unit_import,
 };
 use innozone_domain::registry::{
-    Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
+    CreditCode, Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
 };
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_exchange::{FileFormat, SheetData, Value};
@@ -577,4 +577,31 @@ pub async fn enterprise_history(
 /// checking scopes.
 pub async fn registry_hierarchy(store: &dyn Store) -> Result<Hierarchy, AppError> {
     Ok(store.hierarchy().await?)
+}
+
+/// The enterprise `id` if `principal` may read it on `tree`'s date. An enterprise the
+/// principal may not read is not found, so that a stranger learns nothing of it.
+pub async fn readable_enterprise(
+    store: &dyn Store,
+    principal: &Principal,
+    tree: &Tree,
+    id: EnterpriseId,
+) -> Result<Enterprise, AppError> {
+    let not_found = || AppError::NotFound {
+        entity: "enterprise",
+        key: id.to_string(),
+    };
+    let stored = store.enterprise(id).await?.ok_or_else(not_found)?;
+    if !principal.may_read_enterprise(stored.id, stored.park, tree) {
+        return Err(not_found());
+    }
+    Ok(stored)
+}
+
+/// The enterprise with the credit code `code`, if registered.
+pub async fn enterprise_by_credit_code(
+    store: &dyn Store,
+    code: &CreditCode,
+) -> Result<Option<Enterprise>, AppError> {
+    Ok(store.enterprise_by_code(code).await?)
 }

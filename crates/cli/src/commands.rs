@@ -15,8 +15,8 @@ use innozone_i18n::Lang;
 use innozone_store::{Store, UserUpdate};
 
 use crate::output::{Failure, bar, spinner};
-use indicatif::ProgressBar;
 use crate::{Cli, Command, ExampleScale, Registry, UserAction};
+use indicatif::ProgressBar;
 
 pub(crate) async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
     if !database.starts_with("postgres://")
@@ -121,10 +121,9 @@ impl ExampleProgress for ExampleBars {
             return;
         };
         match step {
-            ExampleStep::Filings => shown.set_message(format!(
-                "{} {done}",
-                self.lang.t("cli.example.filings")
-            )),
+            ExampleStep::Filings => {
+                shown.set_message(format!("{} {done}", self.lang.t("cli.example.filings")))
+            }
             _ => shown.set_position(done),
         }
     }
@@ -220,7 +219,10 @@ pub(crate) async fn load_example(
                 ("units", loaded.units.to_string()),
                 ("enterprises", loaded.registry.created.to_string()),
                 ("generate", format!("{:.1}", generated.as_secs_f64())),
-                ("total", format!("{:.1}", bars.started.elapsed().as_secs_f64())),
+                (
+                    "total",
+                    format!("{:.1}", bars.started.elapsed().as_secs_f64())
+                ),
             ]
         )
     );
@@ -318,8 +320,7 @@ async fn import(
                 registry::import_units(&*store, &principal, &table, dry_run, today()).await
             }
             Registry::Enterprises => {
-                registry::import_enterprises(&*store, &principal, &table, dry_run, today())
-                    .await
+                registry::import_enterprises(&*store, &principal, &table, dry_run, today()).await
             }
             Registry::Recognitions => {
                 innozone_app::cultivation::recognitions::import_recognitions(
@@ -524,8 +525,7 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                 must_change_password: shown.is_some(),
             };
             let created =
-                innozone_app::accounts::create_account(&*store, &operator, &tree, account)
-                    .await?;
+                innozone_app::accounts::create_account(&*store, &operator, &tree, account).await?;
             println!(
                 "{}",
                 lang.t_with(
@@ -539,7 +539,8 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
         }
         UserAction::List => {
             // The operator is an administrator, who manages every account.
-            for account in innozone_app::accounts::managed_accounts(&*store, &operator, &tree).await?
+            for account in
+                innozone_app::accounts::managed_accounts(&*store, &operator, &tree).await?
             {
                 let u = account.user;
                 let node = match u.binding {
@@ -579,8 +580,7 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
         UserAction::Passwd { username } => {
             let u = find_user(&*store, &username).await?;
             let p = innozone_app::accounts::generate_password();
-            innozone_app::accounts::set_password(&*store, &operator, &tree, u.id, None, &p)
-                .await?;
+            innozone_app::accounts::set_password(&*store, &operator, &tree, u.id, None, &p).await?;
             println!(
                 "{}",
                 lang.t_with("cli.user.password", &[("password", p.expose().to_string())])

@@ -88,8 +88,7 @@ pub async fn indicators(
         IndicatorsAction::Install { file } => {
             let text = read_text(&file, lang)?;
             let store = open(database, lang).await?;
-            let (catalogue, _) =
-                install_catalogue(&*store, &operator_principal(), &text).await?;
+            let (catalogue, _) = install_catalogue(&*store, &operator_principal(), &text).await?;
             list(&catalogue, lang);
             Ok(())
         }
@@ -168,8 +167,7 @@ pub async fn targets(database: &str, lang: Lang, action: TargetsAction) -> Resul
         TargetsAction::Install { file } => {
             let text = read_text(&file, lang)?;
             let store = open(database, lang).await?;
-            let (targets, _) =
-                install_targets(&*store, &operator_principal(), &text).await?;
+            let (targets, _) = install_targets(&*store, &operator_principal(), &text).await?;
             println!(
                 "{}",
                 lang.t_with(
@@ -191,13 +189,9 @@ pub async fn statistics(
         StatisticsAction::Template { unit, period, file } => {
             let store = open(database, lang).await?;
             let id = unit_id(&*store, &unit).await?;
-            let sheet = statistics_template(
-                &*store,
-                &operator_principal(),
-                id,
-                period_of(&period)?,
-            )
-            .await?;
+            let sheet =
+                statistics_template(&*store, &operator_principal(), id, period_of(&period)?)
+                    .await?;
             let bytes = write_xlsx(&[sheet]).map_err(|e| Failure::Io(e.to_string()))?;
             write_atomically(&file, &bytes, lang)?;
             Ok(())

@@ -170,14 +170,7 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             let saving = bar(table.rows.len() as u64, lang.t("cli.filings.saving"));
             let progress = |n: u64| saving.set_position(n);
             let report = upload_filings(
-                &*store,
-                &principal,
-                &hierarchy,
-                &form,
-                period,
-                &table,
-                dry_run,
-                &progress,
+                &*store, &principal, &hierarchy, &form, period, &table, dry_run, &progress,
             )
             .await?;
             saving.finish_and_clear();
@@ -266,8 +259,7 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             let unit = unit_of(&hierarchy, &unit)?;
             let period = period_of(&period)?;
             let (sheet, view) =
-                unit_filing_template(&*store, &principal, &hierarchy, &form, period, unit)
-                    .await?;
+                unit_filing_template(&*store, &principal, &hierarchy, &form, period, unit).await?;
             let bytes = sheet_bytes(&sheet, format_of(&file, lang)?)?;
             write_atomically(&file, &bytes, lang)?;
             println!(

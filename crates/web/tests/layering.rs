@@ -196,10 +196,7 @@ fn handlers_and_commands_call_no_store_method() {
     let mut files = Vec::new();
     rust_files(&crates.join("web/src/routes"), &mut files);
     rust_files(&crates.join("cli/src"), &mut files);
-    assert!(
-        files.len() > 20,
-        "the handlers and commands were not found"
-    );
+    assert!(files.len() > 20, "the handlers and commands were not found");
     let mut offences = Vec::new();
     for file in &files {
         let shown = file

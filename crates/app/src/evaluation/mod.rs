@@ -15,7 +15,8 @@ pub use assemble::assemble;
 pub use example::{EvaluationExample, load_example};
 pub use index::{IndexView, index_view};
 pub use inputs::{
-    InputEntry, InputSheet, evaluated_units, input_sheet, may_enter_for, record_inputs,
+    InputEntry, InputSheet, evaluated_units, input_history, input_sheet, may_enter_for,
+    record_inputs,
 };
 pub use kept::{KeptRun, RunInputs, RunOutcome, RunUnit, TreatmentNote, UnitOutcome};
 pub use robustness::{RunRobustness, run_robustness};
@@ -25,5 +26,5 @@ pub use runs::{
 };
 pub use schemes::{
     check_scheme, current_scheme, index_schemes, install_scheme, installed_schemes, parse_against,
-    parse_kept, scheme_history, scheme_version, schemes_with_version_counts,
+    parse_kept, saved_scheme_version, scheme_history, scheme_version, schemes_with_version_counts,
 };

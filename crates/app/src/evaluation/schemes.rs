@@ -112,6 +112,23 @@ pub async fn scheme_history(
     Ok((scheme, record, versions))
 }
 
+/// One saved version of the scheme `code`, by its id, as written.
+pub async fn saved_scheme_version(
+    store: &dyn Store,
+    code: &str,
+    id: i64,
+) -> Result<SchemeRecord, AppError> {
+    store
+        .scheme_versions(code)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "evaluation_scheme",
+            key: format!("{code} {id}"),
+        })
+}
+
 /// The installed schemes of development indices (those with a base year), by code.
 pub async fn index_schemes(store: &dyn Store) -> Result<Vec<(Scheme, SchemeRecord)>, AppError> {
     Ok(installed_schemes(store)

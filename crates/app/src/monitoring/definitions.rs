@@ -49,7 +49,9 @@ pub async fn install_catalogue(
 
 /// The catalogue in force, if one was installed.
 pub async fn current_catalogue(store: &dyn Store) -> Result<Option<Catalogue>, AppError> {
-    Ok(catalogue_in_force(store).await?.map(|(catalogue, _)| catalogue))
+    Ok(catalogue_in_force(store)
+        .await?
+        .map(|(catalogue, _)| catalogue))
 }
 
 /// The catalogue in force with the saved version it was read from, if one was installed.
@@ -146,4 +148,30 @@ pub async fn current_targets(
     Ok(TargetSet::parse(&record.source, catalogue, &|code| {
         hierarchy.unit_by_code(code).is_some()
     })?)
+}
+
+/// One saved version of the catalogue, by its id, as written.
+pub async fn catalogue_version(store: &dyn Store, id: i64) -> Result<DocumentRecord, AppError> {
+    store
+        .catalogue_versions()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "catalogue",
+            key: id.to_string(),
+        })
+}
+
+/// One saved version of the targets, by its id, as written.
+pub async fn target_version(store: &dyn Store, id: i64) -> Result<DocumentRecord, AppError> {
+    store
+        .target_versions()
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "targets",
+            key: id.to_string(),
+        })
 }

@@ -11,14 +11,14 @@ mod views;
 
 pub use definitions::{
     CatalogueOverview, DefinitionVersions, catalogue_in_force, catalogue_overview,
-    check_catalogue, check_targets, current_catalogue, current_targets, install_catalogue,
-    install_targets, target_versions,
+    catalogue_version, check_catalogue, check_targets, current_catalogue, current_targets,
+    install_catalogue, install_targets, target_version, target_versions,
 };
 pub use example::{MonitoringExample, load_example};
 pub use monitor::{Basis, Monitor, Snapshot};
 pub use statistics::{
-    StatisticEntry, StatisticsRow, StatisticsUpload, enter_statistic, record_statistics, statistics_table, statistics_template,
-    upload_statistics,
+    StatisticEntry, StatisticsRow, StatisticsUpload, enter_statistic, record_statistics,
+    statistic_history, statistics_table, statistics_template, upload_statistics,
 };
 pub use views::{
     Card, ChildValue, Dashboard, Drill, EnterpriseShare, Grouping, SeriesPoint, TargetCheck,

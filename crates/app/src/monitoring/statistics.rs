@@ -4,7 +4,7 @@
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::monitoring::{
-    Catalogue, UNIT_CODE_COLUMN, UNIT_NAME_COLUMN, read_statistics, statistic_header,
+    Catalogue, Statistic, UNIT_CODE_COLUMN, UNIT_NAME_COLUMN, read_statistics, statistic_header,
 };
 use innozone_domain::registry::{Hierarchy, Tree, UnitId, UnitKind};
 use innozone_domain::reporting::Period;
@@ -283,4 +283,35 @@ pub async fn upload_statistics(
         units: units.len(),
         committed: commit,
     })
+}
+
+/// Every entry of one unit's statistic for a period, newest first, with the statistic's
+/// definition: nothing entered is ever lost, a change or a clearing only adds an entry.
+/// Who may monitor the unit may read it.
+pub async fn statistic_history(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    period: Period,
+    code: &str,
+) -> Result<(Statistic, Vec<StatisticRecord>), AppError> {
+    if !super::may_monitor(principal, unit, &hierarchy.as_of(period.last_day())) {
+        return Err(AppError::Forbidden);
+    }
+    let catalogue = catalogue(store).await?;
+    let (_, statistic) = catalogue
+        .statistic(code)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "statistic",
+            key: code.to_string(),
+        })?;
+    let mut entries: Vec<StatisticRecord> = store
+        .statistic_history(unit, &statistic.code)
+        .await?
+        .into_iter()
+        .filter(|r| r.period == period)
+        .collect();
+    entries.sort_by_key(|r| std::cmp::Reverse(r.id));
+    Ok((statistic.clone(), entries))
 }

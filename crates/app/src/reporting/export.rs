@@ -288,8 +288,8 @@ pub async fn unit_filing_template(
     period: Period,
     unit: UnitId,
 ) -> Result<(SheetData, CompletenessView), AppError> {
-    let view = super::progress::completeness(store, principal, hierarchy, form_code, period, unit)
-        .await?;
+    let view =
+        super::progress::completeness(store, principal, hierarchy, form_code, period, unit).await?;
     let form = form_version(store, form_code, view.period.form_version).await?;
     let tree = hierarchy.as_of(period.last_day());
     let expected: Vec<EnterpriseId> = store

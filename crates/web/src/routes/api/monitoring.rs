@@ -568,9 +568,7 @@ pub async fn list_statistics(
     )
     .await?;
     let tree = hierarchy.as_of(period.last_day());
-    let record = state
-        .store()
-        .latest_catalogue()
+    let (_, record) = catalogue_in_force(state.store())
         .await?
         .ok_or_else(no_catalogue)?;
     let definitions = catalogue_body(&catalogue, &record).statistics;

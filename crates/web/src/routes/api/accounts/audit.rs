@@ -1,8 +1,8 @@
 //! The audit log: every write, who made it, when, and the record before and after.
 
 use axum::Json;
-use innozone_app::accounts::audit_log;
 use axum::extract::State;
+use innozone_app::accounts::audit_log;
 use innozone_store::{AuditEntry, AuditQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use innozone_app::AppError;
 use innozone_app::accounts::{
-    Account, NewAccount, bound_account, create_account, managed_accounts,
-    resolve_binding, typed_or_generated, update_account,
+    Account, NewAccount, bound_account, create_account, managed_accounts, resolve_binding,
+    typed_or_generated, update_account,
 };
 use innozone_app::clock::today;
 use innozone_domain::accounts::{Binding, Role, Username};
@@ -50,37 +50,42 @@ pub struct UserBody {
 pub fn describe_users(hierarchy: &Hierarchy, accounts: &[Account]) -> Vec<UserBody> {
     accounts
         .iter()
-        .map(|Account { user: u, enterprise }| {
-            let (binding, unit_code, enterprise_id, credit_code) = match u.binding {
-                Binding::Everything => ("everything", None, None, None),
-                Binding::Unit(id) => (
-                    "unit",
-                    hierarchy.unit(id).map(|x| x.code.to_string()),
-                    None,
-                    None,
-                ),
-                Binding::Enterprise(id) => (
-                    "enterprise",
-                    None,
-                    Some(id.0),
-                    enterprise.as_ref().map(|e| e.credit_code.to_string()),
-                ),
-            };
-            UserBody {
-                id: u.id,
-                username: u.username.to_string(),
-                display_name: u.display_name.clone(),
-                role: u.role.code().to_string(),
-                binding: binding.to_string(),
-                unit_code,
-                enterprise_id,
-                credit_code,
-                active: u.active,
-                must_change_password: u.must_change_password,
-                locked_until: u.locked_until,
-                created_at: u.created_at,
-            }
-        })
+        .map(
+            |Account {
+                 user: u,
+                 enterprise,
+             }| {
+                let (binding, unit_code, enterprise_id, credit_code) = match u.binding {
+                    Binding::Everything => ("everything", None, None, None),
+                    Binding::Unit(id) => (
+                        "unit",
+                        hierarchy.unit(id).map(|x| x.code.to_string()),
+                        None,
+                        None,
+                    ),
+                    Binding::Enterprise(id) => (
+                        "enterprise",
+                        None,
+                        Some(id.0),
+                        enterprise.as_ref().map(|e| e.credit_code.to_string()),
+                    ),
+                };
+                UserBody {
+                    id: u.id,
+                    username: u.username.to_string(),
+                    display_name: u.display_name.clone(),
+                    role: u.role.code().to_string(),
+                    binding: binding.to_string(),
+                    unit_code,
+                    enterprise_id,
+                    credit_code,
+                    active: u.active,
+                    must_change_password: u.must_change_password,
+                    locked_until: u.locked_until,
+                    created_at: u.created_at,
+                }
+            },
+        )
         .collect()
 }
 

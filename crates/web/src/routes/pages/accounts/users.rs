@@ -188,7 +188,10 @@ pub async fn page(
     let account = managed_account(state.store(), &user.principal, &tree, id).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
     let node = node_label(&hierarchy, &account, &chrome);
-    let target = account.user;
+    let Account {
+        user: target,
+        enterprise,
+    } = account;
     let unit_code = match target.binding {
         Binding::Unit(u) => hierarchy
             .unit(u)
@@ -197,10 +200,7 @@ pub async fn page(
         _ => String::new(),
     };
     let credit_code = match target.binding {
-        Binding::Enterprise(e) => state
-            .store()
-            .enterprise(e)
-            .await?
+        Binding::Enterprise(_) => enterprise
             .map(|e| e.credit_code.to_string())
             .unwrap_or_default(),
         _ => String::new(),

@@ -7,7 +7,9 @@ use askama::Template;
 use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::monitoring::{catalogue_overview, check_catalogue, install_catalogue};
+use innozone_app::monitoring::{
+    catalogue_overview, catalogue_version, check_catalogue, install_catalogue,
+};
 use innozone_domain::monitoring::Catalogue;
 use innozone_domain::reporting::authority::may_define_forms;
 use innozone_i18n::{Lang, Localize};
@@ -240,13 +242,7 @@ pub async fn version(
 ) -> Result<Response, WebError> {
     may_read(&user)?;
     let id = version_id(&file)?;
-    let record = state
-        .store()
-        .catalogue_versions()
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
+    let record = catalogue_version(state.store(), id).await?;
     Ok(toml_download(
         &record.source,
         &format!("indicators-{id}.toml"),

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::monitoring::{
     check_targets, current_catalogue, current_targets, install_targets, may_monitor,
-    target_versions,
+    target_version, target_versions,
 };
 use innozone_domain::monitoring::{Path as TargetPath, TargetPoint, TargetSet};
 use innozone_domain::reporting::authority::may_define_forms;
@@ -247,12 +247,6 @@ pub async fn version(
 ) -> Result<Response, WebError> {
     may_read(&user)?;
     let id = version_id(&file)?;
-    let record = state
-        .store()
-        .target_versions()
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
+    let record = target_version(state.store(), id).await?;
     Ok(toml_download(&record.source, &format!("targets-{id}.toml")))
 }

@@ -9,8 +9,8 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
-    enterprise_history,
-    EnterpriseDetail, enterprise_detail, form_table, save_enterprise_form, search_enterprises,
+    EnterpriseDetail, enterprise_detail, enterprise_history, form_table, readable_enterprise,
+    save_enterprise_form, search_enterprises,
 };
 use innozone_domain::registry::{
     Enterprise, EnterpriseId, Hierarchy, HighTechField, RegistrationType, SizeClass, Tier, Unit,
@@ -375,20 +375,11 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EnterpriseForm>,
 ) -> Result<Response, WebError> {
-    let stored = state
-        .store()
-        .enterprise(EnterpriseId(id))
-        .await?
-        .ok_or(WebError::NotFound)?;
     // Decide on scope before anything else, so that the answer to a stranger's form
     // reveals nothing about the enterprise (not even its credit code).
     let tree = state.hierarchy().await?.as_of(today());
-    if !user
-        .principal
-        .may_read_enterprise(stored.id, stored.park, &tree)
-    {
-        return Err(WebError::NotFound);
-    }
+    let stored =
+        readable_enterprise(state.store(), &user.principal, &tree, EnterpriseId(id)).await?;
     if !user
         .principal
         .may_write_enterprise(stored.id, stored.park, &tree)

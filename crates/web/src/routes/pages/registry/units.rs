@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
-    UnitTree, unit_tree,
-    ChildSummary, UnitOverview, form_table, import_units, subtree_figures, unit_overview,
+    ChildSummary, UnitOverview, UnitTree, form_table, import_units, subtree_figures, unit_overview,
+    unit_tree,
 };
 use innozone_domain::Date;
 use innozone_domain::registry::import::parse_date;

@@ -7,8 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::reporting::{
-    FormProgress, PeriodProgress, form_overview, install_form, open_period,
-    reporting_index,
+    FormProgress, PeriodProgress, form_overview, install_form, open_period, reporting_index,
 };
 use innozone_domain::accounts::Binding;
 use innozone_domain::registry::import::parse_date;

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
-    act as act_on, approved_export, close_period, completeness, completeness_sheet,
+    act as act_on, approved_export, close_period, completeness, completeness_sheet, form_version,
     missing_sheet, review_queue, unit_filing_template, upload_filings,
 };
 use innozone_domain::registry::{EnterpriseId, UnitId};
@@ -141,10 +141,7 @@ pub async fn page(
         store, principal, &hierarchy, &form_code, period, unit, filter,
     )
     .await?;
-    let form = store
-        .form(&form_code, view.period.form_version)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let form = form_version(store, &form_code, view.period.form_version).await?;
     let tree = hierarchy.as_of(period.last_day());
     let filing_link = |e: EnterpriseId| format!("/reports/{form_code}/{period}/enterprises/{e}");
     let mut counts: Vec<CountsRow> = view

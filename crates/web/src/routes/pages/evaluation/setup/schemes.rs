@@ -11,7 +11,9 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::evaluation::{check_scheme, install_scheme, installed_schemes, scheme_history};
+use innozone_app::evaluation::{
+    check_scheme, install_scheme, installed_schemes, saved_scheme_version, scheme_history,
+};
 use innozone_app::monitoring::current_catalogue;
 use innozone_domain::evaluation::aggregate::Aggregation;
 use innozone_domain::evaluation::normalise::Method;
@@ -626,13 +628,7 @@ pub async fn version(
         .strip_suffix(".toml")
         .and_then(|id| id.parse().ok())
         .ok_or(WebError::NotFound)?;
-    let record = state
-        .store()
-        .scheme_versions(&code)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or(WebError::NotFound)?;
+    let record = saved_scheme_version(state.store(), &code, id).await?;
     Ok(toml_download(
         &record.source,
         &format!("{}-{id}.toml", record.code),
