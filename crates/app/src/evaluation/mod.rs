@@ -7,6 +7,7 @@ mod example;
 mod index;
 mod inputs;
 mod kept;
+mod profile;
 mod robustness;
 mod runs;
 mod schemes;
@@ -19,6 +20,7 @@ pub use inputs::{
     record_inputs,
 };
 pub use kept::{KeptRun, RunInputs, RunOutcome, RunUnit, TreatmentNote, UnitOutcome};
+pub use profile::{NAMED, UnitProfile, unit_profile};
 pub use robustness::{RunRobustness, run_robustness};
 pub use runs::{
     Evaluated, InputChange, Movement, RunView, UnitMove, YearResult, evaluate, may_run, movement,

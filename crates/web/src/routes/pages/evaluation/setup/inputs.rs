@@ -17,7 +17,7 @@ use innozone_app::evaluation::{
     InputEntry, InputSheet, input_history, input_sheet, installed_schemes, may_enter_for,
     record_inputs,
 };
-use innozone_domain::evaluation::inputs::{InputIssue, InputItem};
+use innozone_domain::evaluation::inputs::{InputFileEntry, InputIssue, InputItem};
 use innozone_domain::evaluation::scheme::AdjustmentKind;
 use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::Period;
@@ -630,7 +630,7 @@ pub async fn upload(
         let i = sheet.items.iter().position(|(_, c)| c == item)?;
         sheet.values[u][i]
     };
-    let changed: Vec<&super::inputs_file::FileEntry> = read
+    let changed: Vec<&InputFileEntry> = read
         .iter()
         .filter(|e| current(&e.unit, &e.item) != Some(e.value))
         .collect();
@@ -680,11 +680,7 @@ pub async fn upload(
 }
 
 /// Input issues put back at the cells their values were read from.
-fn locate(
-    issues: &[InputIssue],
-    read: &[&super::inputs_file::FileEntry],
-    lang: Lang,
-) -> Vec<FileIssue> {
+fn locate(issues: &[InputIssue], read: &[&InputFileEntry], lang: Lang) -> Vec<FileIssue> {
     issues
         .iter()
         .map(|i| FileIssue {
