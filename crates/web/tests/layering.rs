@@ -116,11 +116,10 @@ fn before(s: &str) -> char {
 
 /// A quote opens a character literal (`'a'`, `'\n'`), not a lifetime (`'a`, `'_`).
 fn is_char_literal(chars: &[char], i: usize) -> bool {
-    match (chars.get(i + 1), chars.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (chars.get(i + 1), chars.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 fn ident_char(c: char) -> bool {
