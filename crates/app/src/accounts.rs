@@ -1,11 +1,15 @@
 //! Log-in with lock-out, and the management of accounts.
 
+use std::collections::HashMap;
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use innozone_domain::accounts::{Binding, Password, Principal, Role, Username};
-use innozone_domain::registry::Tree;
-use innozone_store::{AccountStore, Actor, NewUser, Store, StoreError, UserRecord, UserUpdate};
+use innozone_domain::registry::{Enterprise, EnterpriseId, Tree};
+use innozone_store::{
+    AccountStore, Actor, AuditEntry, AuditQuery, NewUser, Store, StoreError, UserRecord, UserUpdate,
+};
 
 use crate::AppError;
 
@@ -380,6 +384,112 @@ pub fn operator_principal() -> Principal {
         role: Role::Administrator,
         binding: Binding::Everything,
     }
+}
+
+/// An account with the enterprise it is bound to, for an enterprise filer.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub user: UserRecord,
+    /// The bound enterprise; `None` for other bindings or an enterprise no longer there.
+    pub enterprise: Option<Enterprise>,
+}
+
+/// Reads the enterprise of each enterprise filer among `users`, each enterprise once
+/// however many filers it has.
+pub async fn bound_accounts(
+    store: &dyn Store,
+    users: Vec<UserRecord>,
+) -> Result<Vec<Account>, AppError> {
+    let mut enterprises: HashMap<EnterpriseId, Option<Enterprise>> = HashMap::new();
+    let mut out = Vec::with_capacity(users.len());
+    for user in users {
+        let enterprise = match user.binding {
+            Binding::Enterprise(id) => match enterprises.get(&id) {
+                Some(e) => e.clone(),
+                None => {
+                    let e = store.enterprise(id, crate::clock::today()).await?;
+                    enterprises.insert(id, e.clone());
+                    e
+                }
+            },
+            _ => None,
+        };
+        out.push(Account { user, enterprise });
+    }
+    Ok(out)
+}
+
+/// One account with its bound enterprise.
+pub async fn bound_account(store: &dyn Store, user: UserRecord) -> Result<Account, AppError> {
+    let mut one = bound_accounts(store, vec![user]).await?;
+    Ok(one.pop().expect("one account in, one out"))
+}
+
+/// The accounts `by` manages (administrators all, zone staff those inside their zone),
+/// in the store's order, each with its bound enterprise.
+pub async fn managed_accounts(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+) -> Result<Vec<Account>, AppError> {
+    if !by.may_manage_users() {
+        return Err(AppError::Forbidden);
+    }
+    let mut managed = Vec::new();
+    for user in store.list_users().await? {
+        if may_manage(store, by, tree, &user).await? {
+            managed.push(user);
+        }
+    }
+    bound_accounts(store, managed).await
+}
+
+/// One account `by` manages, by its id.
+pub async fn managed_account(
+    store: &dyn Store,
+    by: &Principal,
+    tree: &Tree,
+    id: i64,
+) -> Result<Account, AppError> {
+    let user = store.user(id).await?.ok_or_else(|| AppError::NotFound {
+        entity: "user",
+        key: id.to_string(),
+    })?;
+    if !may_manage(store, by, tree, &user).await? {
+        return Err(AppError::Forbidden);
+    }
+    bound_account(store, user).await
+}
+
+/// The account of `username`.
+pub async fn account_by_username(
+    store: &dyn Store,
+    username: &Username,
+) -> Result<UserRecord, AppError> {
+    store
+        .user_by_username(username)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            entity: "user",
+            key: username.to_string(),
+        })
+}
+
+/// Ends the session of `token_hash` (signing out).
+pub async fn sign_out(store: &dyn Store, token_hash: &str) -> Result<(), AppError> {
+    Ok(store.delete_session(token_hash).await?)
+}
+
+/// One page of the audit log; administrators only, as it spans every node.
+pub async fn audit_log(
+    store: &dyn Store,
+    by: &Principal,
+    query: &AuditQuery,
+) -> Result<(Vec<AuditEntry>, i64), AppError> {
+    if !by.may_read_audit() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(store.audit(query).await?)
 }
 
 #[cfg(test)]

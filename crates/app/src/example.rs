@@ -2,51 +2,124 @@
 
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::Dataset;
+use innozone_example::Scale;
 use innozone_store::{Actor, ImportSummary, NewUser, Progress, Store};
 
 use crate::AppError;
 use crate::accounts::{generate_password, hash_password};
 
-/// What the whole example holds once loaded: the registry, and the parts loaded after it
-/// (`None` where a part found its own data already there).
+/// A step of loading the example, for a caller that shows how far it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExampleStep {
+    /// Generating the registry; counts enterprises made.
+    Generating,
+    /// Saving the registry; counts enterprises saved.
+    Loading,
+    /// The forms, periods and filings of the example's history; counts filings.
+    Filings,
+    /// The recognitions of the example's enterprises.
+    Recognitions,
+    /// The catalogue, targets and unit statistics.
+    Monitoring,
+    /// The evaluation schemes, their entered values and the kept runs.
+    Evaluation,
+}
+
+/// Told of each step as the example loads: `started` with the step's expected count when
+/// it has one, `advanced` with the count so far, `finished` once it is done.
+pub trait ExampleProgress: Sync {
+    fn started(&self, step: ExampleStep, expected: Option<u64>);
+    fn advanced(&self, step: ExampleStep, done: u64);
+    fn finished(&self, step: ExampleStep);
+}
+
+/// Nobody is watching (tests, a server loading on start).
+pub struct Silently;
+
+impl ExampleProgress for Silently {
+    fn started(&self, _: ExampleStep, _: Option<u64>) {}
+    fn advanced(&self, _: ExampleStep, _: u64) {}
+    fn finished(&self, _: ExampleStep) {}
+}
+
+/// What loading the example put into the store.
 #[derive(Debug, Clone)]
-pub struct WholeExample {
+pub struct LoadedExample {
+    /// Units of the registry.
+    pub units: usize,
     pub registry: ImportSummary,
+    /// The areas beyond the registry; `None` when they were not asked for or the store
+    /// already held them.
     pub reporting: Option<ReportingExample>,
-    pub recognitions: Option<crate::cultivation::example::CultivationExample>,
+    pub cultivation: Option<crate::cultivation::example::CultivationExample>,
     pub monitoring: Option<crate::monitoring::MonitoringExample>,
     pub evaluation: Option<crate::evaluation::EvaluationExample>,
 }
 
-/// Loads the whole example built from `dataset` if the registry is empty, as `innozone
-/// example` does: the registry, the reporting (forms, filings, closed periods, the ladder
-/// of tiers), the recognitions the ladder derives from the filings, the monitoring
-/// (catalogue, targets, statistics) and the evaluation (schemes, entered values, runs).
-/// Returns what was loaded, or `None` when the store already held data.
+/// About how many enterprises the data set of `scale` has, for a progress bar's length.
+fn expected_enterprises(scale: Scale) -> u64 {
+    match scale {
+        Scale::Builtin => 6_600,
+        Scale::Province => 30_000,
+        Scale::National => 250_000,
+    }
+}
+
+/// Loads the example of `scale` if the store is empty: the registry, and with `areas` the
+/// example's reporting, recognitions, monitoring and evaluation on top of it. Returns
+/// what was loaded, or `None` when the store already held data (nothing is changed).
 pub async fn load_if_empty(
     store: &dyn Store,
-    dataset: impl FnOnce() -> Dataset,
-    progress: Progress<'_>,
-) -> Result<Option<WholeExample>, AppError> {
+    scale: Scale,
+    areas: bool,
+    progress: &dyn ExampleProgress,
+) -> Result<Option<LoadedExample>, AppError> {
     if !store.is_empty().await? {
         return Ok(None);
     }
-    let data = dataset();
+    use ExampleStep::*;
+    progress.started(Generating, Some(expected_enterprises(scale)));
+    let generate = || innozone_example::generate(scale, &|n| progress.advanced(Generating, n));
+    // Generating takes seconds at the larger scales: off the runtime's thread when the
+    // runtime has others to keep running.
+    let dataset = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(generate),
+        _ => generate(),
+    };
+    progress.finished(Generating);
+    progress.started(Loading, Some(dataset.enterprises.len() as u64));
     let registry = store
-        .load_dataset(&data, &Actor::system(crate::clock::now_unix()), progress)
+        .load_dataset(&dataset, &Actor::system(crate::clock::now_unix()), &|n| {
+            progress.advanced(Loading, n)
+        })
         .await?;
-    let reporting = load_reporting_example(store, &data, progress).await?;
-    let recognitions = crate::cultivation::example::load_example(store).await?;
-    let monitoring = crate::monitoring::load_example(store, &data).await?;
-    let evaluation =
-        crate::evaluation::load_example(store, &crate::monitoring::Monitor::new()).await?;
-    Ok(Some(WholeExample {
+    progress.finished(Loading);
+    let mut loaded = LoadedExample {
+        units: dataset.units.len(),
         registry,
-        reporting,
-        recognitions,
-        monitoring,
-        evaluation,
-    }))
+        reporting: None,
+        cultivation: None,
+        monitoring: None,
+        evaluation: None,
+    };
+    if !areas {
+        return Ok(Some(loaded));
+    }
+    progress.started(Filings, None);
+    loaded.reporting =
+        load_reporting_example(store, &dataset, &|n| progress.advanced(Filings, n)).await?;
+    progress.finished(Filings);
+    progress.started(Recognitions, None);
+    loaded.cultivation = crate::cultivation::example::load_example(store).await?;
+    progress.finished(Recognitions);
+    progress.started(Monitoring, None);
+    loaded.monitoring = crate::monitoring::load_example(store, &dataset).await?;
+    progress.finished(Monitoring);
+    progress.started(Evaluation, None);
+    let monitor = crate::monitoring::Monitor::new();
+    loaded.evaluation = crate::evaluation::load_example(store, &monitor).await?;
+    progress.finished(Evaluation);
+    Ok(Some(loaded))
 }
 
 /// The credentials of an administrator made on first start, shown once.

@@ -4,18 +4,20 @@
 use std::collections::HashMap;
 
 use innozone_domain::Date;
-use innozone_domain::accounts::{Principal, Role};
+use innozone_domain::accounts::{Binding, Principal, Role};
 use innozone_domain::registry::enterprise::yes_no_zh;
 use innozone_domain::registry::import::{
     ENTERPRISE_COLUMNS, ImportIssue, UNIT_COLUMNS, parse_enterprise_rows_partial,
     parse_unit_rows_partial, plan_enterprise_import, plan_unit_import,
 };
 use innozone_domain::registry::{
-    Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
+    CreditCode, Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
 };
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_exchange::{FileFormat, SheetData, Value};
-use innozone_store::{EnterpriseList, EnterpriseQuery, ImportSummary, Store, UnitFigures};
+use innozone_store::{
+    AuditEntry, AuditQuery, EnterpriseList, EnterpriseQuery, ImportSummary, Store, UnitFigures,
+};
 
 use crate::AppError;
 use crate::accounts::actor_of;
@@ -522,4 +524,92 @@ pub fn sheet_bytes(sheet: &SheetData, format: FileFormat) -> Result<Vec<u8>, App
             .map_err(|e| AppError::File(e.to_string())),
         FileFormat::Csv => Ok(innozone_exchange::write_csv(sheet)),
     }
+}
+
+/// The unit tree as a user sees it on a date: where it starts, and how many enterprises
+/// are located directly in each unit shown.
+#[derive(Debug, Clone)]
+pub struct UnitTree {
+    /// The user's home unit, or every root of the tree for who sees everything.
+    pub roots: Vec<UnitId>,
+    /// Enterprises located directly in each unit under the roots; empty for who does
+    /// not see enterprises.
+    pub direct: HashMap<UnitId, UnitFigures>,
+}
+
+/// The unit tree on `date` for `principal`; enterprise filers see no tree.
+pub async fn unit_tree(
+    store: &dyn Store,
+    principal: &Principal,
+    tree: &Tree,
+    date: Date,
+) -> Result<UnitTree, AppError> {
+    if matches!(principal.binding, Binding::Enterprise(_)) {
+        return Err(AppError::Forbidden);
+    }
+    let roots: Vec<UnitId> = match principal.home_unit() {
+        Some(home) => vec![home],
+        None => tree.roots.clone(),
+    };
+    let visible: Vec<UnitId> = roots.iter().flat_map(|r| tree.subtree(*r)).collect();
+    let direct = if principal.sees_enterprises() {
+        store.unit_figures(&visible, date).await?
+    } else {
+        HashMap::new()
+    };
+    Ok(UnitTree { roots, direct })
+}
+
+/// The latest `limit` changes to one enterprise in the audit log, newest first. Shown
+/// with the enterprise to whoever may read it, unlike the whole log.
+pub async fn enterprise_history(
+    store: &dyn Store,
+    enterprise: &Enterprise,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let query = AuditQuery {
+        entity: Some("enterprise".into()),
+        entity_key: Some(enterprise.credit_code.to_string()),
+        limit,
+        ..Default::default()
+    };
+    Ok(store.audit(&query).await?.0)
+}
+
+/// The registry's units and their memberships over time, for reading unit codes and
+/// checking scopes.
+pub async fn registry_hierarchy(store: &dyn Store) -> Result<Hierarchy, AppError> {
+    Ok(store.hierarchy().await?)
+}
+
+/// The enterprise `id` if `principal` may read it on `tree`'s date. An enterprise the
+/// principal may not read is not found, so that a stranger learns nothing of it.
+pub async fn readable_enterprise(
+    store: &dyn Store,
+    principal: &Principal,
+    tree: &Tree,
+    id: EnterpriseId,
+) -> Result<Enterprise, AppError> {
+    let not_found = || AppError::NotFound {
+        entity: "enterprise",
+        key: id.to_string(),
+    };
+    let stored = store
+        .enterprise(id, crate::clock::today())
+        .await?
+        .ok_or_else(not_found)?;
+    if !principal.may_read_enterprise(stored.id, stored.park, tree) {
+        return Err(not_found());
+    }
+    Ok(stored)
+}
+
+/// The enterprise with the credit code `code`, if registered.
+pub async fn enterprise_by_credit_code(
+    store: &dyn Store,
+    code: &CreditCode,
+) -> Result<Option<Enterprise>, AppError> {
+    Ok(store
+        .enterprise_by_code(code, crate::clock::today())
+        .await?)
 }

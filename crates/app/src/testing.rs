@@ -11,7 +11,7 @@ use innozone_store::Store;
 const WHOLE_EXAMPLE: &str = "the built-in example, as `innozone example` loads it";
 
 /// A store of its own holding the whole built-in example as `innozone example` loads it
-/// ([`crate::example::load_if_empty`] over `innozone_example::builtin()`): registry,
+/// ([`crate::example::load_if_empty`] of the built-in scale): registry,
 /// reporting, recognitions, monitoring and evaluation; no account. On PostgreSQL when
 /// `INNOZONE_TEST_POSTGRES_URL` is set, else on SQLite.
 pub async fn example_store() -> Arc<dyn Store> {
@@ -50,13 +50,18 @@ pub async fn example_registry_store() -> Arc<dyn Store> {
 }
 
 async fn load_whole_example(store: Arc<dyn Store>) {
-    let loaded = crate::example::load_if_empty(store.as_ref(), innozone_example::builtin, &|_| {})
-        .await
-        .expect("the built-in example loads")
-        .expect("an empty store takes the example");
+    let loaded = crate::example::load_if_empty(
+        store.as_ref(),
+        innozone_example::Scale::Builtin,
+        true,
+        &crate::example::Silently,
+    )
+    .await
+    .expect("the built-in example loads")
+    .expect("an empty store takes the example");
     assert!(
         loaded.reporting.is_some()
-            && loaded.recognitions.is_some()
+            && loaded.cultivation.is_some()
             && loaded.monitoring.is_some()
             && loaded.evaluation.is_some(),
         "every part of the example loads into an empty store: {loaded:?}"

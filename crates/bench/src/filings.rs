@@ -82,10 +82,16 @@ pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(
     let rows = {
         let store = innozone_store_sql::connect(&database_text).await?;
         store
-            .load_dataset(&dataset, &Actor::system(innozone_app::clock::now_unix()), &|_| {})
+            .load_dataset(
+                &dataset,
+                &Actor::system(innozone_app::clock::now_unix()),
+                &|_| {},
+            )
             .await?;
         for form in forms() {
-            store.save_form(&form, &Actor::system(innozone_app::clock::now_unix())).await?;
+            store
+                .save_form(&form, &Actor::system(innozone_app::clock::now_unix()))
+                .await?;
         }
         open_period(
             store.as_ref(),

@@ -1,11 +1,12 @@
 //! The commands. Each one opens the store, acts as the command-line operator (an
 //! administrator without an account, recorded as `cli` in the audit log) and reports.
 
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use innozone_app::accounts::{NewAccount, operator_principal};
 use innozone_app::clock::{format_unix, today};
+use innozone_app::example::{ExampleProgress, ExampleStep, load_if_empty};
 use innozone_app::registry::{self, ImportReport};
 use innozone_domain::accounts::{Binding, Password, Role, Username};
 use innozone_example::Scale;
@@ -15,6 +16,7 @@ use innozone_store::{Store, UserUpdate};
 
 use crate::output::{Failure, bar, spinner};
 use crate::{Cli, Command, ExampleScale, Registry, UserAction};
+use indicatif::ProgressBar;
 
 pub(crate) async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, Failure> {
     if !database.starts_with("postgres://")
@@ -84,116 +86,143 @@ fn scale_of(scale: ExampleScale) -> Scale {
     }
 }
 
-/// Generates and loads a data set with progress bars; returns false if the store was
-/// not empty.
-/// With `reporting`, the example's forms and the 兰白 zone's filings are loaded too.
+/// Shows the example's loading steps: a bar for generating and saving the registry, a
+/// spinner for each area after it; remembers how long generating took.
+struct ExampleBars {
+    lang: Lang,
+    started: Instant,
+    current: Mutex<Option<ProgressBar>>,
+    generated: Mutex<Option<Duration>>,
+}
+
+impl ExampleProgress for ExampleBars {
+    fn started(&self, step: ExampleStep, expected: Option<u64>) {
+        let lang = self.lang;
+        let shown = match step {
+            ExampleStep::Generating => Some(bar(
+                expected.unwrap_or_default(),
+                lang.t("cli.example.generating"),
+            )),
+            ExampleStep::Loading => Some(bar(
+                expected.unwrap_or_default(),
+                lang.t("cli.example.loading"),
+            )),
+            ExampleStep::Filings => Some(spinner(lang.t("cli.example.filings"))),
+            ExampleStep::Recognitions => Some(spinner(lang.t("cli.example.recognising"))),
+            ExampleStep::Evaluation => Some(spinner(lang.t("cli.example.evaluating"))),
+            ExampleStep::Monitoring => None,
+        };
+        *self.current.lock().expect("not poisoned") = shown;
+    }
+
+    fn advanced(&self, step: ExampleStep, done: u64) {
+        let current = self.current.lock().expect("not poisoned");
+        let Some(shown) = current.as_ref() else {
+            return;
+        };
+        match step {
+            ExampleStep::Filings => {
+                shown.set_message(format!("{} {done}", self.lang.t("cli.example.filings")))
+            }
+            _ => shown.set_position(done),
+        }
+    }
+
+    fn finished(&self, step: ExampleStep) {
+        if let Some(shown) = self.current.lock().expect("not poisoned").take() {
+            shown.finish_and_clear();
+        }
+        if step == ExampleStep::Generating {
+            *self.generated.lock().expect("not poisoned") = Some(self.started.elapsed());
+        }
+    }
+}
+
+/// Loads the example through the app's loader, with progress bars, and says what was
+/// loaded; returns false if the store was not empty.
+/// With `areas`, the example's forms and filings, recognitions, monitoring and evaluation
+/// are loaded too.
 pub(crate) async fn load_example(
     store: &dyn Store,
     lang: Lang,
     scale: Scale,
-    reporting: bool,
+    areas: bool,
 ) -> Result<bool, Failure> {
-    if !store.is_empty().await? {
-        return Ok(false);
-    }
-    let started = Instant::now();
-    let target = match scale {
-        Scale::Builtin => 6_600,
-        Scale::Province => 30_000,
-        Scale::National => 250_000,
+    let bars = ExampleBars {
+        lang,
+        started: Instant::now(),
+        current: Mutex::new(None),
+        generated: Mutex::new(None),
     };
-    let generating = bar(target, lang.t("cli.example.generating"));
-    let dataset = tokio::task::block_in_place(|| {
-        innozone_example::generate(scale, &|n| generating.set_position(n))
-    });
-    generating.finish_and_clear();
-    let generated = started.elapsed();
-    let loading = bar(
-        dataset.enterprises.len() as u64,
-        lang.t("cli.example.loading"),
-    );
-    let progress = |n: u64| loading.set_position(n);
-    let summary = store
-        .load_dataset(
-            &dataset,
-            &innozone_store::Actor::system(innozone_app::clock::now_unix()),
-            &progress,
-        )
-        .await?;
-    loading.finish_and_clear();
-    if reporting {
-        let message = lang.t("cli.example.filings");
-        let filing = spinner(message.clone());
-        let progress = |n: u64| filing.set_message(format!("{message} {n}"));
-        let loaded =
-            innozone_app::example::load_reporting_example(store, &dataset, &progress).await?;
-        filing.finish_and_clear();
-        let recognising = spinner(lang.t("cli.example.recognising"));
-        let recognised = innozone_app::cultivation::example::load_example(store).await?;
-        recognising.finish_and_clear();
-        if let Some(c) = recognised {
-            println!(
-                "{}",
-                lang.t_with(
-                    "cli.example.recognitions_loaded",
-                    &[("recognitions", c.recognitions.to_string())]
-                )
-            );
-        }
-        if let Some(m) = innozone_app::monitoring::load_example(store, &dataset).await? {
-            println!(
-                "{}",
-                lang.t_with(
-                    "cli.example.monitoring_loaded",
-                    &[
-                        ("indicators", m.indicators.to_string()),
-                        ("targets", m.targets.to_string()),
-                        ("statistics", m.statistics.to_string()),
-                    ]
-                )
-            );
-        }
-        let evaluating = spinner(lang.t("cli.example.evaluating"));
-        let monitor = innozone_app::monitoring::Monitor::new();
-        let evaluated = innozone_app::evaluation::load_example(store, &monitor).await?;
-        evaluating.finish_and_clear();
-        if let Some(e) = evaluated {
-            println!(
-                "{}",
-                lang.t_with(
-                    "cli.example.evaluation_loaded",
-                    &[
-                        ("schemes", e.schemes.to_string()),
-                        ("inputs", e.inputs.to_string()),
-                        ("runs", e.runs.to_string()),
-                    ]
-                )
-            );
-        }
-        if let Some(r) = loaded {
-            println!(
-                "{}",
-                lang.t_with(
-                    "cli.example.filings_loaded",
-                    &[
-                        ("forms", r.forms.to_string()),
-                        ("periods", r.periods.to_string()),
-                        ("filings", r.filings.to_string()),
-                        ("revisions", r.recorded.to_string()),
-                    ]
-                )
-            );
-        }
+    let Some(loaded) = load_if_empty(store, scale, areas, &bars).await? else {
+        return Ok(false);
+    };
+    if let Some(c) = loaded.cultivation {
+        println!(
+            "{}",
+            lang.t_with(
+                "cli.example.recognitions_loaded",
+                &[("recognitions", c.recognitions.to_string())]
+            )
+        );
     }
+    if let Some(m) = loaded.monitoring {
+        println!(
+            "{}",
+            lang.t_with(
+                "cli.example.monitoring_loaded",
+                &[
+                    ("indicators", m.indicators.to_string()),
+                    ("targets", m.targets.to_string()),
+                    ("statistics", m.statistics.to_string()),
+                ]
+            )
+        );
+    }
+    if let Some(e) = loaded.evaluation {
+        println!(
+            "{}",
+            lang.t_with(
+                "cli.example.evaluation_loaded",
+                &[
+                    ("schemes", e.schemes.to_string()),
+                    ("inputs", e.inputs.to_string()),
+                    ("runs", e.runs.to_string()),
+                ]
+            )
+        );
+    }
+    if let Some(r) = loaded.reporting {
+        println!(
+            "{}",
+            lang.t_with(
+                "cli.example.filings_loaded",
+                &[
+                    ("forms", r.forms.to_string()),
+                    ("periods", r.periods.to_string()),
+                    ("filings", r.filings.to_string()),
+                    ("revisions", r.recorded.to_string()),
+                ]
+            )
+        );
+    }
+    let generated = bars
+        .generated
+        .lock()
+        .expect("not poisoned")
+        .unwrap_or_default();
     println!(
         "{}",
         lang.t_with(
             "cli.example.loaded",
             &[
-                ("units", dataset.units.len().to_string()),
-                ("enterprises", summary.created.to_string()),
+                ("units", loaded.units.to_string()),
+                ("enterprises", loaded.registry.created.to_string()),
                 ("generate", format!("{:.1}", generated.as_secs_f64())),
-                ("total", format!("{:.1}", started.elapsed().as_secs_f64())),
+                (
+                    "total",
+                    format!("{:.1}", bars.started.elapsed().as_secs_f64())
+                ),
             ]
         )
     );
@@ -209,9 +238,9 @@ async fn serve(
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
-        load_example(store.as_ref(), lang, Scale::Builtin, true).await?;
+        load_example(&*store, lang, Scale::Builtin, true).await?;
     }
-    let admin = innozone_app::example::ensure_administrator(store.as_ref()).await?;
+    let admin = innozone_app::example::ensure_administrator(&*store).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::Io(lang.t_with(
             "cli.cannot_listen",
@@ -288,15 +317,14 @@ async fn import(
     let result = match table {
         Ok(table) => match what {
             Registry::Units => {
-                registry::import_units(store.as_ref(), &principal, &table, dry_run, today()).await
+                registry::import_units(&*store, &principal, &table, dry_run, today()).await
             }
             Registry::Enterprises => {
-                registry::import_enterprises(store.as_ref(), &principal, &table, dry_run, today())
-                    .await
+                registry::import_enterprises(&*store, &principal, &table, dry_run, today()).await
             }
             Registry::Recognitions => {
                 innozone_app::cultivation::recognitions::import_recognitions(
-                    store.as_ref(),
+                    &*store,
                     &principal,
                     &table,
                     dry_run,
@@ -350,13 +378,13 @@ async fn export(
         "cli.export.working",
         &[("file", file.display().to_string())],
     ));
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = registry::registry_hierarchy(&*store).await?;
     let principal = operator_principal();
     let sheet = match what {
         Registry::Units => registry::units_sheet(&principal, &hierarchy, today()),
         Registry::Enterprises => {
             registry::enterprises_sheet(
-                store.as_ref(),
+                &*store,
                 &principal,
                 &hierarchy,
                 Default::default(),
@@ -429,18 +457,13 @@ async fn find_user(
     username: &str,
 ) -> Result<innozone_store::UserRecord, Failure> {
     let name = Username::parse(username).map_err(|e| Failure::App(e.into()))?;
-    store.user_by_username(&name).await?.ok_or_else(|| {
-        Failure::App(innozone_app::AppError::NotFound {
-            entity: "user",
-            key: username.to_string(),
-        })
-    })
+    Ok(innozone_app::accounts::account_by_username(store, &name).await?)
 }
 
 async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     let operator = operator_principal();
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = registry::registry_hierarchy(&*store).await?;
     let tree = hierarchy.as_of(today());
     match action {
         UserAction::Add {
@@ -470,7 +493,7 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                 )
             })?;
             let binding = innozone_app::accounts::resolve_binding(
-                store.as_ref(),
+                &*store,
                 &hierarchy,
                 role,
                 unit.as_deref(),
@@ -502,8 +525,7 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                 must_change_password: shown.is_some(),
             };
             let created =
-                innozone_app::accounts::create_account(store.as_ref(), &operator, &tree, account)
-                    .await?;
+                innozone_app::accounts::create_account(&*store, &operator, &tree, account).await?;
             println!(
                 "{}",
                 lang.t_with(
@@ -516,16 +538,19 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
             }
         }
         UserAction::List => {
-            for u in store.list_users().await? {
+            // The operator is an administrator, who manages every account.
+            for account in
+                innozone_app::accounts::managed_accounts(&*store, &operator, &tree).await?
+            {
+                let u = account.user;
                 let node = match u.binding {
                     Binding::Everything => "*".to_string(),
                     Binding::Unit(id) => hierarchy
                         .unit(id)
                         .map(|u| u.code.to_string())
                         .unwrap_or_else(|| id.to_string()),
-                    Binding::Enterprise(id) => store
-                        .enterprise(id, today())
-                        .await?
+                    Binding::Enterprise(id) => account
+                        .enterprise
                         .map(|e| e.credit_code.to_string())
                         .unwrap_or_else(|| id.to_string()),
                 };
@@ -553,20 +578,19 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
             }
         }
         UserAction::Passwd { username } => {
-            let u = find_user(store.as_ref(), &username).await?;
+            let u = find_user(&*store, &username).await?;
             let p = innozone_app::accounts::generate_password();
-            innozone_app::accounts::set_password(store.as_ref(), &operator, &tree, u.id, None, &p)
-                .await?;
+            innozone_app::accounts::set_password(&*store, &operator, &tree, u.id, None, &p).await?;
             println!(
                 "{}",
                 lang.t_with("cli.user.password", &[("password", p.expose().to_string())])
             );
         }
         UserAction::Disable { username } => {
-            set_active(store.as_ref(), lang, &operator, &tree, &username, false).await?
+            set_active(&*store, lang, &operator, &tree, &username, false).await?
         }
         UserAction::Enable { username } => {
-            set_active(store.as_ref(), lang, &operator, &tree, &username, true).await?
+            set_active(&*store, lang, &operator, &tree, &username, true).await?
         }
     }
     Ok(())
@@ -602,7 +626,7 @@ async fn set_active(
 
 async fn example(database: &str, lang: Lang, scale: ExampleScale) -> Result<(), Failure> {
     let store = open(database, lang).await?;
-    if !load_example(store.as_ref(), lang, scale_of(scale), true).await? {
+    if !load_example(&*store, lang, scale_of(scale), true).await? {
         return Err(Failure::App(innozone_app::AppError::Store(
             innozone_store::StoreError::Duplicate {
                 entity: "registry",

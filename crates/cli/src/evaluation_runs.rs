@@ -139,7 +139,7 @@ pub async fn evaluation(
     action: EvaluationAction,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
-    let store = store.as_ref();
+    let store = &*store;
     match action {
         EvaluationAction::Schemes => {
             let schemes = installed_schemes(store).await?;

@@ -40,7 +40,7 @@ pub(crate) async fn unit_id(
     store: &dyn innozone_store::Store,
     code: &str,
 ) -> Result<innozone_domain::registry::UnitId, Failure> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = innozone_app::registry::registry_hierarchy(store).await?;
     hierarchy.unit_by_code(code).map(|u| u.id).ok_or_else(|| {
         Failure::App(innozone_app::AppError::UnknownReference {
             entity: "unit",
@@ -81,21 +81,20 @@ pub async fn indicators(
         IndicatorsAction::Check { file } => {
             let text = read_text(&file, lang)?;
             let store = open(database, lang).await?;
-            let catalogue = check_catalogue(store.as_ref(), &text).await?;
+            let catalogue = check_catalogue(&*store, &text).await?;
             list(&catalogue, lang);
             Ok(())
         }
         IndicatorsAction::Install { file } => {
             let text = read_text(&file, lang)?;
             let store = open(database, lang).await?;
-            let (catalogue, _) =
-                install_catalogue(store.as_ref(), &operator_principal(), &text).await?;
+            let (catalogue, _) = install_catalogue(&*store, &operator_principal(), &text).await?;
             list(&catalogue, lang);
             Ok(())
         }
         IndicatorsAction::List => {
             let store = open(database, lang).await?;
-            match current_catalogue(store.as_ref()).await? {
+            match current_catalogue(&*store).await? {
                 Some(c) => list(&c, lang),
                 None => println!("{}", lang.t("monitoring.no_catalogue")),
             }
@@ -107,7 +106,7 @@ pub async fn indicators(
             all_submitted,
         } => {
             let store = open(database, lang).await?;
-            let id = unit_id(store.as_ref(), &unit).await?;
+            let id = unit_id(&*store, &unit).await?;
             let basis = if all_submitted {
                 Basis::IncludingUnapproved
             } else {
@@ -115,7 +114,7 @@ pub async fn indicators(
             };
             let monitor = Monitor::new();
             let Some(d) = dashboard(
-                store.as_ref(),
+                &*store,
                 &monitor,
                 &operator_principal(),
                 id,
@@ -168,8 +167,7 @@ pub async fn targets(database: &str, lang: Lang, action: TargetsAction) -> Resul
         TargetsAction::Install { file } => {
             let text = read_text(&file, lang)?;
             let store = open(database, lang).await?;
-            let (targets, _) =
-                install_targets(store.as_ref(), &operator_principal(), &text).await?;
+            let (targets, _) = install_targets(&*store, &operator_principal(), &text).await?;
             println!(
                 "{}",
                 lang.t_with(
@@ -190,14 +188,10 @@ pub async fn statistics(
     match action {
         StatisticsAction::Template { unit, period, file } => {
             let store = open(database, lang).await?;
-            let id = unit_id(store.as_ref(), &unit).await?;
-            let sheet = statistics_template(
-                store.as_ref(),
-                &operator_principal(),
-                id,
-                period_of(&period)?,
-            )
-            .await?;
+            let id = unit_id(&*store, &unit).await?;
+            let sheet =
+                statistics_template(&*store, &operator_principal(), id, period_of(&period)?)
+                    .await?;
             let bytes = write_xlsx(&[sheet]).map_err(|e| Failure::Io(e.to_string()))?;
             write_atomically(&file, &bytes, lang)?;
             Ok(())
@@ -222,7 +216,7 @@ pub async fn statistics(
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             let upload = upload_statistics(
-                store.as_ref(),
+                &*store,
                 &operator_principal(),
                 period_of(&period)?,
                 &name,

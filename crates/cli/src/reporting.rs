@@ -4,16 +4,15 @@ use std::path::Path;
 use std::time::Instant;
 
 use innozone_app::accounts::operator_principal;
-use innozone_app::registry::{read_upload, sheet_bytes};
+use innozone_app::registry::{read_upload, registry_hierarchy, sheet_bytes};
 use innozone_app::reporting::{
-    approved_export, close_period, completeness, enterprises_by_id, filing_template, install_form,
-    open_period, upload_filings,
+    approved_export, close_period, completeness, forms_with_periods, install_form, open_period,
+    unit_filing_template, upload_filings,
 };
-use innozone_domain::registry::UnitId;
+use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::{Form, Period};
 use innozone_exchange::FileFormat;
 use innozone_i18n::{Lang, Localize};
-use innozone_store::Store;
 
 use crate::commands::{format_of, open, write_atomically};
 use crate::output::{Failure, bar, spinner};
@@ -35,8 +34,7 @@ fn period_of(text: &str) -> Result<Period, Failure> {
     text.parse::<Period>().map_err(|e| Failure::App(e.into()))
 }
 
-async fn unit_of(store: &dyn Store, code: &str) -> Result<UnitId, Failure> {
-    let hierarchy = store.hierarchy().await?;
+fn unit_of(hierarchy: &Hierarchy, code: &str) -> Result<UnitId, Failure> {
     hierarchy.unit_by_code(code).map(|u| u.id).ok_or_else(|| {
         Failure::App(innozone_app::AppError::UnknownReference {
             entity: "unit",
@@ -76,15 +74,15 @@ pub async fn form(database: &str, lang: Lang, action: FormAction) -> Result<(), 
                 Failure::Input(lang.t_with("cli.not_utf8", &[("path", file.display().to_string())]))
             })?;
             let store = open(database, lang).await?;
-            let form = install_form(store.as_ref(), &operator_principal(), &text).await?;
+            let form = install_form(&*store, &operator_principal(), &text).await?;
             describe(&form, lang);
             Ok(())
         }
         FormAction::List => {
             let store = open(database, lang).await?;
-            for form in store.forms().await? {
+            for (form, periods) in forms_with_periods(&*store).await? {
                 describe(&form, lang);
-                for p in store.periods(&form.code).await? {
+                for p in periods {
                     let label = if lang.is_english() {
                         p.period.label_en()
                     } else {
@@ -114,7 +112,7 @@ pub async fn form(database: &str, lang: Lang, action: FormAction) -> Result<(), 
                 ),
             };
             let record = open_period(
-                store.as_ref(),
+                &*store,
                 &operator_principal(),
                 &form,
                 period_of(&period)?,
@@ -167,19 +165,12 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             let table = tokio::task::block_in_place(|| read_upload(&name, &bytes))?;
             drop(bytes);
             let read = started.elapsed();
-            let hierarchy = store.hierarchy().await?;
+            let hierarchy = registry_hierarchy(&*store).await?;
             s.finish_and_clear();
             let saving = bar(table.rows.len() as u64, lang.t("cli.filings.saving"));
             let progress = |n: u64| saving.set_position(n);
             let report = upload_filings(
-                store.as_ref(),
-                &principal,
-                &hierarchy,
-                &form,
-                period,
-                &table,
-                dry_run,
-                &progress,
+                &*store, &principal, &hierarchy, &form, period, &table, dry_run, &progress,
             )
             .await?;
             saving.finish_and_clear();
@@ -228,10 +219,10 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
         } => {
             let format = format_of(&file, lang)?;
             let store = open(database, lang).await?;
-            let unit = unit_of(store.as_ref(), &unit).await?;
-            let hierarchy = store.hierarchy().await?;
+            let hierarchy = registry_hierarchy(&*store).await?;
+            let unit = unit_of(&hierarchy, &unit)?;
             let sheets = approved_export(
-                store.as_ref(),
+                &*store,
                 &principal,
                 &hierarchy,
                 &form,
@@ -264,46 +255,11 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             file,
         } => {
             let store = open(database, lang).await?;
-            let unit = unit_of(store.as_ref(), &unit).await?;
-            let hierarchy = store.hierarchy().await?;
+            let hierarchy = registry_hierarchy(&*store).await?;
+            let unit = unit_of(&hierarchy, &unit)?;
             let period = period_of(&period)?;
-            let record = store.period(&form, period).await?.ok_or_else(|| {
-                Failure::App(innozone_app::AppError::NotFound {
-                    entity: "period",
-                    key: format!("{form}/{period}"),
-                })
-            })?;
-            let definition = store
-                .form(&form, record.form_version)
-                .await?
-                .ok_or_else(|| {
-                    Failure::App(innozone_app::AppError::NotFound {
-                        entity: "form",
-                        key: form.clone(),
-                    })
-                })?;
-            let view =
-                completeness(store.as_ref(), &principal, &hierarchy, &form, period, unit).await?;
-            let tree = hierarchy.as_of(period.last_day());
-            let expected: Vec<_> = store
-                .surveyed_on(period.last_day())
-                .await?
-                .into_iter()
-                .filter(|(_, park)| tree.is_within(*park, unit))
-                .map(|(e, _)| e)
-                .collect();
-            let mut found = enterprises_by_id(store.as_ref(), &expected).await?;
-            let mut filings: std::collections::HashMap<_, _> = store
-                .filings(&form, period, Some(&expected))
-                .await?
-                .into_iter()
-                .map(|f| (f.enterprise, f))
-                .collect();
-            let rows: Vec<_> = expected
-                .iter()
-                .filter_map(|e| found.remove(e).map(|found| (found, filings.remove(e))))
-                .collect();
-            let sheet = filing_template(&definition, period, &rows);
+            let (sheet, view) =
+                unit_filing_template(&*store, &principal, &hierarchy, &form, period, unit).await?;
             let bytes = sheet_bytes(&sheet, format_of(&file, lang)?)?;
             write_atomically(&file, &bytes, lang)?;
             println!(
@@ -320,10 +276,10 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
         }
         FilingsAction::Close { form, period, unit } => {
             let store = open(database, lang).await?;
-            let unit = unit_of(store.as_ref(), &unit).await?;
-            let hierarchy = store.hierarchy().await?;
+            let hierarchy = registry_hierarchy(&*store).await?;
+            let unit = unit_of(&hierarchy, &unit)?;
             let locked = close_period(
-                store.as_ref(),
+                &*store,
                 &principal,
                 &hierarchy,
                 &form,
@@ -339,10 +295,10 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
         }
         FilingsAction::Progress { form, period, unit } => {
             let store = open(database, lang).await?;
-            let unit = unit_of(store.as_ref(), &unit).await?;
-            let hierarchy = store.hierarchy().await?;
+            let hierarchy = registry_hierarchy(&*store).await?;
+            let unit = unit_of(&hierarchy, &unit)?;
             let view = completeness(
-                store.as_ref(),
+                &*store,
                 &principal,
                 &hierarchy,
                 &form,

@@ -10,5 +10,6 @@ pub mod monitoring;
 pub mod registry;
 pub mod reporting;
 pub mod table;
+pub mod unit_sheet;
 
 pub use time::Date;

@@ -186,6 +186,10 @@ impl Localize for StatisticIssue {
             StatisticProblem::UnknownColumn(h) => {
                 lang.t_with("statistics.issue.unknown_column", &[("header", h.clone())])
             }
+            StatisticProblem::DuplicateColumn(h) => lang.t_with(
+                "statistics.issue.duplicate_column",
+                &[("header", h.clone())],
+            ),
             StatisticProblem::UnknownUnit(c) => {
                 lang.t_with("statistics.issue.unknown_unit", &[("code", c.clone())])
             }

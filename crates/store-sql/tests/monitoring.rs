@@ -199,7 +199,7 @@ async fn unit(store: &Db, c: &str) -> UnitId {
 
 async fn enterprise(store: &Db, n: u32) -> EnterpriseId {
     store
-        .enterprise_by_code(&credit(n))
+        .enterprise_by_code(&credit(n), date!(2026 - 01 - 01))
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("enterprise {n} is stored"))
@@ -983,7 +983,7 @@ async fn every_enterprise_has_a_profile(store: Db) {
     for d in registry().enterprises {
         expected.push(EnterpriseProfile {
             id: store
-                .enterprise_by_code(&d.draft.credit_code)
+                .enterprise_by_code(&d.draft.credit_code, date!(2026 - 01 - 01))
                 .await
                 .unwrap()
                 .unwrap()

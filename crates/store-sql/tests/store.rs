@@ -694,12 +694,19 @@ async fn enterprise_plan_creates_updates_and_moves_with_audit(store: Db) {
             moved: 0
         }
     );
-    let first = store.enterprise_by_code(&a).await.unwrap().unwrap();
+    let first = store
+        .enterprise_by_code(&a, today())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(first.name, "兰州甲科技有限公司");
     assert_eq!(first.size_class, SizeClass::AboveScale);
     assert_eq!(first.park, Some(p1));
     assert_eq!(first.park_since, Some(date!(2019 - 03 - 01)));
-    assert_eq!(store.enterprise(first.id).await.unwrap().unwrap(), first);
+    assert_eq!(
+        store.enterprise(first.id, today()).await.unwrap().unwrap(),
+        first
+    );
 
     // A is renamed where it is; B moves to P2 on 2023-05-01 unchanged otherwise.
     let plan = enterprise_plan(
@@ -738,7 +745,11 @@ async fn enterprise_plan_creates_updates_and_moves_with_audit(store: Db) {
         }
     );
 
-    let second = store.enterprise_by_code(&b).await.unwrap().unwrap();
+    let second = store
+        .enterprise_by_code(&b, today())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(second.park, Some(p2));
     assert_eq!(second.park_since, Some(date!(2023 - 05 - 01)));
     assert_eq!(
@@ -873,7 +884,10 @@ async fn a_failing_enterprise_plan_writes_nothing(store: Db) {
         "{err:?}"
     );
     assert_eq!(enterprise_count(&store).await, 1);
-    assert_eq!(store.enterprise_by_code(&credit(8)).await.unwrap(), None);
+    assert_eq!(
+        store.enterprise_by_code(&credit(8), today()).await.unwrap(),
+        None
+    );
     assert_eq!(audit_count(&store).await, entries);
 
     // A park that does not exist breaks the foreign key after the enterprise row went in.
@@ -886,8 +900,17 @@ async fn a_failing_enterprise_plan_writes_nothing(store: Db) {
         .unwrap_err();
     assert!(matches!(err, StoreError::Backend(_)), "{err:?}");
     assert_eq!(enterprise_count(&store).await, 1);
-    assert_eq!(store.enterprise_by_code(&credit(9)).await.unwrap(), None);
-    assert_eq!(store.enterprise_by_code(&credit(10)).await.unwrap(), None);
+    assert_eq!(
+        store.enterprise_by_code(&credit(9), today()).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .enterprise_by_code(&credit(10), today())
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(audit_count(&store).await, entries);
 }
 
@@ -930,17 +953,24 @@ async fn the_survey_flag_round_trips_through_plans_and_audit(store: Db) {
         .apply_enterprise_plan(&created, &actor())
         .await
         .unwrap();
-    let first = store.enterprise_by_code(&a).await.unwrap().unwrap();
+    let first = store
+        .enterprise_by_code(&a, today())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!first.in_survey);
     assert!(
         store
-            .enterprise_by_code(&b)
+            .enterprise_by_code(&b, today())
             .await
             .unwrap()
             .unwrap()
             .in_survey
     );
-    assert_eq!(store.enterprise(first.id).await.unwrap().unwrap(), first);
+    assert_eq!(
+        store.enterprise(first.id, today()).await.unwrap().unwrap(),
+        first
+    );
 
     // A blank keeps A out: nothing changes and no audit entry is written.
     let entries = audit_count(&store).await;
@@ -959,7 +989,7 @@ async fn the_survey_flag_round_trips_through_plans_and_audit(store: Db) {
     assert_eq!(summary.updated, 1);
     assert!(
         store
-            .enterprise_by_code(&a)
+            .enterprise_by_code(&a, today())
             .await
             .unwrap()
             .unwrap()
@@ -1023,8 +1053,20 @@ async fn stored_enterprises_are_found_by_code(store: Db) {
             None
         )]
     );
-    assert_eq!(store.enterprise(EnterpriseId(999_999)).await.unwrap(), None);
-    assert_eq!(store.enterprise_by_code(&credit(99)).await.unwrap(), None);
+    assert_eq!(
+        store
+            .enterprise(EnterpriseId(999_999), today())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .enterprise_by_code(&credit(99), today())
+            .await
+            .unwrap(),
+        None
+    );
     assert!(store.stored_enterprises(&[]).await.unwrap().is_empty());
 }
 
@@ -1766,7 +1808,7 @@ fn quarter(period: Period, deadline: Date) -> PeriodRecord {
 /// The id of enterprise `n` of `six_enterprises()`.
 async fn six(store: &Db, n: u32) -> EnterpriseId {
     store
-        .enterprise_by_code(&credit(n))
+        .enterprise_by_code(&credit(n), today())
         .await
         .unwrap()
         .unwrap_or_else(|| panic!("enterprise {n} is stored"))
@@ -2411,4 +2453,10 @@ async fn many_filings_are_written_in_chunks_with_progress(store: Db) {
             .len(),
         6
     );
+}
+
+/// The day enterprises are read on (their tiers as held that day), as the application
+/// passes its clock's date.
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }

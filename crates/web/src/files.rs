@@ -45,25 +45,57 @@ impl Audience {
     }
 }
 
-/// The `file` field (and the `mode` field) of a multipart upload; a missing or empty file
-/// is refused.
-pub async fn read_multipart(
+/// One field of a multipart form: its name, the name of the file it carries (none for a
+/// plain field), and its content.
+pub struct FormField {
+    pub name: String,
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl FormField {
+    /// A plain field's text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// Every field of a multipart form, in order: the one reader of multipart bodies, for
+/// uploads of one file and forms of several.
+pub async fn read_fields(
     mut multipart: Multipart,
     audience: Audience,
-) -> Result<Upload, WebError> {
+) -> Result<Vec<FormField>, WebError> {
+    let bad = |e| audience.bad_upload(e);
+    let mut fields = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(bad)?.to_vec();
+        fields.push(FormField {
+            name,
+            file_name,
+            bytes,
+        });
+    }
+    Ok(fields)
+}
+
+/// The `file` field (and the `mode` field) of a multipart upload; a missing or empty file
+/// is refused.
+pub async fn read_multipart(multipart: Multipart, audience: Audience) -> Result<Upload, WebError> {
     let mut upload = Upload {
         file_name: String::new(),
         bytes: Vec::new(),
         dry_run: false,
     };
-    let bad = |e| audience.bad_upload(e);
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("file") => {
-                upload.file_name = field.file_name().unwrap_or("upload").to_string();
-                upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
+    for field in read_fields(multipart, audience).await? {
+        match field.name.as_str() {
+            "mode" => upload.dry_run = field.text() == "check",
+            "file" => {
+                upload.file_name = field.file_name.unwrap_or_else(|| "upload".to_string());
+                upload.bytes = field.bytes;
             }
-            Some("mode") => upload.dry_run = field.text().await.map_err(bad)? == "check",
             _ => {}
         }
     }

@@ -10,7 +10,7 @@ use innozone_domain::evaluation::inputs::{InputIssue, InputItem, InputProblem};
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_domain::registry::{Hierarchy, Tree, UnitId, UnitKind};
 use innozone_domain::reporting::Period;
-use innozone_store::{NewEvaluationInput, Store};
+use innozone_store::{EvaluationInputRecord, NewEvaluationInput, Store};
 
 use super::kept::RunUnit;
 use super::schemes::current_scheme;
@@ -118,6 +118,8 @@ pub struct InputSheet {
     pub items: Vec<(InputItem, String)>,
     /// `values[unit][item]`.
     pub values: Vec<Vec<Option<f64>>>,
+    /// The entries in force of the scheme for the period, with who made each.
+    pub entries: Vec<EvaluationInputRecord>,
 }
 
 pub async fn input_sheet(
@@ -162,5 +164,31 @@ pub async fn input_sheet(
         units,
         items,
         values,
+        entries: stored,
     })
+}
+
+/// Every entry of one park's item for a period, newest first: the history behind a value
+/// of the input sheet. Who may enter for the park may read it.
+pub async fn input_history(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    scheme_code: &str,
+    unit: UnitId,
+    item: &str,
+    period: Period,
+) -> Result<(Scheme, Vec<EvaluationInputRecord>), AppError> {
+    if !may_enter_for(principal, unit, &hierarchy.as_of(period.last_day())) {
+        return Err(AppError::Forbidden);
+    }
+    let (scheme, _) = current_scheme(store, scheme_code).await?;
+    let mut entries: Vec<EvaluationInputRecord> = store
+        .evaluation_input_history(&scheme.code, unit, item)
+        .await?
+        .into_iter()
+        .filter(|r| r.period == period)
+        .collect();
+    entries.sort_by_key(|r| std::cmp::Reverse(r.id));
+    Ok((scheme, entries))
 }

@@ -7,6 +7,7 @@ mod example;
 mod index;
 mod inputs;
 mod kept;
+mod profile;
 mod robustness;
 mod runs;
 mod schemes;
@@ -15,9 +16,11 @@ pub use assemble::assemble;
 pub use example::{EvaluationExample, load_example};
 pub use index::{IndexView, index_view};
 pub use inputs::{
-    InputEntry, InputSheet, evaluated_units, input_sheet, may_enter_for, record_inputs,
+    InputEntry, InputSheet, evaluated_units, input_history, input_sheet, may_enter_for,
+    record_inputs,
 };
 pub use kept::{KeptRun, RunInputs, RunOutcome, RunUnit, TreatmentNote, UnitOutcome};
+pub use profile::{NAMED, UnitProfile, unit_profile};
 pub use robustness::{RunRobustness, run_robustness};
 pub use runs::{
     Evaluated, InputChange, Movement, RunView, UnitMove, YearResult, evaluate, may_run, movement,
@@ -25,5 +28,5 @@ pub use runs::{
 };
 pub use schemes::{
     check_scheme, current_scheme, index_schemes, install_scheme, installed_schemes, parse_against,
-    parse_kept, scheme_version,
+    parse_kept, scheme_version, schemes_with_version_counts,
 };

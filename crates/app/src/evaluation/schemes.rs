@@ -89,6 +89,18 @@ pub async fn installed_schemes(store: &dyn Store) -> Result<Vec<(Scheme, SchemeR
     Ok(out)
 }
 
+/// The version in force of every scheme, by code, each with how many versions were saved.
+pub async fn schemes_with_version_counts(
+    store: &dyn Store,
+) -> Result<Vec<(Scheme, SchemeRecord, usize)>, AppError> {
+    let mut out = Vec::new();
+    for (scheme, record) in installed_schemes(store).await? {
+        let versions = store.scheme_versions(&scheme.code).await?.len();
+        out.push((scheme, record, versions));
+    }
+    Ok(out)
+}
+
 /// The installed schemes of development indices (those with a base year), by code.
 pub async fn index_schemes(store: &dyn Store) -> Result<Vec<(Scheme, SchemeRecord)>, AppError> {
     Ok(installed_schemes(store)

@@ -49,11 +49,21 @@ pub async fn install_catalogue(
 
 /// The catalogue in force, if one was installed.
 pub async fn current_catalogue(store: &dyn Store) -> Result<Option<Catalogue>, AppError> {
+    Ok(catalogue_in_force(store)
+        .await?
+        .map(|(catalogue, _)| catalogue))
+}
+
+/// The catalogue in force with the saved version it was read from, if one was installed.
+pub async fn catalogue_in_force(
+    store: &dyn Store,
+) -> Result<Option<(Catalogue, DocumentRecord)>, AppError> {
     let Some(record) = store.latest_catalogue().await? else {
         return Ok(None);
     };
     let forms = latest_forms(store).await?;
-    Ok(Some(Catalogue::parse(&record.source, &forms)?))
+    let catalogue = Catalogue::parse(&record.source, &forms)?;
+    Ok(Some((catalogue, record)))
 }
 
 /// Checks targets against the catalogue in force and the registry's units, saving

@@ -10,15 +10,15 @@ mod statistics;
 mod views;
 
 pub use definitions::{
-    check_catalogue, check_targets, current_catalogue, current_targets, install_catalogue,
-    install_targets,
+    catalogue_in_force, check_catalogue, check_targets, current_catalogue, current_targets,
+    install_catalogue, install_targets,
 };
 pub use example::{MonitoringExample, load_example};
 pub use facts::{FormFilings, PeriodSource, Profile, period_data};
 pub use monitor::{Basis, Monitor, Snapshot};
 pub use statistics::{
-    StatisticsRow, StatisticsUpload, record_statistics, statistics_table, statistics_template,
-    upload_statistics,
+    StatisticEntry, StatisticsRow, StatisticsUpload, enter_statistic, record_statistics,
+    statistic_history, statistics_table, statistics_template, upload_statistics,
 };
 pub use views::{
     Card, ChildValue, Dashboard, Drill, EnterpriseShare, Grouping, SeriesPoint, TargetCheck,

@@ -4,7 +4,7 @@
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::monitoring::{
-    Catalogue, UNIT_CODE_COLUMN, UNIT_NAME_COLUMN, read_statistics, statistic_header,
+    Catalogue, Statistic, UNIT_CODE_COLUMN, UNIT_NAME_COLUMN, read_statistics, statistic_header,
 };
 use innozone_domain::registry::{Hierarchy, Tree, UnitId, UnitKind};
 use innozone_domain::reporting::Period;
@@ -132,6 +132,69 @@ pub async fn record_statistics(
         .await?)
 }
 
+/// One statistic entered for one unit and period, and what the unit's entries for that
+/// period are afterwards.
+#[derive(Debug, Clone)]
+pub struct StatisticEntry {
+    /// Whether a new entry was recorded: the same value as the one in force records
+    /// nothing, so sending it again is harmless.
+    pub changed: bool,
+    /// The entry in force afterwards (the latest), if any.
+    pub current: Option<StatisticRecord>,
+    /// How many entries the unit has for this statistic and period, history included.
+    pub entries: usize,
+}
+
+/// Enters one unit's value of one statistic for a period (None clears it), with an
+/// optional note. The statistic must be in the catalogue in force, and the principal
+/// must be allowed to write for the unit on the period's last day.
+#[allow(clippy::too_many_arguments)]
+pub async fn enter_statistic(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    period: Period,
+    code: &str,
+    value: Option<f64>,
+    note: Option<&str>,
+) -> Result<StatisticEntry, AppError> {
+    let catalogue = catalogue(store).await?;
+    if catalogue.statistic(code).is_none() {
+        return Err(AppError::UnknownReference {
+            entity: "statistic",
+            key: code.to_string(),
+        });
+    }
+    if !principal.may_write_unit(unit, &hierarchy.as_of(period.last_day())) {
+        return Err(AppError::Forbidden);
+    }
+    let of_period = |history: Vec<StatisticRecord>| -> Vec<StatisticRecord> {
+        history.into_iter().filter(|r| r.period == period).collect()
+    };
+    let before = of_period(store.statistic_history(unit, code).await?);
+    let in_force = before.iter().max_by_key(|r| r.id).and_then(|r| r.value);
+    let changed = in_force != value;
+    if changed {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        record_statistics(
+            store,
+            principal,
+            period,
+            &[(unit, code.to_string(), value)],
+            note,
+        )
+        .await?;
+    }
+    let after = of_period(store.statistic_history(unit, code).await?);
+    let current = after.iter().max_by_key(|r| r.id).cloned();
+    Ok(StatisticEntry {
+        changed,
+        current,
+        entries: after.len(),
+    })
+}
+
 /// A workbook to fill in: one row per unit within `unit`, one column per statistic,
 /// with the values entered so far.
 pub async fn statistics_template(
@@ -220,4 +283,35 @@ pub async fn upload_statistics(
         units: units.len(),
         committed: commit,
     })
+}
+
+/// Every entry of one unit's statistic for a period, newest first, with the statistic's
+/// definition: nothing entered is ever lost, a change or a clearing only adds an entry.
+/// Who may monitor the unit may read it.
+pub async fn statistic_history(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    period: Period,
+    code: &str,
+) -> Result<(Statistic, Vec<StatisticRecord>), AppError> {
+    if !super::may_monitor(principal, unit, &hierarchy.as_of(period.last_day())) {
+        return Err(AppError::Forbidden);
+    }
+    let catalogue = catalogue(store).await?;
+    let (_, statistic) = catalogue
+        .statistic(code)
+        .ok_or_else(|| AppError::NotFound {
+            entity: "statistic",
+            key: code.to_string(),
+        })?;
+    let mut entries: Vec<StatisticRecord> = store
+        .statistic_history(unit, &statistic.code)
+        .await?
+        .into_iter()
+        .filter(|r| r.period == period)
+        .collect();
+    entries.sort_by_key(|r| std::cmp::Reverse(r.id));
+    Ok((statistic.clone(), entries))
 }

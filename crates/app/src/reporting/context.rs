@@ -70,7 +70,8 @@ pub(crate) fn closed_for(closures: &[ClosureRecord], park: Option<UnitId>, tree:
     park.is_some_and(|p| closures.iter().any(|c| tree.is_within(p, c.unit)))
 }
 
-pub(crate) async fn period_record(
+/// One period of a form.
+pub async fn period_record(
     store: &dyn Store,
     form_code: &str,
     period: Period,
@@ -84,11 +85,8 @@ pub(crate) async fn period_record(
         })
 }
 
-pub(crate) async fn form_version(
-    store: &dyn Store,
-    code: &str,
-    version: u32,
-) -> Result<Form, AppError> {
+/// One version of a form.
+pub async fn form_version(store: &dyn Store, code: &str, version: u32) -> Result<Form, AppError> {
     store
         .form(code, version)
         .await?
@@ -167,4 +165,14 @@ impl FilingContext {
             previous_period: self.previous_period.as_ref(),
         }
     }
+}
+
+/// The units (zone or parks) for which the period has been closed, with who closed it
+/// and when.
+pub async fn period_closures(
+    store: &dyn Store,
+    form_code: &str,
+    period: Period,
+) -> Result<Vec<ClosureRecord>, AppError> {
+    Ok(store.closures(form_code, period).await?)
 }

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, UnitId};
@@ -275,4 +275,40 @@ pub fn missing_sheet(view: &CompletenessView) -> SheetData {
         headers: headers.iter().map(|h| h.to_string()).collect(),
         rows,
     }
+}
+
+/// The upload layout of a period for the enterprises expected within `unit` (surveyed in
+/// its parks on the period's last day), each with its filing so far, and the unit's
+/// completeness it was made from. Whoever may see the unit's completeness may have it.
+pub async fn unit_filing_template(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    form_code: &str,
+    period: Period,
+    unit: UnitId,
+) -> Result<(SheetData, CompletenessView), AppError> {
+    let view =
+        super::progress::completeness(store, principal, hierarchy, form_code, period, unit).await?;
+    let form = form_version(store, form_code, view.period.form_version).await?;
+    let tree = hierarchy.as_of(period.last_day());
+    let expected: Vec<EnterpriseId> = store
+        .surveyed_on(period.last_day())
+        .await?
+        .into_iter()
+        .filter(|(_, park)| tree.is_within(*park, unit))
+        .map(|(e, _)| e)
+        .collect();
+    let mut filings: HashMap<EnterpriseId, FilingRecord> = store
+        .filings(form_code, period, Some(&expected))
+        .await?
+        .into_iter()
+        .map(|f| (f.enterprise, f))
+        .collect();
+    let mut found = enterprises_by_id(store, &expected).await?;
+    let rows: Vec<(Enterprise, Option<FilingRecord>)> = expected
+        .iter()
+        .filter_map(|id| found.remove(id).map(|e| (e, filings.remove(id))))
+        .collect();
+    Ok((filing_template(&form, period, &rows), view))
 }

@@ -1,10 +1,12 @@
 use innozone_domain::Date;
-use innozone_domain::accounts::Principal;
+use innozone_domain::accounts::{Binding, Principal};
+use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::authority::may_define_forms;
-use innozone_domain::reporting::{Form, Period};
-use innozone_store::{PeriodRecord, Store};
+use innozone_domain::reporting::{Completeness, Form, Period};
+use innozone_store::{FilingRecord, PeriodRecord, Store};
 
 use super::context::form_version;
+use super::progress::completeness;
 use crate::AppError;
 use crate::accounts::actor_of;
 
@@ -89,4 +91,112 @@ pub async fn form_overview(
         versions,
         periods,
     })
+}
+
+/// The latest version of every form with the version numbers saved for it, for a list
+/// of forms.
+pub async fn forms_with_versions(store: &dyn Store) -> Result<Vec<(Form, Vec<u32>)>, AppError> {
+    let mut out = Vec::new();
+    for form in store.forms().await? {
+        let versions = store.form_versions(&form.code).await?;
+        out.push((form, versions));
+    }
+    Ok(out)
+}
+
+/// Installs a form definition as `install_form` does and answers with every version now
+/// saved for it.
+pub async fn install_form_versions(
+    store: &dyn Store,
+    principal: &Principal,
+    source: &str,
+) -> Result<(Form, Vec<u32>), AppError> {
+    let form = install_form(store, principal, source).await?;
+    let versions = store.form_versions(&form.code).await?;
+    Ok((form, versions))
+}
+
+/// One period of a form as the reporting index shows it to the principal.
+#[derive(Debug, Clone)]
+pub struct PeriodProgress {
+    pub period: PeriodRecord,
+    /// For an enterprise's own filer: the enterprise's filing, if started.
+    pub own_filing: Option<FilingRecord>,
+    /// For staff: how far the unit's expected enterprises are (none when the principal
+    /// may not see the unit's completeness).
+    pub counts: Option<Completeness>,
+}
+
+/// One form and its periods, newest first.
+#[derive(Debug, Clone)]
+pub struct FormProgress {
+    pub form: Form,
+    pub periods: Vec<PeriodProgress>,
+}
+
+/// Every form (by code) with its periods: an enterprise's filer sees the state of the
+/// enterprise's own filing in each, staff see the completeness within `unit`.
+pub async fn reporting_index(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    unit: Option<UnitId>,
+) -> Result<Vec<FormProgress>, AppError> {
+    let own = match principal.binding {
+        Binding::Enterprise(id) => Some(id),
+        _ => None,
+    };
+    let mut forms = store.forms().await?;
+    forms.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut out = Vec::with_capacity(forms.len());
+    for form in forms {
+        let mut periods = store.periods(&form.code).await?;
+        periods.sort_by_key(|p| std::cmp::Reverse(p.period));
+        let mut rows = Vec::with_capacity(periods.len());
+        for period in periods {
+            let mut row = PeriodProgress {
+                period,
+                own_filing: None,
+                counts: None,
+            };
+            if let Some(enterprise) = own {
+                row.own_filing = store
+                    .filing(&form.code, row.period.period, enterprise)
+                    .await?;
+            } else if let Some(unit) = unit {
+                match completeness(
+                    store,
+                    principal,
+                    hierarchy,
+                    &form.code,
+                    row.period.period,
+                    unit,
+                )
+                .await
+                {
+                    Ok(view) => row.counts = Some(view.total),
+                    Err(AppError::Forbidden) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            rows.push(row);
+        }
+        out.push(FormProgress {
+            form,
+            periods: rows,
+        });
+    }
+    Ok(out)
+}
+
+/// Every form (its latest version) with its periods, in the store's order.
+pub async fn forms_with_periods(
+    store: &dyn Store,
+) -> Result<Vec<(Form, Vec<PeriodRecord>)>, AppError> {
+    let mut out = Vec::new();
+    for form in store.forms().await? {
+        let periods = store.periods(&form.code).await?;
+        out.push((form, periods));
+    }
+    Ok(out)
 }

@@ -8,14 +8,21 @@ mod forms;
 mod progress;
 mod upload;
 
-pub use context::{FilingContext, enterprises_by_id, filing_context, located_park};
+pub use context::{
+    FilingContext, enterprises_by_id, filing_context, form_version, located_park, period_closures,
+    period_record,
+};
 pub use export::{
     approved_export, completeness_sheet, filing_template, layout_headers, missing_sheet,
+    unit_filing_template,
 };
 pub use filing::{
     CheckedEntries, FilingOutcome, RevisionView, act, check_entries, close_period, file, history,
 };
-pub use forms::{FormOverview, form_overview, install_form, open_period};
+pub use forms::{
+    FormOverview, FormProgress, PeriodProgress, form_overview, forms_with_periods,
+    forms_with_versions, install_form, install_form_versions, open_period, reporting_index,
+};
 pub use progress::{
     CompletenessView, MissingEnterprise, ParkCompleteness, completeness, review_queue,
 };

@@ -8,6 +8,8 @@ use thiserror::Error;
 
 use super::scheme::{Scheme, Source};
 use crate::reporting::Period;
+use crate::table::{Position, Table};
+use crate::unit_sheet::{SheetProblem, read_unit_sheet};
 
 /// What an item code of a scheme names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +52,35 @@ pub struct InputIssue {
     pub period: Period,
     pub item: String,
     pub problem: InputProblem,
+}
+
+/// A value read from a sheet of inputs, with where it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputFileEntry {
+    pub unit: String,
+    /// The item's code.
+    pub item: String,
+    pub value: f64,
+    pub position: Position,
+}
+
+/// What is wrong at a place of a sheet of inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputFileProblem {
+    /// The sheet's shape, a cell that is no number, or a park refused for the reason given.
+    Sheet(SheetProblem<InputProblem>),
+    /// A number that does not fit its item.
+    Value {
+        unit: String,
+        item: String,
+        problem: InputProblem,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputFileIssue {
+    pub position: Position,
+    pub problem: InputFileProblem,
 }
 
 /// The largest number of occurrences taken: more than any scheme caps at, and safe to
@@ -105,6 +136,81 @@ impl Scheme {
             }
         }
         Ok(item)
+    }
+
+    /// An item's name, in Chinese or English.
+    pub fn input_item_name(&self, item: InputItem, english: bool) -> &str {
+        let (zh, en) = match item {
+            InputItem::Indicator(i) => return self.nodes[i].name(english),
+            InputItem::Adjustment(a) => (&self.adjustments[a].zh, &self.adjustments[a].en),
+            InputItem::Veto(v) => (&self.vetoes[v].zh, &self.vetoes[v].en),
+        };
+        if english { en } else { zh }
+    }
+
+    /// The heading of an item's column in a sheet of inputs: `名称（code）`.
+    pub fn input_heading(&self, item: InputItem, code: &str) -> String {
+        format!("{}（{code}）", self.input_item_name(item, false))
+    }
+
+    /// Reads a filled-in sheet of inputs for `period`: one row per park by its code, one
+    /// column per item headed by its code, its name in either language or its heading.
+    /// `refuse_unit` says why a park's values are not taken (unknown, not the user's to
+    /// enter), if they are not. Blank cells neither set nor clear a value. Every problem
+    /// is located, and nothing is taken unless the whole sheet is right.
+    pub fn read_input_sheet(
+        &self,
+        table: &Table,
+        refuse_unit: &dyn Fn(&str) -> Option<InputProblem>,
+    ) -> Result<Vec<InputFileEntry>, Vec<InputFileIssue>> {
+        let items = self.input_items();
+        let headings: Vec<Vec<String>> = items
+            .iter()
+            .map(|&(item, code)| {
+                vec![
+                    code.to_string(),
+                    self.input_item_name(item, false).to_string(),
+                    self.input_item_name(item, true).to_string(),
+                    self.input_heading(item, code),
+                    format!("{}（{code}）", self.input_item_name(item, true)),
+                ]
+            })
+            .collect();
+        let read = read_unit_sheet(table, &headings, refuse_unit);
+        let mut issues: Vec<InputFileIssue> = read
+            .issues
+            .into_iter()
+            .map(|i| InputFileIssue {
+                position: i.position,
+                problem: InputFileProblem::Sheet(i.problem),
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(read.values.len());
+        for v in read.values {
+            let code = items[v.item].1;
+            match self.check_input(code, Some(v.value)) {
+                Ok(_) => entries.push(InputFileEntry {
+                    unit: v.unit,
+                    item: code.to_string(),
+                    value: v.value,
+                    position: v.position,
+                }),
+                Err(problem) => issues.push(InputFileIssue {
+                    position: v.position,
+                    problem: InputFileProblem::Value {
+                        unit: v.unit,
+                        item: code.to_string(),
+                        problem,
+                    },
+                }),
+            }
+        }
+        if issues.is_empty() {
+            return Ok(entries);
+        }
+        // In the sheet's order: headings, then row by row, column by column.
+        issues.sort_by_key(|i| (i.position.row, i.position.column.unwrap_or(0)));
+        Err(issues)
     }
 
     /// Every item entered for this scheme, in the order a sheet of inputs lists them:

@@ -2,18 +2,13 @@
 //! statistic (headed by its code, or its name with or without the unit). Every problem
 //! is collected with its place, and nothing is taken unless the whole sheet is right.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::table::{Cell, Position, Table};
+use crate::table::{Position, Table};
+use crate::unit_sheet::{SheetProblem, read_unit_sheet};
+pub use crate::unit_sheet::{UNIT_CODE_COLUMN, UNIT_NAME_COLUMN};
 
 use super::catalogue::Catalogue;
-
-/// The header of the column of unit codes.
-pub const UNIT_CODE_COLUMN: (&str, &str) = ("unit_code", "单位代码");
-/// The header of the column of unit names, read by people and ignored here.
-pub const UNIT_NAME_COLUMN: (&str, &str) = ("unit_name", "单位名称");
 
 /// One value read: (unit code, statistic index, value).
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +32,8 @@ pub enum StatisticProblem {
     NoStatisticColumns,
     /// A column heading that is neither the unit columns nor a statistic.
     UnknownColumn(String),
+    /// A second column of a statistic already read from another column.
+    DuplicateColumn(String),
     UnknownUnit(String),
     /// The same unit on two rows.
     DuplicateUnit(String),
@@ -50,133 +47,75 @@ pub fn statistic_header(catalogue: &Catalogue, statistic: usize) -> String {
     format!("{}（{}）", s.zh, s.unit.symbol(false))
 }
 
-fn normalise(header: &str) -> String {
-    header
-        .trim()
-        .replace('(', "（")
-        .replace(')', "）")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
 /// Reads a statistics sheet. `unit_exists` tells whether a unit code is known.
 pub fn read_statistics(
     table: &Table,
     catalogue: &Catalogue,
     unit_exists: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<StatisticEntry>, Vec<StatisticIssue>> {
-    let at = |row: usize, column: Option<usize>| Position {
-        sheet: table.sheet.clone(),
-        row,
-        column,
-    };
-    let mut issues = Vec::new();
-    let mut by_header: HashMap<String, usize> = HashMap::new();
-    for (i, s) in catalogue.statistics.iter().enumerate() {
-        for name in [
-            s.code.clone(),
-            s.zh.clone(),
-            s.en.clone(),
-            statistic_header(catalogue, i),
-            format!("{}（{}）", s.en, s.unit.symbol(true)),
-        ] {
-            by_header.insert(normalise(&name), i);
-        }
-    }
-    let mut unit_column = None;
-    let mut columns: Vec<(usize, usize)> = Vec::new();
-    for (c, header) in table.headers.iter().enumerate() {
-        let h = normalise(header);
-        if h.is_empty() || h == UNIT_NAME_COLUMN.1 || h == UNIT_NAME_COLUMN.0 {
-            continue;
-        }
-        if h == UNIT_CODE_COLUMN.1 || h == UNIT_CODE_COLUMN.0 {
-            unit_column = Some(c);
-        } else if let Some(&s) = by_header.get(&h) {
-            columns.push((c, s));
-        } else {
-            issues.push(StatisticIssue {
-                position: at(table.header_row, Some(c + 1)),
-                problem: StatisticProblem::UnknownColumn(header.trim().to_string()),
-            });
-        }
-    }
-    let Some(unit_column) = unit_column else {
+    let headings: Vec<Vec<String>> = catalogue
+        .statistics
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                s.code.clone(),
+                s.zh.clone(),
+                s.en.clone(),
+                statistic_header(catalogue, i),
+                format!("{}（{}）", s.en, s.unit.symbol(true)),
+            ]
+        })
+        .collect();
+    let read = read_unit_sheet(table, &headings, &|code| (!unit_exists(code)).then_some(()));
+    let mut issues: Vec<StatisticIssue> = read
+        .issues
+        .into_iter()
+        .map(|i| StatisticIssue {
+            position: i.position,
+            problem: match i.problem {
+                SheetProblem::NoUnitColumn => StatisticProblem::NoUnitColumn,
+                SheetProblem::UnknownColumn(h) => StatisticProblem::UnknownColumn(h),
+                SheetProblem::DuplicateColumn(h) => StatisticProblem::DuplicateColumn(h),
+                SheetProblem::Unit { unit, .. } => StatisticProblem::UnknownUnit(unit),
+                SheetProblem::DuplicateUnit { unit, .. } => StatisticProblem::DuplicateUnit(unit),
+                SheetProblem::NotANumber(t) => StatisticProblem::NotANumber(t),
+            },
+        })
+        .collect();
+    let no_unit_column = issues
+        .iter()
+        .any(|i| i.problem == StatisticProblem::NoUnitColumn);
+    if !no_unit_column && read.item_columns == 0 {
+        // Without a statistic the rows say nothing: only the headings are reported.
+        issues.retain(|i| i.position.row == table.header_row);
         issues.push(StatisticIssue {
-            position: at(table.header_row, None),
-            problem: StatisticProblem::NoUnitColumn,
-        });
-        return Err(issues);
-    };
-    if columns.is_empty() {
-        issues.push(StatisticIssue {
-            position: at(table.header_row, None),
+            position: Position {
+                sheet: table.sheet.clone(),
+                row: table.header_row,
+                column: None,
+            },
             problem: StatisticProblem::NoStatisticColumns,
         });
+    }
+    if !issues.is_empty() {
         return Err(issues);
     }
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::new();
-    for row in &table.rows {
-        let cell = |c: usize| row.cells.get(c).cloned().unwrap_or(Cell::Empty);
-        let code = cell(unit_column).as_text();
-        if code.is_empty() {
-            continue;
-        }
-        if !unit_exists(&code) {
-            issues.push(StatisticIssue {
-                position: at(row.number, Some(unit_column + 1)),
-                problem: StatisticProblem::UnknownUnit(code),
-            });
-            continue;
-        }
-        if seen.insert(code.clone(), row.number).is_some() {
-            issues.push(StatisticIssue {
-                position: at(row.number, Some(unit_column + 1)),
-                problem: StatisticProblem::DuplicateUnit(code),
-            });
-            continue;
-        }
-        for &(c, statistic) in &columns {
-            let value = match cell(c) {
-                Cell::Empty => continue,
-                Cell::Number(n) if n.is_finite() => n,
-                other => {
-                    let text = other.as_text().replace([',', '，'], "");
-                    if text.is_empty() {
-                        continue;
-                    }
-                    match text.parse::<f64>() {
-                        Ok(n) if n.is_finite() => n,
-                        _ => {
-                            issues.push(StatisticIssue {
-                                position: at(row.number, Some(c + 1)),
-                                problem: StatisticProblem::NotANumber(other.as_text()),
-                            });
-                            continue;
-                        }
-                    }
-                }
-            };
-            entries.push(StatisticEntry {
-                unit: code.clone(),
-                statistic,
-                value,
-            });
-        }
-    }
-    if issues.is_empty() {
-        Ok(entries)
-    } else {
-        Err(issues)
-    }
+    Ok(read
+        .values
+        .into_iter()
+        .map(|v| StatisticEntry {
+            unit: v.unit,
+            statistic: v.item,
+            value: v.value,
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::Row;
+    use crate::table::{Cell, Row};
 
     fn catalogue() -> Catalogue {
         Catalogue::parse(

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::evaluation::{
-    InputEntry, evaluate, installed_schemes, record_inputs, run_view, visible_runs,
+    InputEntry, evaluate, record_inputs, run_view, schemes_with_version_counts, visible_runs,
 };
 use innozone_app::monitoring::Basis;
 use innozone_domain::accounts::{Principal, Role};
@@ -271,12 +271,11 @@ pub async fn list_schemes(
     user: CurrentUser,
 ) -> Result<Json<SchemeListBody>, WebError> {
     may_read(&user.principal)?;
-    let store = state.store();
-    let mut schemes = Vec::new();
-    for (scheme, record) in installed_schemes(store).await? {
-        let versions = store.scheme_versions(&scheme.code).await?.len();
-        schemes.push(scheme_body(&scheme, &record, versions));
-    }
+    let schemes = schemes_with_version_counts(state.store())
+        .await?
+        .iter()
+        .map(|(scheme, record, versions)| scheme_body(scheme, record, *versions))
+        .collect();
     Ok(Json(SchemeListBody { schemes }))
 }
 

@@ -12,7 +12,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use innozone_app::AppError;
 use innozone_app::monitoring::{
-    Basis, current_catalogue, install_catalogue, may_monitor, record_statistics, rounded,
+    Basis, catalogue_in_force, enter_statistic, install_catalogue, may_monitor, rounded,
     statistics_table,
 };
 use innozone_domain::monitoring::{Catalogue, Path as TargetPath, Target, Unavailable};
@@ -174,9 +174,9 @@ pub async fn show_catalogue(
     user: CurrentUser,
 ) -> Result<Json<CatalogueBody>, WebError> {
     may_read(&user)?;
-    let store = state.store();
-    let record = store.latest_catalogue().await?.ok_or_else(no_catalogue)?;
-    let catalogue = current_catalogue(store).await?.ok_or_else(no_catalogue)?;
+    let (catalogue, record) = catalogue_in_force(state.store())
+        .await?
+        .ok_or_else(no_catalogue)?;
     Ok(Json(catalogue_body(&catalogue, &record)))
 }
 
@@ -572,9 +572,7 @@ pub async fn list_statistics(
     )
     .await?;
     let tree = hierarchy.as_of(period.last_day());
-    let record = state
-        .store()
-        .latest_catalogue()
+    let (_, record) = catalogue_in_force(state.store())
         .await?
         .ok_or_else(no_catalogue)?;
     let definitions = catalogue_body(&catalogue, &record).statistics;
@@ -654,53 +652,26 @@ pub async fn put_statistic(
     JsonBody(body): JsonBody<StatisticRequest>,
 ) -> Result<Json<StatisticEntryBody>, WebError> {
     let period = parse_period(&body.period)?;
-    let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let unit = unit_by_code(&hierarchy, &body.unit)?;
     let code = body.code.trim().to_string();
-    let catalogue = current_catalogue(store).await?.ok_or_else(no_catalogue)?;
-    if catalogue.statistic(&code).is_none() {
-        return Err(AppError::UnknownReference {
-            entity: "statistic",
-            key: code,
-        }
-        .into());
-    }
-    if !user
-        .principal
-        .may_write_unit(unit, &hierarchy.as_of(period.last_day()))
-    {
-        return Err(WebError::Forbidden);
-    }
-    let entries_of = |history: Vec<StatisticRecord>| -> Vec<StatisticRecord> {
-        history.into_iter().filter(|r| r.period == period).collect()
-    };
-    let before = entries_of(store.statistic_history(unit, &code).await?);
-    let current = before.iter().max_by_key(|r| r.id).and_then(|r| r.value);
-    let changed = current != body.value;
-    if changed {
-        let note = body
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
-        record_statistics(
-            store,
-            &user.principal,
-            period,
-            &[(unit, code.clone(), body.value)],
-            note,
-        )
-        .await?;
-    }
-    let after = entries_of(store.statistic_history(unit, &code).await?);
-    let latest = after.iter().max_by_key(|r| r.id).map(value_body);
+    let entry = enter_statistic(
+        state.store(),
+        &user.principal,
+        &hierarchy,
+        unit,
+        period,
+        &code,
+        body.value,
+        body.note.as_deref(),
+    )
+    .await?;
     Ok(Json(StatisticEntryBody {
         unit: body.unit.trim().to_string(),
         period: period.to_string(),
         code,
-        changed,
-        current: latest,
-        entries: after.len(),
+        changed: entry.changed,
+        current: entry.current.as_ref().map(value_body),
+        entries: entry.entries,
     }))
 }

@@ -10,10 +10,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use innozone_app::AppError;
-use innozone_app::registry::read_upload;
+use innozone_app::registry::{enterprise_by_credit_code, read_upload};
 use innozone_app::reporting::{
     FilingContext, RevisionView, act, close_period, completeness, file, filing_context,
-    form_overview, history, install_form, open_period, unit_label, upload_filings,
+    form_overview, forms_with_versions, history, install_form_versions, open_period,
+    period_closures, period_record, unit_label, upload_filings,
 };
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::registry::{CreditCode, Enterprise, Hierarchy, UnitId};
@@ -199,8 +200,7 @@ async fn period_body(
     hierarchy: &Hierarchy,
     record: &PeriodRecord,
 ) -> Result<PeriodBody, WebError> {
-    let closed_units = store
-        .closures(&record.form_code, record.period)
+    let closed_units = period_closures(store, &record.form_code, record.period)
         .await?
         .into_iter()
         .filter_map(|c| hierarchy.unit(c.unit).map(|u| u.code.to_string()))
@@ -385,8 +385,7 @@ fn parse_period(text: &str) -> Result<Period, WebError> {
 /// The enterprise a path names by its credit code; a code that names none is not found.
 async fn enterprise_by_code(store: &dyn Store, text: &str) -> Result<Enterprise, WebError> {
     let code: CreditCode = text.trim().parse().map_err(|_| WebError::NotFound)?;
-    store
-        .enterprise_by_code(&code, innozone_app::clock::today())
+    enterprise_by_credit_code(store, &code)
         .await?
         .ok_or(WebError::NotFound)
 }
@@ -420,13 +419,13 @@ pub async fn list_forms(
     State(state): State<AppState>,
     _user: CurrentUser,
 ) -> Result<Json<Vec<FormBody>>, WebError> {
-    let store = state.store();
-    let mut out = Vec::new();
-    for form in store.forms().await? {
-        let versions = store.form_versions(&form.code).await?;
-        out.push(form_body(&form, versions));
-    }
-    Ok(Json(out))
+    let forms = forms_with_versions(state.store()).await?;
+    Ok(Json(
+        forms
+            .into_iter()
+            .map(|(form, versions)| form_body(&form, versions))
+            .collect(),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -508,9 +507,7 @@ pub async fn install(
     } else {
         String::from_utf8(body.to_vec()).map_err(|e| bad_body(e.to_string()))?
     };
-    let store = state.store();
-    let form = install_form(store, &user.principal, &source).await?;
-    let versions = store.form_versions(&form.code).await?;
+    let (form, versions) = install_form_versions(state.store(), &user.principal, &source).await?;
     Ok((StatusCode::CREATED, Json(form_body(&form, versions))))
 }
 
@@ -633,10 +630,7 @@ pub async fn close(
     let unit = unit_by_code(&hierarchy, &body.unit)?;
     let store = state.store();
     let locked = close_period(store, &user.principal, &hierarchy, &code, period, unit).await?;
-    let record = store
-        .period(&code, period)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let record = period_record(store, &code, period).await?;
     Ok(Json(ClosedBody {
         locked,
         period: period_body(store, &hierarchy, &record).await?,

@@ -172,7 +172,7 @@ struct CheckResult {
 pub fn check_answer(
     lang: Lang,
     user: &CurrentUser,
-    active: &str,
+    active: &'static str,
     file: Option<String>,
     source: &str,
     result: Result<String, AppError>,

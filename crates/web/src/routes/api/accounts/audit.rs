@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use innozone_app::accounts::audit_log;
 use innozone_store::{AuditEntry, AuditQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -103,7 +104,7 @@ pub async fn list(
         offset,
         limit,
     };
-    let (entries, total) = state.store().audit(&query).await?;
+    let (entries, total) = audit_log(state.store(), &user.principal, &query).await?;
     Ok(Json(AuditListBody {
         total,
         offset,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use innozone_app::accounts::{LoginError, authenticate};
+use innozone_app::accounts::{LoginError, authenticate, sign_out};
 use innozone_app::clock::now_unix;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -113,7 +113,7 @@ pub async fn delete_current(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<StatusCode, WebError> {
-    state.store().delete_session(&user.token_hash).await?;
+    sign_out(state.store(), &user.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,17 +1,16 @@
 //! Accounts: who may sign in, with which role, bound to which node.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use innozone_app::AppError;
 use innozone_app::accounts::{
-    NewAccount, create_account, may_manage, resolve_binding, typed_or_generated, update_account,
+    Account, NewAccount, bound_account, create_account, managed_accounts, resolve_binding,
+    typed_or_generated, update_account,
 };
 use innozone_app::clock::today;
 use innozone_domain::accounts::{Binding, Role, Username};
-use innozone_domain::registry::{EnterpriseId, Hierarchy};
+use innozone_domain::registry::Hierarchy;
 
 use innozone_store::{Store, UserRecord, UserUpdate};
 use serde::{Deserialize, Serialize};
@@ -47,54 +46,47 @@ pub struct UserBody {
     pub created_at: i64,
 }
 
-/// Describes accounts, reading each bound enterprise once however many filers it has.
-pub async fn describe_users(
-    store: &dyn Store,
-    hierarchy: &Hierarchy,
-    users: &[UserRecord],
-) -> Result<Vec<UserBody>, WebError> {
-    let mut credit_codes: HashMap<EnterpriseId, Option<String>> = HashMap::new();
-    let mut out = Vec::with_capacity(users.len());
-    for u in users {
-        let (binding, unit_code, enterprise_id, credit_code) = match u.binding {
-            Binding::Everything => ("everything", None, None, None),
-            Binding::Unit(id) => (
-                "unit",
-                hierarchy.unit(id).map(|x| x.code.to_string()),
-                None,
-                None,
-            ),
-            Binding::Enterprise(id) => {
-                let code = match credit_codes.get(&id) {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = store
-                            .enterprise(id, today())
-                            .await?
-                            .map(|e| e.credit_code.to_string());
-                        credit_codes.insert(id, c.clone());
-                        c
-                    }
+/// Describes accounts as the API shows them.
+pub fn describe_users(hierarchy: &Hierarchy, accounts: &[Account]) -> Vec<UserBody> {
+    accounts
+        .iter()
+        .map(
+            |Account {
+                 user: u,
+                 enterprise,
+             }| {
+                let (binding, unit_code, enterprise_id, credit_code) = match u.binding {
+                    Binding::Everything => ("everything", None, None, None),
+                    Binding::Unit(id) => (
+                        "unit",
+                        hierarchy.unit(id).map(|x| x.code.to_string()),
+                        None,
+                        None,
+                    ),
+                    Binding::Enterprise(id) => (
+                        "enterprise",
+                        None,
+                        Some(id.0),
+                        enterprise.as_ref().map(|e| e.credit_code.to_string()),
+                    ),
                 };
-                ("enterprise", None, Some(id.0), code)
-            }
-        };
-        out.push(UserBody {
-            id: u.id,
-            username: u.username.to_string(),
-            display_name: u.display_name.clone(),
-            role: u.role.code().to_string(),
-            binding: binding.to_string(),
-            unit_code,
-            enterprise_id,
-            credit_code,
-            active: u.active,
-            must_change_password: u.must_change_password,
-            locked_until: u.locked_until,
-            created_at: u.created_at,
-        });
-    }
-    Ok(out)
+                UserBody {
+                    id: u.id,
+                    username: u.username.to_string(),
+                    display_name: u.display_name.clone(),
+                    role: u.role.code().to_string(),
+                    binding: binding.to_string(),
+                    unit_code,
+                    enterprise_id,
+                    credit_code,
+                    active: u.active,
+                    must_change_password: u.must_change_password,
+                    locked_until: u.locked_until,
+                    created_at: u.created_at,
+                }
+            },
+        )
+        .collect()
 }
 
 pub async fn describe_user(
@@ -102,7 +94,8 @@ pub async fn describe_user(
     hierarchy: &Hierarchy,
     user: &UserRecord,
 ) -> Result<UserBody, WebError> {
-    let mut one = describe_users(store, hierarchy, std::slice::from_ref(user)).await?;
+    let account = bound_account(store, user.clone()).await?;
+    let mut one = describe_users(hierarchy, std::slice::from_ref(&account));
     one.pop()
         .ok_or_else(|| WebError::Internal("an account without a description".into()))
 }
@@ -128,15 +121,8 @@ pub async fn list(
     }
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
-    let mut managed = Vec::new();
-    for u in state.store().list_users().await? {
-        if may_manage(state.store(), &user.principal, &tree, &u).await? {
-            managed.push(u);
-        }
-    }
-    Ok(Json(
-        describe_users(state.store(), &hierarchy, &managed).await?,
-    ))
+    let managed = managed_accounts(state.store(), &user.principal, &tree).await?;
+    Ok(Json(describe_users(&hierarchy, &managed)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -112,7 +112,8 @@ pub async fn list(
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
     };
-    let (entries, total) = state.store().audit(&query).await?;
+    let (entries, total) =
+        innozone_app::accounts::audit_log(state.store(), &user.principal, &query).await?;
     let view = AuditPage {
         chrome: Chrome::new(lang, Some(&user), "audit"),
         entries: entry_views(entries),

@@ -107,7 +107,7 @@ pub async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Response, WebError> {
-    state.store().delete_session(&user.token_hash).await?;
+    innozone_app::accounts::sign_out(state.store(), &user.token_hash).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let h = response.headers_mut();
     h.insert("HX-Redirect", HeaderValue::from_static("/login"));

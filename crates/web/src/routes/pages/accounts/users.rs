@@ -5,13 +5,13 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::accounts::{
-    NewAccount, create_account, generate_password, may_manage, resolve_binding, typed_or_generated,
-    update_account,
+    Account, NewAccount, create_account, generate_password, managed_account, managed_accounts,
+    resolve_binding, typed_or_generated, update_account,
 };
 use innozone_app::clock::today;
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::{Hierarchy, Tree, Unit};
-use innozone_store::{Store, UserRecord, UserUpdate};
+use innozone_store::{UserRecord, UserUpdate};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -54,22 +54,17 @@ struct Saved {
     link: String,
 }
 
-async fn node_label(
-    store: &dyn Store,
-    hierarchy: &Hierarchy,
-    binding: Binding,
-    chrome: &Chrome,
-) -> String {
-    match binding {
+fn node_label(hierarchy: &Hierarchy, account: &Account, chrome: &Chrome) -> String {
+    match account.user.binding {
         Binding::Everything => chrome.t("users.everything"),
         Binding::Unit(u) => hierarchy
             .unit(u)
             .map(|u| u.name_zh.clone())
             .unwrap_or_else(|| u.to_string()),
-        Binding::Enterprise(e) => match store.enterprise(e, today()).await {
-            Ok(Some(e)) => e.name.clone(),
-            _ => e.to_string(),
-        },
+        Binding::Enterprise(e) => account
+            .enterprise
+            .as_ref()
+            .map_or_else(|| e.to_string(), |e| e.name.clone()),
     }
 }
 
@@ -99,13 +94,14 @@ pub async fn list(
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
     let chrome = Chrome::new(lang, Some(&user), "users");
-    let mut users = Vec::new();
-    for u in state.store().list_users().await? {
-        if may_manage(state.store(), &user.principal, &tree, &u).await? {
-            let node = node_label(state.store(), &hierarchy, u.binding, &chrome).await;
-            users.push(UserRow { user: u, node });
-        }
-    }
+    let users = managed_accounts(state.store(), &user.principal, &tree)
+        .await?
+        .into_iter()
+        .map(|account| UserRow {
+            node: node_label(&hierarchy, &account, &chrome),
+            user: account.user,
+        })
+        .collect();
     let page = UsersPage {
         units: assignable_units(&hierarchy, &tree, &user),
         chrome,
@@ -189,12 +185,13 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
-    let target = state.store().user(id).await?.ok_or(WebError::NotFound)?;
-    if !may_manage(state.store(), &user.principal, &tree, &target).await? {
-        return Err(WebError::Forbidden);
-    }
+    let account = managed_account(state.store(), &user.principal, &tree, id).await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
-    let node = node_label(state.store(), &hierarchy, target.binding, &chrome).await;
+    let node = node_label(&hierarchy, &account, &chrome);
+    let Account {
+        user: target,
+        enterprise,
+    } = account;
     let unit_code = match target.binding {
         Binding::Unit(u) => hierarchy
             .unit(u)
@@ -203,10 +200,7 @@ pub async fn page(
         _ => String::new(),
     };
     let credit_code = match target.binding {
-        Binding::Enterprise(e) => state
-            .store()
-            .enterprise(e, today())
-            .await?
+        Binding::Enterprise(_) => enterprise
             .map(|e| e.credit_code.to_string())
             .unwrap_or_default(),
         _ => String::new(),

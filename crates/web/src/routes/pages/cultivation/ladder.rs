@@ -7,28 +7,24 @@
 //! decide who may do what.
 
 use askama::Template;
-use axum::Form as PostedForm;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use innozone_app::AppError;
 use innozone_app::cultivation::ladder::{SHIPPED, current_ladder, ladder_versions};
 use innozone_app::cultivation::may_read_lists;
 use innozone_app::definitions::{DefinitionVersion, TierLadder};
-use innozone_domain::cultivation::{Test, TierError, TierSet};
+use innozone_domain::cultivation::{Test, TierSet};
 use innozone_domain::reporting::authority::may_define_forms;
-use innozone_i18n::{Lang, Localize};
+use innozone_i18n::Lang;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::error::{Problem, WebError};
-use crate::files::{Audience, read_multipart};
+use crate::error::WebError;
 use crate::language::Language;
 use crate::routes::pages::definitions::{self, DefinitionPage, toml_download};
 use crate::state::AppState;
-use crate::views::{Chrome, redirect_htmx, render};
+use crate::views::{Chrome, render};
 
 pub fn router() -> Router<AppState> {
     Router::new()

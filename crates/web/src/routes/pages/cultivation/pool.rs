@@ -56,7 +56,7 @@ impl PoolQuery {
 /// for an administrator).
 async fn load(state: &AppState, user: &CurrentUser, q: &PoolQuery) -> Result<Pool, WebError> {
     let store = state.store();
-    let hierarchy = store.hierarchy().await.map_err(AppError::from)?;
+    let hierarchy = state.hierarchy().await?;
     let unit = pool_unit(&hierarchy, &user.principal, q.unit.as_deref(), today())?;
     let (from, to) = q.years();
     let targets = targets_in_force(store).await?;

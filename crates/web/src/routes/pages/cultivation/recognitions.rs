@@ -251,18 +251,14 @@ async fn enter(
     Form(f): Form<RecognitionForm>,
 ) -> Result<Response, WebError> {
     // Decide on scope first, so that a stranger learns nothing of the enterprise.
-    let stored = state
-        .store()
-        .enterprise(EnterpriseId(id), today())
-        .await?
-        .ok_or(WebError::NotFound)?;
     let tree = state.hierarchy().await?.as_of(today());
-    if !user
-        .principal
-        .may_read_enterprise(stored.id, stored.park, &tree)
-    {
-        return Err(WebError::NotFound);
-    }
+    let stored = innozone_app::registry::readable_enterprise(
+        state.store(),
+        &user.principal,
+        &tree,
+        EnterpriseId(id),
+    )
+    .await?;
     let fields = [
         ("tier", f.tier),
         ("certificate_no", f.certificate_no),

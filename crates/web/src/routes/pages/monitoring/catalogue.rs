@@ -4,8 +4,7 @@
 //! something does not hold.
 
 use askama::Template;
-use axum::Form as PostedForm;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::definitions::{DefinitionVersion, IndicatorCatalogue, versions};
@@ -18,11 +17,10 @@ use serde::Deserialize;
 use super::format::unit_symbol;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::files::{Audience, read_multipart};
 use crate::language::Language;
 use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::state::AppState;
-use crate::views::{Chrome, redirect_htmx, render};
+use crate::views::{Chrome, render};
 
 pub struct IndicatorRow {
     pub code: String,

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::monitoring::{
     StatisticsRow, StatisticsUpload, current_catalogue, may_monitor, monitored_periods,
-    record_statistics, statistics_table, statistics_template, upload_statistics,
+    record_statistics, statistic_history, statistics_table, statistics_template, upload_statistics,
 };
 use innozone_domain::monitoring::Catalogue;
 use innozone_domain::registry::UnitId;
@@ -475,21 +475,17 @@ pub async fn history(
     let english = lang.is_english();
     let period = annual(&q.period)?;
     let unit = UnitId(q.unit.trim().parse().map_err(|_| WebError::NotFound)?);
-    let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let stored = hierarchy.unit(unit).ok_or(WebError::NotFound)?;
-    if !may_monitor(&user.principal, unit, &hierarchy.as_of(period.last_day())) {
-        return Err(WebError::Forbidden);
-    }
-    let catalogue = current_catalogue(store).await?.ok_or(WebError::NotFound)?;
-    let (_, statistic) = catalogue.statistic(&q.code).ok_or(WebError::NotFound)?;
-    let mut entries: Vec<StatisticRecord> = store
-        .statistic_history(unit, &statistic.code)
-        .await?
-        .into_iter()
-        .filter(|r| r.period == period)
-        .collect();
-    entries.sort_by_key(|r| std::cmp::Reverse(r.id));
+    let (statistic, entries) = statistic_history(
+        state.store(),
+        &user.principal,
+        &hierarchy,
+        unit,
+        period,
+        &q.code,
+    )
+    .await?;
     let newest = entries.first().map(|r| r.id);
     let fragment = HistoryFragment {
         title: format!(

@@ -3,8 +3,7 @@
 //! set; the versions saved; zone staff check and install a new version.
 
 use askama::Template;
-use axum::Form as PostedForm;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::definitions::{DefinitionVersion, Targets, versions};
@@ -18,12 +17,11 @@ use super::catalogue::may_read;
 use super::format::{number, unit_symbol};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::files::{Audience, read_multipart};
 use crate::language::Language;
 use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::routes::pages::reporting::{chosen_unit, unit_choices};
 use crate::state::AppState;
-use crate::views::{Chrome, redirect_htmx, render};
+use crate::views::{Chrome, render};
 
 pub struct TargetRow {
     pub unit_code: String,

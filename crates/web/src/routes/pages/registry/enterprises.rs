@@ -9,13 +9,14 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
-    EnterpriseDetail, enterprise_detail, form_table, save_enterprise_form, search_enterprises,
+    EnterpriseDetail, enterprise_detail, enterprise_history, form_table, readable_enterprise,
+    save_enterprise_form, search_enterprises,
 };
 use innozone_domain::registry::{
     Enterprise, EnterpriseId, Hierarchy, HighTechField, RegistrationType, SizeClass, Tier, Unit,
     UnitId,
 };
-use innozone_store::{AuditQuery, EnterpriseQuery};
+use innozone_store::EnterpriseQuery;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -325,14 +326,9 @@ pub async fn page(
         Vec::new()
     };
     parks.sort_by(|a, b| a.code.cmp(&b.code));
-    let history = AuditQuery {
-        entity: Some("enterprise".into()),
-        entity_key: Some(d.enterprise.credit_code.to_string()),
-        limit: 20,
-        ..Default::default()
-    };
-    let entries =
-        crate::routes::pages::accounts::audit::entry_views(state.store().audit(&history).await?.0);
+    let entries = crate::routes::pages::accounts::audit::entry_views(
+        enterprise_history(state.store(), &d.enterprise, 20).await?,
+    );
     let ladder = innozone_app::cultivation::recognitions::ladder(
         state.store(),
         &user.principal,
@@ -379,20 +375,11 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<EnterpriseForm>,
 ) -> Result<Response, WebError> {
-    let stored = state
-        .store()
-        .enterprise(EnterpriseId(id), today())
-        .await?
-        .ok_or(WebError::NotFound)?;
     // Decide on scope before anything else, so that the answer to a stranger's form
     // reveals nothing about the enterprise (not even its credit code).
     let tree = state.hierarchy().await?.as_of(today());
-    if !user
-        .principal
-        .may_read_enterprise(stored.id, stored.park, &tree)
-    {
-        return Err(WebError::NotFound);
-    }
+    let stored =
+        readable_enterprise(state.store(), &user.principal, &tree, EnterpriseId(id)).await?;
     if !user
         .principal
         .may_write_enterprise(stored.id, stored.park, &tree)

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
-    ChildSummary, UnitOverview, form_table, import_units, subtree_figures, unit_overview,
+    ChildSummary, UnitOverview, UnitTree, form_table, import_units, subtree_figures, unit_overview,
+    unit_tree,
 };
 use innozone_domain::Date;
-use innozone_domain::accounts::Binding;
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::registry::{Enterprise, Hierarchy, SpatialRole, Unit, UnitId, UnitKind};
 use innozone_store::{EnterpriseQuery, UnitFigures};
@@ -86,9 +86,6 @@ pub async fn tree(
     Query(q): Query<DateQuery>,
 ) -> Result<Response, WebError> {
     let p = &user.principal;
-    if matches!(p.binding, Binding::Enterprise(_)) {
-        return Err(WebError::Forbidden);
-    }
     let today = today();
     let date = match q.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
@@ -101,16 +98,7 @@ pub async fn tree(
     };
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(date);
-    let roots: Vec<UnitId> = match p.home_unit() {
-        Some(home) => vec![home],
-        None => tree.roots.clone(),
-    };
-    let visible: Vec<UnitId> = roots.iter().flat_map(|r| tree.subtree(*r)).collect();
-    let direct = if p.sees_enterprises() {
-        state.store().unit_figures(&visible, date).await?
-    } else {
-        HashMap::new()
-    };
+    let UnitTree { roots, direct } = unit_tree(state.store(), p, &tree, date).await?;
     let mut rows = Vec::new();
     for r in roots {
         flatten(&hierarchy, &tree, r, 0, &direct, &mut rows);

@@ -6,7 +6,9 @@ use axum::Form as PostedForm;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
-use innozone_app::reporting::{completeness, form_overview, install_form, open_period};
+use innozone_app::reporting::{
+    FormProgress, PeriodProgress, form_overview, install_form, open_period, reporting_index,
+};
 use innozone_domain::accounts::Binding;
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::reporting::authority::may_define_forms;
@@ -74,7 +76,6 @@ pub async fn index(
     if !user.principal.sees_enterprises() {
         return Err(WebError::Forbidden);
     }
-    let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let own = match user.principal.binding {
         Binding::Enterprise(id) => Some(id),
@@ -85,22 +86,24 @@ pub async fn index(
         None => default_unit(&user.principal, &hierarchy),
     };
     let mut forms = Vec::new();
-    let mut list = store.forms().await?;
-    list.sort_by(|a, b| a.code.cmp(&b.code));
-    for form in list {
-        let mut periods = store.periods(&form.code).await?;
-        periods.sort_by_key(|p| std::cmp::Reverse(p.period));
+    for FormProgress { form, periods } in
+        reporting_index(state.store(), &user.principal, &hierarchy, unit).await?
+    {
         let mut rows = Vec::with_capacity(periods.len());
-        for p in periods {
+        for PeriodProgress {
+            period: p,
+            own_filing: filing,
+            counts,
+        } in periods
+        {
             let mut row = PeriodRow {
                 code: p.period.to_string(),
                 label: period_label(p.period, lang),
                 deadline: p.deadline.to_string(),
-                counts: None,
+                counts,
                 own: None,
             };
             if let Some(enterprise) = own {
-                let filing = store.filing(&form.code, p.period, enterprise).await?;
                 row.own = Some(OwnFiling {
                     status: filing.as_ref().map_or_else(
                         || lang.t("reports.not_started"),
@@ -122,21 +125,6 @@ pub async fn index(
                         form.code, p.period, enterprise
                     ),
                 });
-            } else if let Some(unit) = unit {
-                match completeness(
-                    store,
-                    &user.principal,
-                    &hierarchy,
-                    &form.code,
-                    p.period,
-                    unit,
-                )
-                .await
-                {
-                    Ok(view) => row.counts = Some(view.total),
-                    Err(AppError::Forbidden) => {}
-                    Err(e) => return Err(e.into()),
-                }
             }
             rows.push(row);
         }

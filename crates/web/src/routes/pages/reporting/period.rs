@@ -2,15 +2,13 @@
 //! file, the review queue (approve, return, reopen), closing the period, the exports
 //! upward and the bulk upload with its template.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
-    act as act_on, approved_export, close_period, completeness, completeness_sheet,
-    filing_template, missing_sheet, review_queue, upload_filings,
+    act as act_on, approved_export, close_period, completeness, completeness_sheet, form_version,
+    missing_sheet, review_queue, unit_filing_template, upload_filings,
 };
 use innozone_domain::registry::{EnterpriseId, UnitId};
 use innozone_domain::reporting::authority::{may_act, may_close_period};
@@ -143,10 +141,7 @@ pub async fn page(
         store, principal, &hierarchy, &form_code, period, unit, filter,
     )
     .await?;
-    let form = store
-        .form(&form_code, view.period.form_version)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let form = form_version(store, &form_code, view.period.form_version).await?;
     let tree = hierarchy.as_of(period.last_day());
     let filing_link = |e: EnterpriseId| format!("/reports/{form_code}/{period}/enterprises/{e}");
     let mut counts: Vec<CountsRow> = view
@@ -382,34 +377,10 @@ pub async fn download(
         }
         _ => {
             // The same authority as the page: who may see the unit's completeness.
-            let view = completeness(store, principal, &hierarchy, &form_code, period, unit).await?;
-            let form = store
-                .form(&form_code, view.period.form_version)
-                .await?
-                .ok_or(WebError::NotFound)?;
-            let tree = hierarchy.as_of(period.last_day());
-            let expected: Vec<EnterpriseId> = store
-                .surveyed_on(period.last_day())
-                .await?
-                .into_iter()
-                .filter(|(_, park)| tree.is_within(*park, unit))
-                .map(|(e, _)| e)
-                .collect();
-            let mut filings: HashMap<EnterpriseId, _> = store
-                .filings(&form_code, period, Some(&expected))
-                .await?
-                .into_iter()
-                .map(|f| (f.enterprise, f))
-                .collect();
-            let mut found = innozone_app::reporting::enterprises_by_id(store, &expected).await?;
-            let mut rows = Vec::with_capacity(expected.len());
-            for id in expected {
-                if let Some(e) = found.remove(&id) {
-                    let filing = filings.remove(&id);
-                    rows.push((e, filing));
-                }
-            }
-            xlsx(&[filing_template(&form, period, &rows)])?
+            let (sheet, _) =
+                unit_filing_template(store, principal, &hierarchy, &form_code, period, unit)
+                    .await?;
+            xlsx(&[sheet])?
         }
     };
     let name = format!(

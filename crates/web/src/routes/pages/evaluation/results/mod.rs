@@ -23,7 +23,6 @@ use innozone_i18n::Lang;
 use crate::error::WebError;
 use crate::routes::pages::monitoring::format::number;
 use crate::state::AppState;
-use innozone_domain::evaluation::median;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -177,12 +176,5 @@ mod tests {
         assert_eq!(signed(-0.4), "−0.40");
         assert_eq!(signed(-0.001), "0.00");
         assert_eq!(signed(0.0), "0.00");
-    }
-
-    #[test]
-    fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&[]), None);
     }
 }

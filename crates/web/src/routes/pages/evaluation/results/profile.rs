@@ -6,24 +6,21 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::evaluation::{RunView, run_view};
+use innozone_app::evaluation::{RunView, UnitProfile, unit_profile};
 use innozone_domain::evaluation::scheme::AdjustmentKind;
 use innozone_i18n::Lang;
 use serde_json::json;
 
 use super::run::{percent, veto_names};
 use super::{
-    FlagView, flag_view, grade_class, grade_name, median, node_name, period_label, places_text,
-    points, rounded, run_id, signed,
+    FlagView, flag_view, grade_class, grade_name, node_name, period_label, places_text, points,
+    rounded, run_id, signed,
 };
 use crate::auth::CurrentUser;
 use crate::error::WebError;
 use crate::language::Language;
 use crate::state::AppState;
 use crate::views::{Chrome, render};
-
-/// How many strengths and weaknesses are named.
-const NAMED: usize = 3;
 
 pub struct DimensionRow {
     pub name: String,
@@ -92,7 +89,13 @@ struct ProfilePage {
 
 /// The radar of the top-level dimensions: the park's scores, and the median of the
 /// parks' when the user sees them all.
-fn radar(view: &RunView, u: usize, lang: Lang, name: &str) -> Option<String> {
+fn radar(
+    view: &RunView,
+    u: usize,
+    node_medians: &[Option<f64>],
+    lang: Lang,
+    name: &str,
+) -> Option<String> {
     let scheme = &view.scheme;
     let outcome = &view.run.outcome;
     let own: Vec<Option<f64>> = scheme
@@ -106,14 +109,7 @@ fn radar(view: &RunView, u: usize, lang: Lang, name: &str) -> Option<String> {
     let medians: Vec<Option<f64>> = scheme
         .roots
         .iter()
-        .map(|&r| {
-            let present: Vec<f64> = outcome
-                .units
-                .iter()
-                .filter_map(|o| o.scores.get(r).copied().flatten())
-                .collect();
-            median(&present)
-        })
+        .map(|&r| node_medians.get(r).copied().flatten())
         .collect();
     let top = own
         .iter()
@@ -187,12 +183,13 @@ pub async fn page(
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = run_id(&id)?;
-    let view = run_view(state.store(), &user.principal, id).await?;
-    let u = view.run.inputs.unit(&code).ok_or(WebError::NotFound)?;
-    // Another park's profile is not for a user bound to one park.
-    if !view.visible.contains(&u) {
-        return Err(WebError::Forbidden);
-    }
+    let UnitProfile {
+        view,
+        unit: u,
+        medians,
+        strengths,
+        weaknesses,
+    } = unit_profile(state.store(), &user.principal, id, &code).await?;
     let english = lang.is_english();
     let scheme = &view.scheme;
     let unit = &view.run.inputs.units[u];
@@ -218,16 +215,9 @@ pub async fn page(
             name: scheme.nodes[i].name(english).to_string(),
             depth: scheme.nodes[i].depth,
             score: points(o.scores.get(i).copied().flatten()),
-            median: view.sees_all.then(|| {
-                let present: Vec<f64> = view
-                    .run
-                    .outcome
-                    .units
-                    .iter()
-                    .filter_map(|x| x.scores.get(i).copied().flatten())
-                    .collect();
-                points(median(&present))
-            }),
+            median: view
+                .sees_all
+                .then(|| points(medians.get(i).copied().flatten())),
         })
         .collect();
     let inputs = &view.run.inputs;
@@ -265,32 +255,14 @@ pub async fn page(
             }
         })
         .collect();
-    // Strengths: the most gained against the median; weaknesses: the most lost.
-    let mut gains: Vec<(usize, f64)> = o
-        .against_median
-        .iter()
-        .enumerate()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-    gains.sort_by(|a, b| b.1.total_cmp(&a.1));
     let point = |k: usize| Point {
         name: indicators[k].name.clone(),
         against_median: indicators[k].against_median.clone(),
         against_best: indicators[k].against_best.clone(),
     };
-    let strengths: Vec<Point> = gains
-        .iter()
-        .filter(|(_, v)| *v > 0.005)
-        .take(NAMED)
-        .map(|&(k, _)| point(k))
-        .collect();
-    let weaknesses: Vec<Point> = gains
-        .iter()
-        .rev()
-        .filter(|(_, v)| *v < -0.005)
-        .take(NAMED)
-        .map(|&(k, _)| point(k))
-        .collect();
+    // Strengths: the most gained against the median; weaknesses: the most lost.
+    let strengths: Vec<Point> = strengths.into_iter().map(point).collect();
+    let weaknesses: Vec<Point> = weaknesses.into_iter().map(point).collect();
     let adjustments = scheme
         .adjustments
         .iter()
@@ -351,7 +323,7 @@ pub async fn page(
             .collect(),
         vetoes: veto_names(scheme, &inputs.vetoes[u], lang),
         adjustments,
-        radar_chart: radar(&view, u, lang, &name),
+        radar_chart: radar(&view, u, &medians, lang, &name),
         trend_chart: trend(&view, u, lang),
         dimensions,
         indicators,

@@ -22,7 +22,7 @@ use innozone_i18n::{Lang, Localize};
 use super::{ACTIVE, IssueRow, is_evaluating_role, points};
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
-use crate::files::attachment;
+use crate::files::{Audience, attachment, read_fields};
 use crate::language::Language;
 use crate::routes::pages::definitions::{Marked, mark_line};
 use crate::views::{Chrome, render};
@@ -118,7 +118,7 @@ struct Uploaded {
     output: String,
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<Uploaded, WebError> {
+async fn read_upload(multipart: Multipart) -> Result<Uploaded, WebError> {
     let mut up = Uploaded {
         scheme_name: String::new(),
         scheme: Vec::new(),
@@ -126,23 +126,17 @@ async fn read_upload(mut multipart: Multipart) -> Result<Uploaded, WebError> {
         data: Vec::new(),
         output: "page".to_string(),
     };
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        WebError::BadRequest(Problem::Key(
-            "transfer.bad_upload",
-            vec![("reason", e.body_text())],
-        ))
-    };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name() {
-            Some("scheme") => {
-                up.scheme_name = field.file_name().unwrap_or("scheme.toml").to_string();
-                up.scheme = field.bytes().await.map_err(bad)?.to_vec();
+    for field in read_fields(multipart, Audience::Page).await? {
+        match field.name.as_str() {
+            "scheme" => {
+                up.scheme_name = field.file_name.unwrap_or_else(|| "scheme.toml".to_string());
+                up.scheme = field.bytes;
             }
-            Some("data") => {
-                up.data_name = field.file_name().unwrap_or("data").to_string();
-                up.data = field.bytes().await.map_err(bad)?.to_vec();
+            "data" => {
+                up.data_name = field.file_name.unwrap_or_else(|| "data".to_string());
+                up.data = field.bytes;
             }
-            Some("output") => up.output = field.text().await.map_err(bad)?,
+            "output" => up.output = field.text(),
             _ => {}
         }
     }

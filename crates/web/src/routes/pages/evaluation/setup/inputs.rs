@@ -14,9 +14,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::evaluation::{
-    InputEntry, InputSheet, input_sheet, installed_schemes, may_enter_for, record_inputs,
+    InputEntry, InputSheet, input_history, input_sheet, installed_schemes, may_enter_for,
+    record_inputs,
 };
-use innozone_domain::evaluation::inputs::{InputIssue, InputItem};
+use innozone_domain::evaluation::inputs::{InputFileEntry, InputIssue, InputItem};
 use innozone_domain::evaluation::scheme::AdjustmentKind;
 use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::Period;
@@ -140,16 +141,9 @@ fn entered_by(r: &EvaluationInputRecord) -> String {
 }
 
 /// The table as stored, with who entered each value.
-async fn table_of(
-    state: &AppState,
-    sheet: &InputSheet,
-    lang: Lang,
-) -> Result<TableFragment, WebError> {
+fn table_of(sheet: &InputSheet, lang: Lang) -> Result<TableFragment, WebError> {
     let english = lang.is_english();
-    let records = state
-        .store()
-        .evaluation_inputs(&sheet.scheme.code, &[sheet.period])
-        .await?;
+    let records = &sheet.entries;
     let by_key: HashMap<(i64, &str), &EvaluationInputRecord> = records
         .iter()
         .map(|r| ((r.unit.0, r.item.as_str()), r))
@@ -254,7 +248,7 @@ pub async fn page(
         Some(code) => {
             let sheet = input_sheet(store, &user.principal, code, scope, period).await?;
             let name = sheet.scheme.name(english).to_string();
-            let mut table = table_of(&state, &sheet, lang).await?;
+            let mut table = table_of(&sheet, lang)?;
             table.chrome = Chrome::new(lang, Some(&user), ACTIVE);
             (Some(render(&table)?.0), name)
         }
@@ -377,7 +371,7 @@ pub async fn save(
             Ok(n) => {
                 let sheet =
                     input_sheet(store, &user.principal, &scheme_code, scope, period).await?;
-                let mut table = table_of(&state, &sheet, lang).await?;
+                let mut table = table_of(&sheet, lang)?;
                 table.chrome = Chrome::new(lang, Some(&user), ACTIVE);
                 table.message =
                     Some(lang.t_with("evaluation.setup.saved", &[("count", n.to_string())]));
@@ -392,7 +386,7 @@ pub async fn save(
             Err(e) => return Err(e.into()),
         }
     }
-    let mut table = table_of(&state, &sheet, lang).await?;
+    let mut table = table_of(&sheet, lang)?;
     table.chrome = Chrome::new(lang, Some(&user), ACTIVE);
     if problems.is_empty() {
         table.message = Some(lang.t("evaluation.setup.unchanged"));
@@ -458,27 +452,21 @@ pub async fn history(
     }
     let english = lang.is_english();
     let period = year_period(&q.year)?;
-    let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let unit = hierarchy
         .unit_by_code(q.unit.trim())
         .ok_or(WebError::NotFound)?;
-    if !may_enter_for(
+    let (scheme, entries) = input_history(
+        state.store(),
         &user.principal,
+        &hierarchy,
+        q.scheme.trim(),
         unit.id,
-        &hierarchy.as_of(period.last_day()),
-    ) {
-        return Err(WebError::Forbidden);
-    }
-    let (scheme, _) = innozone_app::evaluation::current_scheme(store, q.scheme.trim()).await?;
+        q.item.trim(),
+        period,
+    )
+    .await?;
     let item = scheme.input_item(q.item.trim()).ok_or(WebError::NotFound)?;
-    let mut entries: Vec<EvaluationInputRecord> = store
-        .evaluation_input_history(&scheme.code, unit.id, q.item.trim())
-        .await?
-        .into_iter()
-        .filter(|r| r.period == period)
-        .collect();
-    entries.sort_by_key(|r| std::cmp::Reverse(r.id));
     let newest = entries.first().map(|r| r.id);
     let fragment = HistoryFragment {
         title: format!(
@@ -642,7 +630,7 @@ pub async fn upload(
         let i = sheet.items.iter().position(|(_, c)| c == item)?;
         sheet.values[u][i]
     };
-    let changed: Vec<&super::inputs_file::FileEntry> = read
+    let changed: Vec<&InputFileEntry> = read
         .iter()
         .filter(|e| current(&e.unit, &e.item) != Some(e.value))
         .collect();
@@ -692,11 +680,7 @@ pub async fn upload(
 }
 
 /// Input issues put back at the cells their values were read from.
-fn locate(
-    issues: &[InputIssue],
-    read: &[&super::inputs_file::FileEntry],
-    lang: Lang,
-) -> Vec<FileIssue> {
+fn locate(issues: &[InputIssue], read: &[&InputFileEntry], lang: Lang) -> Vec<FileIssue> {
     issues
         .iter()
         .map(|i| FileIssue {

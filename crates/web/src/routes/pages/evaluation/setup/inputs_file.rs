@@ -1,34 +1,30 @@
 //! The workbook of the values entered for a scheme: one row per park (by its code), one
 //! column per item of the scheme (headed by its name and code), the values so far filled
-//! in; and reading it back with every problem at its sheet, row and column: a column
-//! that names no item, an unknown park or one the user does not enter for, a park twice,
-//! a cell that is not a number, a value that does not fit its item (occurrences are whole
-//! numbers, a veto is 1 or 0).
-
-use std::collections::HashMap;
+//! in; and the problems of reading it back (the domain's `Scheme::read_input_sheet`) in
+//! words, each at its sheet, row and column: a column that names no item, an unknown park
+//! or one the user does not enter for, a park twice, a cell that is not a number, a value
+//! that does not fit its item (occurrences are whole numbers, a veto is 1 or 0).
 
 use innozone_app::evaluation::InputSheet;
-use innozone_domain::evaluation::inputs::{InputIssue, InputItem, InputProblem};
+use innozone_domain::evaluation::inputs::{
+    InputFileEntry, InputFileProblem, InputIssue, InputItem, InputProblem,
+};
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_domain::monitoring::{UNIT_CODE_COLUMN, UNIT_NAME_COLUMN};
 use innozone_domain::reporting::Period;
-use innozone_domain::table::{Cell, Position, Table};
+use innozone_domain::table::{Position, Table};
+use innozone_domain::unit_sheet::SheetProblem;
 use innozone_exchange::{SheetData, Value};
 use innozone_i18n::{Lang, Localize};
 
 /// An item's name in the user's language.
 pub fn item_name(scheme: &Scheme, item: InputItem, english: bool) -> String {
-    let pick = |zh: &str, en: &str| if english { en } else { zh }.to_string();
-    match item {
-        InputItem::Indicator(i) => scheme.nodes[i].name(english).to_string(),
-        InputItem::Adjustment(a) => pick(&scheme.adjustments[a].zh, &scheme.adjustments[a].en),
-        InputItem::Veto(v) => pick(&scheme.vetoes[v].zh, &scheme.vetoes[v].en),
-    }
+    scheme.input_item_name(item, english).to_string()
 }
 
 /// The header of an item's column in the workbook: `名称（code）`.
 pub fn item_header(scheme: &Scheme, item: InputItem, code: &str) -> String {
-    format!("{}（{code}）", item_name(scheme, item, false))
+    scheme.input_heading(item, code)
 }
 
 /// The workbook's sheet name for a year.
@@ -68,15 +64,6 @@ pub fn template(sheet: &InputSheet) -> SheetData {
     }
 }
 
-/// A value read, with where it was.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileEntry {
-    pub unit: String,
-    pub item: String,
-    pub value: f64,
-    pub position: Position,
-}
-
 /// A problem of the file, located, its message in the user's language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileIssue {
@@ -84,21 +71,10 @@ pub struct FileIssue {
     pub message: String,
 }
 
-/// Headings compared without spaces, with Chinese and Western brackets alike.
-fn normalise(header: &str) -> String {
-    header
-        .trim()
-        .replace('(', "（")
-        .replace(')', "）")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-/// Reads a filled-in workbook for `scheme` and `period`. `unit_known` says whether a
-/// park code exists, `may_enter` whether the user enters values for it. Blank cells are
-/// left alone (they neither set nor clear a value).
+/// Reads a filled-in workbook for `scheme` and `period` (the reading is the domain's,
+/// `Scheme::read_input_sheet`; this says its problems in the user's language).
+/// `unit_known` says whether a park code exists, `may_enter` whether the user enters
+/// values for it.
 pub fn read_inputs(
     table: &Table,
     scheme: &Scheme,
@@ -106,158 +82,68 @@ pub fn read_inputs(
     unit_known: &dyn Fn(&str) -> bool,
     may_enter: &dyn Fn(&str) -> bool,
     lang: Lang,
-) -> Result<Vec<FileEntry>, Vec<FileIssue>> {
-    let at = |row: usize, column: Option<usize>| Position {
-        sheet: table.sheet.clone(),
-        row,
-        column,
-    };
-    let key = |k: &str| format!("evaluation.setup.file.{k}");
-    let mut issues = Vec::new();
-    let items = scheme.input_items();
-    let mut by_header: HashMap<String, usize> = HashMap::new();
-    for (i, (item, code)) in items.iter().enumerate() {
-        for name in [
-            code.to_string(),
-            item_name(scheme, *item, false),
-            item_name(scheme, *item, true),
-            item_header(scheme, *item, code),
-            format!("{}（{code}）", item_name(scheme, *item, true)),
-        ] {
-            by_header.insert(normalise(&name), i);
-        }
-    }
-    let mut unit_column = None;
-    let mut columns: Vec<(usize, usize)> = Vec::new();
-    for (c, header) in table.headers.iter().enumerate() {
-        let h = normalise(header);
-        if h.is_empty() || h == UNIT_NAME_COLUMN.1 || h == UNIT_NAME_COLUMN.0 {
-            continue;
-        }
-        if h == UNIT_CODE_COLUMN.1 || h == UNIT_CODE_COLUMN.0 {
-            unit_column = Some(c);
-        } else if let Some(&i) = by_header.get(&h) {
-            if columns.iter().any(|&(_, seen)| seen == i) {
-                issues.push(FileIssue {
-                    position: at(table.header_row, Some(c + 1)),
-                    message: lang.t_with(
-                        &key("duplicate_column"),
-                        &[("header", header.trim().to_string())],
-                    ),
-                });
-            } else {
-                columns.push((c, i));
-            }
+) -> Result<Vec<InputFileEntry>, Vec<FileIssue>> {
+    let refuse = |unit: &str| {
+        if !unit_known(unit) {
+            Some(InputProblem::UnknownUnit(unit.to_string()))
+        } else if !may_enter(unit) {
+            Some(InputProblem::OutsideScope(unit.to_string()))
         } else {
-            issues.push(FileIssue {
-                position: at(table.header_row, Some(c + 1)),
-                message: lang.t_with(
-                    &key("unknown_column"),
-                    &[
-                        ("header", header.trim().to_string()),
-                        ("scheme", scheme.code.clone()),
-                    ],
-                ),
-            });
+            None
         }
-    }
-    let Some(unit_column) = unit_column else {
-        issues.push(FileIssue {
-            position: at(table.header_row, None),
-            message: lang.t(&key("no_unit_column")),
-        });
-        return Err(issues);
     };
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut entries = Vec::new();
-    for row in &table.rows {
-        let cell = |c: usize| row.cells.get(c).cloned().unwrap_or(Cell::Empty);
-        let unit = cell(unit_column).as_text();
-        if unit.is_empty() {
-            continue;
+    scheme.read_input_sheet(table, &refuse).map_err(|issues| {
+        issues
+            .into_iter()
+            .map(|i| FileIssue {
+                message: file_message(i.problem, scheme, period, lang),
+                position: i.position,
+            })
+            .collect()
+    })
+}
+
+fn file_message(problem: InputFileProblem, scheme: &Scheme, period: Period, lang: Lang) -> String {
+    let key = |k: &str| format!("evaluation.setup.file.{k}");
+    let input = |unit: String, item: String, problem| {
+        InputIssue {
+            unit,
+            period,
+            item,
+            problem,
         }
-        let unit_at = at(row.number, Some(unit_column + 1));
-        let issue = |item: &str, problem| {
-            InputIssue {
-                unit: unit.clone(),
-                period,
-                item: item.to_string(),
-                problem,
-            }
-            .localize(lang)
-        };
-        if !unit_known(&unit) {
-            issues.push(FileIssue {
-                position: unit_at,
-                message: issue("", InputProblem::UnknownUnit(unit.clone())),
-            });
-            continue;
+        .localize(lang)
+    };
+    match problem {
+        InputFileProblem::Value {
+            unit,
+            item,
+            problem,
+        } => input(unit, item, problem),
+        InputFileProblem::Sheet(SheetProblem::Unit { unit, reason }) => {
+            input(unit, String::new(), reason)
         }
-        if !may_enter(&unit) {
-            issues.push(FileIssue {
-                position: unit_at,
-                message: issue("", InputProblem::OutsideScope(unit.clone())),
-            });
-            continue;
+        InputFileProblem::Sheet(SheetProblem::NoUnitColumn) => lang.t(&key("no_unit_column")),
+        InputFileProblem::Sheet(SheetProblem::UnknownColumn(header)) => lang.t_with(
+            &key("unknown_column"),
+            &[("header", header), ("scheme", scheme.code.clone())],
+        ),
+        InputFileProblem::Sheet(SheetProblem::DuplicateColumn(header)) => {
+            lang.t_with(&key("duplicate_column"), &[("header", header)])
         }
-        if let Some(first) = seen.insert(unit.clone(), row.number) {
-            issues.push(FileIssue {
-                position: unit_at,
-                message: lang.t_with(
-                    &key("duplicate_unit"),
-                    &[("unit", unit.clone()), ("first", first.to_string())],
-                ),
-            });
-            continue;
+        InputFileProblem::Sheet(SheetProblem::DuplicateUnit { unit, first_row }) => lang.t_with(
+            &key("duplicate_unit"),
+            &[("unit", unit), ("first", first_row.to_string())],
+        ),
+        InputFileProblem::Sheet(SheetProblem::NotANumber(text)) => {
+            lang.t_with(&key("not_a_number"), &[("text", text)])
         }
-        for &(c, i) in &columns {
-            let code = items[i].1;
-            let position = at(row.number, Some(c + 1));
-            let value = match cell(c) {
-                Cell::Empty => continue,
-                Cell::Number(n) if n.is_finite() => n,
-                other => {
-                    let text = other.as_text().replace([',', '，'], "");
-                    if text.is_empty() {
-                        continue;
-                    }
-                    match text.parse::<f64>() {
-                        Ok(n) if n.is_finite() => n,
-                        _ => {
-                            issues.push(FileIssue {
-                                position,
-                                message: lang
-                                    .t_with(&key("not_a_number"), &[("text", other.as_text())]),
-                            });
-                            continue;
-                        }
-                    }
-                }
-            };
-            match scheme.check_input(code, Some(value)) {
-                Ok(_) => entries.push(FileEntry {
-                    unit: unit.clone(),
-                    item: code.to_string(),
-                    value,
-                    position,
-                }),
-                Err(problem) => issues.push(FileIssue {
-                    position,
-                    message: issue(code, problem),
-                }),
-            }
-        }
-    }
-    if issues.is_empty() {
-        Ok(entries)
-    } else {
-        Err(issues)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use innozone_domain::table::Row;
+    use innozone_domain::table::{Cell, Row};
 
     use super::*;
 
@@ -323,7 +209,7 @@ en = "Fail"
         }
     }
 
-    fn read(t: &Table) -> Result<Vec<FileEntry>, Vec<FileIssue>> {
+    fn read(t: &Table) -> Result<Vec<InputFileEntry>, Vec<FileIssue>> {
         let scheme = Scheme::parse(SCHEME, &|_| false, &|_| false).unwrap();
         read_inputs(
             t,

@@ -12,12 +12,9 @@ mod inputs_file;
 mod schemes;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use innozone_app::definitions::EvaluationScheme;
 use innozone_domain::accounts::{Principal, Role};
-use innozone_domain::evaluation::scheme::SchemeError;
 use innozone_domain::reporting::Period;
 use innozone_i18n::Lang;
 

@@ -6,11 +6,8 @@
 //! that does not hold is refused whole with its line and column, and nothing is saved.
 
 use askama::Template;
-use axum::Form as PostedForm;
-use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::AppError;
 use innozone_app::definitions::{DefinitionVersion, EvaluationScheme, versions};
 use innozone_app::evaluation::{current_scheme, installed_schemes};
 use innozone_app::monitoring::current_catalogue;
@@ -20,17 +17,16 @@ use innozone_domain::evaluation::scheme::{AdjustmentKind, BandRule, NodeKind, Sc
 use innozone_domain::evaluation::treatment::Impute;
 use innozone_domain::monitoring::{Catalogue, Direction};
 use innozone_domain::reporting::authority::may_define_forms;
-use innozone_i18n::{Lang, Localize};
+use innozone_i18n::Lang;
 use serde::Deserialize;
 
 use super::{ACTIVE, may_read_schemes, parameter};
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::files::{Audience, read_multipart};
 use crate::language::Language;
 use crate::routes::pages::definitions::{DefinitionPage, VersionRow, version_rows};
 use crate::state::AppState;
-use crate::views::{Chrome, redirect_htmx, render};
+use crate::views::{Chrome, render};
 
 pub struct SchemeRow {
     pub code: String,
