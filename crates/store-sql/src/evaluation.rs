@@ -1,4 +1,4 @@
-//! `EvaluationStore`, written once and expanded for each database like `backend.rs`,
+//! `EvaluationStore`, written once and expanded for each database like `registry.rs`,
 //! `reporting.rs` and `monitoring.rs`; the rows it reads live here, outside the template.
 
 use innozone_domain::registry::UnitId;

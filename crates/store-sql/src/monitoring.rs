@@ -1,4 +1,4 @@
-//! `MonitoringStore`, written once and expanded for each database like `backend.rs` and
+//! `MonitoringStore`, written once and expanded for each database like `registry.rs` and
 //! `reporting.rs`; the rows it reads and the SQL that is the same for both live here,
 //! outside the template.
 
@@ -245,7 +245,7 @@ pub(crate) fn counted_lines(text: &str) -> StoreResult<Vec<CountedLine<'_>>> {
 }
 
 /// The audit entities of everything monitoring reads besides filings: the registry
-/// (`backend.rs` audits units, memberships, enterprises with their locations, and whole
+/// (`registry.rs` audits units, memberships, enterprises with their locations, and whole
 /// data sets with their recognitions; `recognitions.rs` recorded and corrected
 /// recognitions) and this module's own writes.
 pub(crate) const MONITORING_FINGERPRINT: &str = "SELECT \

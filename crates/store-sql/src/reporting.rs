@@ -1,4 +1,4 @@
-//! `ReportingStore`, written once and expanded for each database like `backend.rs`.
+//! `ReportingStore`, written once and expanded for each database like `registry.rs`.
 
 macro_rules! sql_reporting {
     (store: $store:ident, db: $db:ty, analyze_after_upload: $analyze:expr $(,)?) => {
