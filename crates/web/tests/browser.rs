@@ -1394,6 +1394,31 @@ async fn monitoring_walk(c: Client, base: String, out: PathBuf, high_tech_in_dis
     until_present(c, "article.bulletin").await;
     let title = text_of(c, ".bulletin-title").await;
     assert!(title.ends_with("统计监测报告"), "{title}");
+
+    // The catalogue as a definition file: a misspelt statistic in a formula is refused
+    // with the formula shown and the wrong name marked, and nothing is saved; the version
+    // in force is listed with its download.
+    c.goto(&format!("{base}/monitoring/catalogue"))
+        .await
+        .expect("the catalogue");
+    until_present(c, "#definition-versions tr[id^='version-']").await;
+    c.execute(
+        "const t = document.querySelector('textarea[name=source]');\
+         t.value = t.value.replace('count(high_tech)', 'count(high_tec)');",
+        vec![],
+    )
+    .await
+    .expect("edit the catalogue");
+    element(c, "#catalogue-check")
+        .await
+        .click()
+        .await
+        .expect("check the catalogue");
+    until_present(c, "#check-error").await;
+    assert_eq!(text_of(c, "#error-place mark").await, "high_tec");
+    let message = text_of(c, "#check-error").await;
+    assert!(message.contains("未保存任何内容"), "{message}");
+    screenshot_page(c, &out.join("catalogue-check.png")).await;
 }
 
 /// The zone's evaluation officer of the evaluation walk-through.
