@@ -204,7 +204,12 @@ fn template_digest(migrations: &sqlx::migrate::Migrator, key: &str) -> String {
         hash.update(&m.checksum);
     }
     hash.update(key.as_bytes());
-    if let Ok(exe) = std::env::current_exe() {
+    if let Some(run) = test_run() {
+        // Every executable of one run is built from the same sources: the run names the
+        // code that fills the template, and its executables share the template.
+        hash.update(b"run ");
+        hash.update(run.as_bytes());
+    } else if let Ok(exe) = std::env::current_exe() {
         hash.update(exe.to_string_lossy().as_bytes());
         if let Ok(meta) = std::fs::metadata(&exe) {
             hash.update(meta.len().to_le_bytes());
@@ -217,6 +222,18 @@ fn template_digest(migrations: &sqlx::migrate::Migrator, key: &str) -> String {
         }
     }
     hex::encode(hash.finalize())
+}
+
+/// The environment variable naming one run of the whole test suite (`scripts/test` and
+/// `.ci/run` set it): the test executables of that run share their templates, so the
+/// example is loaded once per run instead of once per executable.
+pub const TEST_RUN_VAR: &str = "INNOZONE_TEST_RUN";
+
+fn test_run() -> Option<String> {
+    std::env::var(TEST_RUN_VAR)
+        .ok()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// A copy of the SQLite template `key` in a new temporary folder.
@@ -261,6 +278,18 @@ where
             std::fs::create_dir_all(&folder)
                 .unwrap_or_else(|e| panic!("cannot make the folder {}: {e}", folder.display()));
             let template = folder.join(format!("{}.db", &digest[..24]));
+            // Another executable of the run may be filling the same template: one at a
+            // time, and a finished template is used as it is.
+            let lock = std::fs::File::create(folder.join(format!("{}.lock", &digest[..24])))
+                .unwrap_or_else(|e| panic!("cannot make the template's lock: {e}"));
+            let lock = tokio::task::spawn_blocking(move || lock.lock().map(|_| lock))
+                .await
+                .expect("the lock's thread")
+                .unwrap_or_else(|e| panic!("cannot lock the template: {e}"));
+            if template.exists() {
+                drop(lock);
+                return template.to_string_lossy().to_string();
+            }
             let (store, source) = sqlite_in_new_folder().await;
             fill(store.clone()).await;
             // VACUUM INTO writes the committed state as one compact file; the store keeps
@@ -269,26 +298,34 @@ where
                 SqliteConnection::connect_with(&SqliteConnectOptions::new().filename(&source))
                     .await
                     .unwrap_or_else(|e| panic!("cannot open the filled template: {e}"));
-            let _ = std::fs::remove_file(&template);
+            // Written under another name and renamed, so that a template file is never
+            // seen half written.
+            let partial = template.with_extension("partial");
+            let _ = std::fs::remove_file(&partial);
             sqlx::query("VACUUM INTO ?")
-                .bind(template.to_string_lossy().to_string())
+                .bind(partial.to_string_lossy().to_string())
                 .execute(&mut conn)
                 .await
-                .unwrap_or_else(|e| {
-                    panic!("cannot write the template {}: {e}", template.display())
-                });
+                .unwrap_or_else(|e| panic!("cannot write the template {}: {e}", partial.display()));
             let _ = conn.close().await;
+            std::fs::rename(&partial, &template)
+                .unwrap_or_else(|e| panic!("cannot keep the template {}: {e}", template.display()));
+            drop(lock);
             template.to_string_lossy().to_string()
         })
         .await;
     PathBuf::from(path)
 }
 
-/// The folder of this process's SQLite templates; the folders of ended processes are
-/// removed on the way.
+/// The folder of this process's SQLite templates (of the run's, when [`TEST_RUN_VAR`] is
+/// set); the folders of ended processes are removed on the way.
 fn template_folder() -> PathBuf {
-    let prefix = "innozone-test-templates-";
     let temp = std::env::temp_dir();
+    if let Some(run) = test_run() {
+        // Removed by the script that set the run.
+        return temp.join(format!("innozone-test-run-{run}"));
+    }
+    let prefix = "innozone-test-templates-";
     if let Ok(entries) = std::fs::read_dir(&temp) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
