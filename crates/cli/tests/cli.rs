@@ -1,11 +1,13 @@
 //! The command line as a script sees it: exit codes, messages on standard error, and that
 //! a refused import changes nothing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 use innozone_domain::registry::CreditCode;
+
+mod support;
+use support::example_database;
 
 fn innozone(database: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_innozone"))
@@ -15,23 +17,6 @@ fn innozone(database: &Path, args: &[&str]) -> Output {
         .env_remove("INNOZONE_LANG")
         .output()
         .expect("the binary runs")
-}
-
-/// A database file in `dir` holding the whole built-in example as `innozone example` loads
-/// it: a copy of the example loaded once for all the tests of this file (the command
-/// itself is run on an empty database in `evaluation_runs.rs`).
-fn example_database(dir: &Path, name: &str) -> PathBuf {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    let runtime = RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-    });
-    let template = runtime.block_on(innozone_app::testing::example_sqlite_file());
-    let db = dir.join(name);
-    std::fs::copy(&template, &db).expect("the example's database copies");
-    db
 }
 
 fn stderr(o: &Output) -> String {

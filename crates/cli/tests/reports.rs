@@ -9,6 +9,9 @@ use std::process::{Command, Output};
 
 use calamine::{Data, Reader, Xlsx};
 
+mod support;
+use support::example_database;
+
 fn innozone(database: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_innozone"))
         .arg("--database")
@@ -73,8 +76,7 @@ fn float(cell: &Data) -> f64 {
 #[test]
 fn the_evaluation_report_and_the_monitoring_report_are_written_as_docx_and_xlsx() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("reports.sqlite");
-    assert!(innozone(&db, &["example"]).status.success());
+    let db = example_database(dir.path(), "reports.sqlite");
 
     // The 2018 run and its ranking as `evaluation show` prints it:
     // "  rank  code  name  total  grade …", best first.
