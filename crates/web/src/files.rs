@@ -133,3 +133,18 @@ pub fn download(bytes: Vec<u8>, file_name: &str, media_type: &'static str) -> Re
     }
     r
 }
+
+/// A composed report (bulletin, evaluation report) as the file asked for.
+pub fn report_file(
+    report: &innozone_reports::Report,
+    format: innozone_reports::Format,
+) -> Result<Response, WebError> {
+    let bytes = report
+        .write(format)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(download(
+        bytes,
+        &report.file_name(format),
+        format.media_type(),
+    ))
+}

@@ -16,7 +16,7 @@ use super::dashboard::DashboardQuery;
 use super::parse_period;
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::files::download;
+use crate::files::report_file;
 use crate::language::Language;
 use crate::routes::pages::reporting::chosen_unit;
 use crate::state::AppState;
@@ -97,14 +97,7 @@ async fn file(
     format: Format,
 ) -> Result<Response, WebError> {
     let report = load(state, user, q, lang).await?.report;
-    let bytes = report
-        .write(format)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        &report.file_name(format),
-        format.media_type(),
-    ))
+    report_file(&report, format)
 }
 
 /// The bulletin's tables as a workbook, one sheet each.

@@ -14,7 +14,7 @@ use innozone_reports::{Format, PageBlock, Report};
 
 use crate::auth::CurrentUser;
 use crate::error::WebError;
-use crate::files::download;
+use crate::files::report_file;
 use crate::language::Language;
 use crate::state::AppState;
 use crate::views::{Chrome, render};
@@ -80,14 +80,7 @@ async fn file(
     format: Format,
 ) -> Result<Response, WebError> {
     let report = report(state, user, run_id(id)?, lang).await?;
-    let bytes = report
-        .write(format)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        &report.file_name(format),
-        format.media_type(),
-    ))
+    report_file(&report, format)
 }
 
 /// The report's tables as a workbook, one sheet each, with the caption above.
