@@ -44,7 +44,18 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             listen,
             no_example,
             secure_cookies,
-        } => serve(&cli.database, lang, &listen, !no_example, secure_cookies).await,
+            read_audit_days,
+        } => {
+            serve(
+                &cli.database,
+                lang,
+                &listen,
+                !no_example,
+                secure_cookies,
+                read_audit_days,
+            )
+            .await
+        }
         Command::Import {
             what,
             file,
@@ -235,6 +246,7 @@ async fn serve(
     listen: &str,
     example: bool,
     secure_cookies: bool,
+    read_audit_days: u32,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
@@ -271,6 +283,10 @@ async fn serve(
         ),
         None => println!("{}", lang.t("cli.serve.admin_exists")),
     }
+    tokio::spawn(innozone_app::audit::keep_pruning_reads(
+        store.clone(),
+        read_audit_days,
+    ));
     let mut state = innozone_web::AppState::new(store);
     state.secure_cookies = secure_cookies;
     let shutdown = async {

@@ -49,6 +49,9 @@ pub enum Command {
         /// Mark cookies Secure (when served behind HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Days the read audit (who read which enterprise's filing values) is kept.
+        #[arg(long, env = "INNOZONE_READ_AUDIT_DAYS", default_value_t = innozone_app::audit::DEFAULT_RETENTION_DAYS)]
+        read_audit_days: u32,
     },
     /// Import units, enterprises or recognitions (认定) from an xlsx or CSV file, all or
     /// nothing.

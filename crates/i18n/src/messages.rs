@@ -256,6 +256,17 @@ impl Localize for ImportProblem {
             ImportProblem::OutsideScope { code } => {
                 lang.t_with("err.import.outside_scope", &[("code", code.clone())])
             }
+            ImportProblem::CreditCodeNotYours { code } => lang.t_with(
+                "err.import.credit_code_not_yours",
+                &[("code", code.clone())],
+            ),
+            ImportProblem::NoneInScope { code } => {
+                lang.t_with("err.import.none_in_scope", &[("code", code.clone())])
+            }
+            ImportProblem::KeptByStaff { field } => lang.t_with(
+                "err.import.kept_by_staff",
+                &[("field", field_label(field, lang))],
+            ),
             ImportProblem::UnknownTier { value } => {
                 lang.t_with("err.import.unknown_tier", &[("value", value.clone())])
             }

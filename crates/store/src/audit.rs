@@ -64,3 +64,48 @@ pub trait AuditStore: Send + Sync {
     /// The audit log, newest first, and the total that matches.
     async fn audit(&self, query: &AuditQuery) -> StoreResult<(Vec<AuditEntry>, i64)>;
 }
+
+/// One read of an enterprise's filing values, as the reading use case records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRead {
+    pub enterprise_id: i64,
+    /// What was read, as a short code: `filing`, `filing_history`, `filings_export`,
+    /// `indicator_drill`, `tier_check`.
+    pub what: &'static str,
+    /// Which of it: the form and period, the indicator and unit, the year.
+    pub detail: String,
+}
+
+/// One recorded read, with the enterprise's name and credit code as they are now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadEntry {
+    pub id: i64,
+    pub at: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: Option<String>,
+    pub credit_code: Option<String>,
+    pub what: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReadQuery {
+    /// The enterprise read, by its unified social credit code.
+    pub credit_code: Option<String>,
+    pub username: Option<String>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// The trail of reads: who read which enterprise's filing values.
+#[async_trait]
+pub trait ReadAuditStore: Send + Sync {
+    /// Records the reads of one request, all with the reader and time of `actor`.
+    async fn record_reads(&self, reads: &[NewRead], actor: &Actor) -> StoreResult<()>;
+    /// The reads, newest first, and the total that matches.
+    async fn reads(&self, query: &ReadQuery) -> StoreResult<(Vec<ReadEntry>, i64)>;
+    /// Deletes the reads recorded before `before` (unix seconds); how many went.
+    async fn prune_reads(&self, before: i64) -> StoreResult<u64>;
+}

@@ -3,7 +3,8 @@
 //! half-written and every change says who made it and what it was before.
 //!
 //! One small trait per area (as lldap's backend handlers are): [`RegistryStore`],
-//! [`AccountStore`], [`SessionStore`], [`AuditStore`], [`ReportingStore`],
+//! [`AccountStore`], [`SessionStore`], [`AuditStore`] (writes) and [`ReadAuditStore`]
+//! (reads of enterprises' filing values), [`ReportingStore`],
 //! [`MonitoringStore`], [`EvaluationStore`] and [`CultivationStore`]. A use case asks for
 //! the narrowest it uses, so that a reader sees at its signature what it touches and its
 //! test can pass an in-memory fake of just that trait; [`Store`] only names them all, for
@@ -23,7 +24,9 @@ mod reporting;
 mod sessions;
 
 pub use accounts::{AccountStore, NewUser, UserRecord, UserUpdate};
-pub use audit::{Actor, AuditEntry, AuditQuery, AuditStore};
+pub use audit::{
+    Actor, AuditEntry, AuditQuery, AuditStore, NewRead, ReadAuditStore, ReadEntry, ReadQuery,
+};
 pub use cultivation::{
     CultivationStore, LadderRecord, LadderStore, LadderSummary, ListedRecognition, NewLadder,
     NewRecognition, RecognitionRecord, RecognitionSource, RecognitionStore, RecordedRecognitions,
@@ -61,6 +64,7 @@ pub trait Store:
     + AccountStore
     + SessionStore
     + AuditStore
+    + ReadAuditStore
     + ReportingStore
     + MonitoringStore
     + EvaluationStore
@@ -74,6 +78,7 @@ impl<T> Store for T where
         + AccountStore
         + SessionStore
         + AuditStore
+        + ReadAuditStore
         + ReportingStore
         + MonitoringStore
         + EvaluationStore

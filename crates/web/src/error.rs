@@ -15,6 +15,7 @@ use innozone_app::accounts::LoginError;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_domain::reporting::Form;
 use innozone_domain::reporting::intake::IntakeIssue;
+use innozone_domain::reporting::lifecycle::LifecycleError;
 use innozone_i18n::{Lang, Localize, intake_message, issue_location};
 use innozone_store::StoreError;
 use serde::Serialize;
@@ -32,6 +33,9 @@ pub enum WebError {
     /// A request the user can mend, with its message already localised by the handler's
     /// caller through `Problem`.
     BadRequest(Problem),
+    /// The request was made against a state that has changed since (another revision came
+    /// first, a newer version was installed) or names something that already exists: 409.
+    Conflict(Problem),
     /// An upload or a form with located problems.
     Import(Arc<Vec<ImportIssue>>),
     /// A filing or a filings upload with located problems, and the form they concern.
@@ -155,7 +159,7 @@ impl From<StoreError> for WebError {
         match e {
             StoreError::NotFound { .. } => WebError::NotFound,
             StoreError::Duplicate { .. } | StoreError::Conflict { .. } => {
-                WebError::BadRequest(Problem::App(Arc::new(AppError::Store(e))))
+                WebError::Conflict(Problem::App(Arc::new(AppError::Store(e))))
             }
             other => {
                 tracing::error!(error = %other, "store failure");
@@ -174,6 +178,15 @@ impl From<AppError> for WebError {
             AppError::Intake { issues, form } => WebError::Intake(Arc::new(issues), form),
             AppError::Store(s) => WebError::from(s),
             AppError::Hashing => WebError::Internal("password hashing".into()),
+            // The filing or the ladder is not in the state the request was made against
+            // (someone approved it, closed the period, installed a newer version first).
+            e @ (AppError::LadderVersion { .. }
+            | AppError::Lifecycle(
+                LifecycleError::Locked
+                | LifecycleError::PeriodClosed
+                | LifecycleError::NotAllowed { .. }
+                | LifecycleError::NotLocked,
+            )) => WebError::Conflict(Problem::App(Arc::new(e))),
             other => WebError::BadRequest(Problem::App(Arc::new(other))),
         }
     }
@@ -185,6 +198,7 @@ impl WebError {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::BadRequest(_) | WebError::Import(_) | WebError::Intake(..) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -205,6 +219,7 @@ impl WebError {
             WebError::Csrf => "csrf",
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
+            WebError::Conflict(_) => "conflict",
             WebError::Import(_) | WebError::Intake(..) => "invalid_input",
             WebError::Login(e) => match e.as_ref() {
                 LoginError::Locked { .. } => "locked",
@@ -223,7 +238,7 @@ impl WebError {
             WebError::Forbidden => lang.t("error.forbidden"),
             WebError::Csrf => lang.t("error.csrf"),
             WebError::NotFound => lang.t("error.not_found"),
-            WebError::BadRequest(p) => p.localize(lang),
+            WebError::BadRequest(p) | WebError::Conflict(p) => p.localize(lang),
             WebError::Import(issues) => {
                 lang.t_with("error.import", &[("count", issues.len().to_string())])
             }
@@ -317,7 +332,7 @@ fn error_issues(error: &WebError, lang: Lang) -> Vec<IssueJson> {
 /// The body of every error of the JSON API.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorJson {
-    /// A stable code: unauthenticated, forbidden, csrf, not_found, bad_request,
+    /// A stable code: unauthenticated, forbidden, csrf, not_found, bad_request, conflict,
     /// invalid_input, bad_credentials, locked, disabled, unavailable, internal.
     error: &'static str,
     /// The message in the request's language.

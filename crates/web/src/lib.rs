@@ -8,6 +8,7 @@ mod error;
 mod files;
 mod language;
 mod routes;
+mod security;
 mod state;
 mod views;
 

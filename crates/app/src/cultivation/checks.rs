@@ -108,6 +108,14 @@ pub async fn enterprise_checks(
             }
         })
         .collect();
+    crate::audit::record_reads(
+        store,
+        principal,
+        crate::audit::Read::TierCheck,
+        &year.to_string(),
+        [enterprise.0],
+    )
+    .await?;
     Ok(EnterpriseChecks {
         enterprise,
         year,

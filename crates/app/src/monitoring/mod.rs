@@ -22,6 +22,6 @@ pub use statistics::{
 };
 pub use views::{
     Card, ChildValue, Dashboard, Drill, EnterpriseShare, Grouping, SeriesPoint, TargetCheck,
-    Warning, dashboard, drill, group_keys, has_indicators, may_monitor, monitored_periods, reading,
-    rounded,
+    Warning, dashboard, drill, drill_enterprises, group_keys, has_indicators, may_monitor,
+    monitored_periods, reading, rounded,
 };

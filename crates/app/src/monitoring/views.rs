@@ -10,7 +10,7 @@ use innozone_domain::monitoring::{
     Catalogue, Comparison, Direction, FilingRef, QuantityUnit, Target, TargetStatus, Unavailable,
     Value,
 };
-use innozone_domain::registry::{EnterpriseId, Tier, Tree, UnitId, UnitKind};
+use innozone_domain::registry::{Enterprise, EnterpriseId, Tier, Tree, UnitId, UnitKind};
 use innozone_domain::reporting::{Period, PeriodType};
 use innozone_store::Store;
 
@@ -412,6 +412,47 @@ pub struct EnterpriseShare {
     pub filing: Option<FilingRef>,
     /// What it adds to each term, in the term's base unit.
     pub terms: Vec<Option<f64>>,
+}
+
+/// The enterprises behind a drilled number, largest contribution to the first term first,
+/// at most `limit` of them, each with its registry record; their reading is recorded in
+/// the read audit, as the figures are the enterprises' own filed values.
+pub async fn drill_enterprises<'d>(
+    store: &dyn Store,
+    principal: &Principal,
+    drill: &'d Drill,
+    limit: Option<usize>,
+) -> Result<Vec<(&'d EnterpriseShare, Option<Enterprise>)>, AppError> {
+    let mut shares: Vec<&EnterpriseShare> = drill.enterprises.iter().collect();
+    let first_term = |s: &EnterpriseShare| {
+        s.terms
+            .iter()
+            .flatten()
+            .next()
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY)
+    };
+    shares.sort_by(|a, b| first_term(b).total_cmp(&first_term(a)));
+    if let Some(n) = limit {
+        shares.truncate(n);
+    }
+    let ids: Vec<EnterpriseId> = shares.iter().map(|s| s.enterprise).collect();
+    let mut found = crate::reporting::enterprises_by_id(store, &ids).await?;
+    crate::audit::record_reads(
+        store,
+        principal,
+        crate::audit::Read::IndicatorDrill,
+        &format!(
+            "{} {} {}",
+            drill.snapshot.catalogue.indicators[drill.indicator].code, drill.unit.0, drill.period
+        ),
+        ids.iter().map(|id| id.0),
+    )
+    .await?;
+    Ok(shares
+        .into_iter()
+        .map(|s| (s, found.remove(&s.enterprise)))
+        .collect())
 }
 
 /// An indicator for one unit and period, opened up: its formula, its value, the

@@ -1,9 +1,11 @@
 use innozone_domain::Date;
+use innozone_domain::accounts::{Binding, Principal};
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Location, Tree, UnitId};
 use innozone_domain::reporting::{FilingValues, Form, Period};
 use innozone_store::{ClosureRecord, FilingRecord, PeriodRecord, Store};
 
 use crate::AppError;
+use crate::audit::{Read, record_reads};
 
 /// Everything a filing is judged by: the form version in force, the period, where the
 /// enterprise was on the period's date, the filing so far and the ones it is compared with.
@@ -96,7 +98,39 @@ pub async fn form_version(store: &dyn Store, code: &str, version: u32) -> Result
         })
 }
 
-pub async fn filing_context(
+/// A filing with its values as `by` reads it: refused outside the user's scope, and the
+/// read recorded in the read audit before the values are handed out. The web and the API
+/// read filings only through this.
+pub async fn read_filing(
+    store: &dyn Store,
+    by: &Principal,
+    hierarchy: &Hierarchy,
+    form_code: &str,
+    period: Period,
+    enterprise: EnterpriseId,
+) -> Result<FilingContext, AppError> {
+    // An enterprise filer is told nothing about another enterprise, not even whether it
+    // has filed.
+    if matches!(by.binding, Binding::Enterprise(own) if own != enterprise) {
+        return Err(AppError::Forbidden);
+    }
+    let context = filing_context(store, hierarchy, form_code, period, enterprise).await?;
+    if !by.may_read_enterprise(enterprise, context.park, &context.tree) {
+        return Err(AppError::Forbidden);
+    }
+    record_reads(
+        store,
+        by,
+        Read::Filing,
+        &format!("{form_code} {period}"),
+        [enterprise.0],
+    )
+    .await?;
+    Ok(context)
+}
+
+/// Everything a filing is judged by, for the use cases that check the user themselves.
+pub(crate) async fn filing_context(
     store: &dyn Store,
     hierarchy: &Hierarchy,
     form_code: &str,

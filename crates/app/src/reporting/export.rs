@@ -147,6 +147,14 @@ pub async fn approved_export(
             }
         }
     }
+    crate::audit::record_reads(
+        store,
+        principal,
+        crate::audit::Read::FilingsExport,
+        &format!("{form_code} {period}"),
+        approved.iter().map(|f| f.enterprise.0),
+    )
+    .await?;
     let data = SheetData {
         name: "企业数据".to_string(),
         headers: layout_headers(&form),
@@ -310,5 +318,16 @@ pub async fn unit_filing_template(
         .iter()
         .filter_map(|id| found.remove(id).map(|e| (e, filings.remove(id))))
         .collect();
+    // The workbook comes pre-filled with what each enterprise has filed so far.
+    crate::audit::record_reads(
+        store,
+        principal,
+        crate::audit::Read::FilingsExport,
+        &format!("{form_code} {period}"),
+        rows.iter()
+            .filter(|(_, f)| f.is_some())
+            .map(|(e, _)| e.id.0),
+    )
+    .await?;
     Ok((filing_template(&form, period, &rows), view))
 }

@@ -439,5 +439,13 @@ pub async fn history(
         })
         .collect();
     views.reverse();
+    crate::audit::record_reads(
+        store,
+        principal,
+        crate::audit::Read::FilingHistory,
+        &format!("{} {}", filing.form_code, filing.period),
+        [filing.enterprise.0],
+    )
+    .await?;
     Ok((context, views))
 }

@@ -9,8 +9,8 @@ mod progress;
 mod upload;
 
 pub use context::{
-    FilingContext, enterprises_by_id, filing_context, form_version, located_park, period_closures,
-    period_record,
+    FilingContext, enterprises_by_id, form_version, located_park, period_closures, period_record,
+    read_filing,
 };
 pub use export::{
     approved_export, completeness_sheet, filing_template, layout_headers, missing_sheet,

@@ -39,6 +39,11 @@ impl Binding {
             (_, Binding::Unit(_)) => Ok(()),
         }
     }
+
+    /// Whether the user acts for one enterprise (an enterprise filer).
+    pub fn is_enterprise(self) -> bool {
+        matches!(self, Binding::Enterprise(_))
+    }
 }
 
 /// The user on whose behalf something is done.

@@ -176,6 +176,18 @@ pub enum ImportProblem {
     DuplicateInFile { key: String, first_row: usize },
     #[error("'{code}' is outside your part of the hierarchy")]
     OutsideScope { code: String },
+    /// A credit code registered to an enterprise the user may not change. Said without
+    /// naming where it is registered, so that an import tells nobody about enterprises
+    /// outside their scope.
+    #[error("the enterprise with the credit code '{code}' cannot be registered or changed by you")]
+    CreditCodeNotYours { code: String },
+    /// No enterprise the user may change has this credit code (whether one outside their
+    /// scope has it is not said).
+    #[error("no enterprise in your part of the zone has the credit code '{code}'")]
+    NoneInScope { code: String },
+    /// An enterprise filer changing what park staff keep (name, industry, size, 入统).
+    #[error("an enterprise filer may change only its contacts, not '{field}'")]
+    KeptByStaff { field: &'static str },
     #[error("'{value}' is not a recognition type")]
     UnknownTier { value: String },
     #[error("no enterprise is registered under the credit code '{code}'")]
@@ -992,6 +1004,40 @@ impl EnterpriseImportPlan {
 
 /// Checks parsed enterprise rows against the registry and the user's scope, and makes the
 /// plan. `stored` holds the enterprises already registered under the rows' credit codes.
+/// What an enterprise filer may change on its own record: its contacts. The rest — name,
+/// industry, size class, registration type, high-tech field, 入统 — decides which reports
+/// it owes and how it is counted, and is kept by park and zone staff.
+pub const FILER_MAY_CHANGE: [&str; 2] = ["contact_name", "contact_phone"];
+
+/// The fields outside [`FILER_MAY_CHANGE`] that a row would change on a stored record.
+fn kept_by_staff(
+    stored: &EnterpriseDraft,
+    given: &EnterpriseDraft,
+    in_survey: Option<bool>,
+) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    if stored.name.trim() != given.name.trim() {
+        changed.push("name");
+    }
+    if stored.industry != given.industry {
+        changed.push("industry_code");
+    }
+    if stored.high_tech_field != given.high_tech_field {
+        changed.push("high_tech_field");
+    }
+    if stored.size_class != given.size_class {
+        changed.push("size_class");
+    }
+    if stored.registration_type != given.registration_type {
+        changed.push("registration_type");
+    }
+    if in_survey.is_some_and(|v| v != stored.in_survey) {
+        changed.push("in_survey");
+    }
+    debug_assert!(changed.iter().all(|f| !FILER_MAY_CHANGE.contains(f)));
+    changed
+}
+
 pub fn plan_enterprise_import(
     table: &Table,
     rows: Vec<EnterpriseRow>,
@@ -1049,11 +1095,26 @@ pub fn plan_enterprise_import(
                     row.row,
                     col_of("credit_code"),
                     Some("credit_code"),
-                    ImportProblem::OutsideScope {
+                    ImportProblem::CreditCodeNotYours {
                         code: e.draft.credit_code.to_string(),
                     },
                 ));
                 continue;
+            }
+            if principal.binding.is_enterprise() {
+                let kept = kept_by_staff(&e.draft, &row.draft, row.in_survey);
+                for field in &kept {
+                    issues.push(issue(
+                        table,
+                        row.row,
+                        col_of(field),
+                        Some(field),
+                        ImportProblem::KeptByStaff { field },
+                    ));
+                }
+                if !kept.is_empty() {
+                    continue;
+                }
             }
         }
         // Placing or moving an enterprise needs the right to the target park; editing one

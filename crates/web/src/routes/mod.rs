@@ -22,6 +22,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(crate::assets::serve_asset))
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(crate::error::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::security_headers,
+        ))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

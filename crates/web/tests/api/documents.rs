@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 36] = [
+const ROUTES: [(&str, &[&str]); 37] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
@@ -20,6 +20,7 @@ const ROUTES: [(&str, &[&str]); 36] = [
     ("/api/v1/users", &["get", "post"]),
     ("/api/v1/users/{id}", &["patch"]),
     ("/api/v1/audit", &["get"]),
+    ("/api/v1/audit/reads", &["get"]),
     ("/api/v1/forms", &["get", "post"]),
     ("/api/v1/forms/{code}", &["get"]),
     ("/api/v1/forms/{code}/periods", &["get", "post"]),
@@ -128,6 +129,7 @@ async fn the_openapi_document_lists_every_route() {
         "/api/v1/enterprises",
         "/api/v1/users",
         "/api/v1/audit",
+        "/api/v1/audit/reads",
     ] {
         let (status, _) = app.get(path, &admin).await;
         assert_eq!(status, StatusCode::OK, "{path}");

@@ -340,7 +340,7 @@ async fn forms_install_list_and_refuse_a_bad_definition() {
     // A changed definition under a version that exists.
     let changed = ANNUAL.replace("deadline_days = 90", "deadline_days = 60");
     let (s, body) = r.install("zone", &changed).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
     // Only zone staff and administrators define forms.
     for who in ["park", "filer"] {
         let (s, body) = r.install(who, ANNUAL).await;
@@ -689,9 +689,9 @@ async fn filers_and_park_staff_reach_only_their_own_filings() {
         ),
         (Some("returned"), Some("营业收入口径有误"), Some(2))
     );
-    // Not approvable while returned; resubmitted, it is.
+    // Not approvable while returned (the filing has moved on: a conflict); resubmitted, it is.
     let (s, _) = r.act("park", id, "approve", None).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(s, StatusCode::CONFLICT);
     r.submit("filer", "A1", values_with(json!({"revenue": 48000})))
         .await;
     let (_, body) = r.filing("park", "A1").await;
@@ -714,7 +714,11 @@ async fn filers_and_park_staff_reach_only_their_own_filings() {
             json!({"values": good_values(), "submit": true}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "approved: no longer the filer's to submit"
+    );
     let (s, body) = r.act("zone", id, "return", Some("复核发现错误")).await;
     assert_eq!(s, StatusCode::OK, "{body}");
     assert_eq!(body["status"], "returned");
@@ -748,11 +752,7 @@ async fn closing_locks_until_the_zone_reopens_and_every_revision_is_kept() {
     assert_eq!(body["locked"], 2, "A1's approved filing and A2's draft");
     assert_eq!(body["period"]["closed_units"], json!([ZONE]));
     let (s, body) = r.close("zone", ZONE).await;
-    assert_eq!(
-        s,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "closed already: {body}"
-    );
+    assert_eq!(s, StatusCode::CONFLICT, "closed already: {body}");
 
     // Locked: the filer cannot change it, and nobody files anew.
     let (s, body) = r
@@ -762,7 +762,7 @@ async fn closing_locks_until_the_zone_reopens_and_every_revision_is_kept() {
             json!({"values": values_with(json!({"employees": 125})), "submit": true}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert!(body["message"].as_str().unwrap().contains("锁定"), "{body}");
     let (s, body) = r
         .put(
@@ -771,7 +771,7 @@ async fn closing_locks_until_the_zone_reopens_and_every_revision_is_kept() {
             json!({"values": good_values(), "submit": true}),
         )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
     assert!(body["message"].as_str().unwrap().contains("关闭"), "{body}");
     let (s, body) = r.filing("filer", "A1").await;
     assert_eq!(
@@ -1171,4 +1171,74 @@ async fn a_good_upload_is_checked_then_committed_at_once() {
     let (s, filed) = r.filing("filer", "A1").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(filed["revision"], 2);
+}
+
+#[tokio::test]
+async fn every_read_of_an_enterprises_filed_values_is_recorded_for_the_administrator() {
+    let r = Reporting::setup().await;
+    let a1 = r.app.firms["A1"].credit_code.clone();
+    let reads_of = |query: String| {
+        let r = &r;
+        async move {
+            let (s, body) = r
+                .get("admin", &format!("/api/v1/audit/reads?{query}"))
+                .await;
+            assert_eq!(s, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    assert_eq!(reads_of(format!("credit_code={a1}")).await["total"], 0);
+
+    // Submitting answers with the filing as stored: the filer's own read.
+    let id = r.submit("filer", "A1", good_values()).await;
+    let (s, _) = r.filing("filer", "A1").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, body) = r
+        .get("park", &format!("/api/v1/filings/{id}/revisions"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let reads = reads_of(format!("credit_code={a1}")).await;
+    assert_eq!(reads["total"], 3, "{reads}");
+    let newest = &reads["items"][0];
+    assert_eq!(newest["username"], "park");
+    assert_eq!(newest["what"], "filing_history");
+    assert_eq!(newest["credit_code"], a1.as_str());
+    assert_eq!(newest["detail"], "torch_annual 2025");
+    assert_eq!(reads["items"][1]["username"], "filer");
+    assert_eq!(reads["items"][1]["what"], "filing");
+
+    // A refused read is not a read: the other park's staff get nothing and leave nothing.
+    let (s, _) = r.filing("park_b", "A1").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(reads_of("reader=park_b".into()).await["total"], 0);
+
+    // The zone's export of approved filings records one read per enterprise in it.
+    let (s, body) = r.act("park", id, "approve", None).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let r2 = r
+        .app
+        .request(
+            Method::GET,
+            &format!("/reports/{FORM}/2025/files/approved.csv"),
+            Some(r.token("zone")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r2.status(), StatusCode::OK);
+    let by_zone = reads_of("reader=zone".into()).await;
+    assert_eq!(by_zone["total"], 1, "{by_zone}");
+    assert_eq!(by_zone["items"][0]["what"], "filings_export");
+    assert_eq!(by_zone["items"][0]["credit_code"], a1.as_str());
+
+    // Only administrators read the trail, on the page as in the API.
+    let (s, _) = r.get("zone", "/api/v1/audit/reads").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, html) =
+        crate::support::page(&r.app, "/audit/reads?reader=filer", r.token("admin")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("企业数据查阅"), "{html}");
+    assert!(html.contains(&r.app.firms["A1"].name), "{html}");
+    let (s, _) = crate::support::page(&r.app, "/audit/reads", r.token("zone")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }

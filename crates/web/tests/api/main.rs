@@ -12,6 +12,7 @@ mod evaluation_pages;
 mod evaluation_report;
 mod evaluation_setup;
 mod filings;
+mod hardening;
 mod imports;
 mod monitoring_entry;
 mod monitoring_pages;

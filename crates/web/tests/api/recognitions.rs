@@ -311,7 +311,8 @@ async fn a_bad_upload_is_refused_with_every_problem_located_and_nothing_changed(
         let expected = [
             (
                 "第 2 行 A 列",
-                format!("没有统一社会信用代码为“{unknown}”的登记企业"),
+                // Zone staff hear the same of an unknown code as of one outside the zone.
+                format!("您管理范围内没有统一社会信用代码为“{unknown}”的企业"),
             ),
             ("第 3 行 A 列", "校验位".to_string()),
             (
@@ -464,7 +465,8 @@ async fn park_staff_neither_record_nor_read_another_parks_recognitions() {
     let found = issues(&body);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].0.contains("第 2 行 A 列") && found[0].1.contains("不在您的管理范围内"),
+        found[0].0.contains("第 2 行 A 列")
+            && found[0].1.contains("您管理范围内没有统一社会信用代码为"),
         "{found:?}"
     );
     // A filer reads its own ladder but records nothing, not even for itself.

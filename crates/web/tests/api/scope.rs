@@ -485,11 +485,7 @@ async fn zone_staff_manage_only_the_accounts_of_their_zone() {
     let (s, b) = app
         .send_json(Method::POST, "/api/v1/users", &zone, &filer)
         .await;
-    assert_eq!(
-        s,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the name is taken: {b}"
-    );
+    assert_eq!(s, StatusCode::CONFLICT, "the name is taken: {b}");
     let new = app.login_response("b1.filer", "Filer-pass-2024").await;
     assert_eq!(new.status(), StatusCode::CREATED);
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::{ColumnSpec, ImportIssue, ImportProblem, col, issue, parse_rows};
-use crate::accounts::Principal;
+use crate::accounts::{Binding, Principal};
 use crate::registry::credit_code::CreditCode;
 use crate::registry::enterprise::EnterpriseId;
 use crate::registry::hierarchy::Tree;
@@ -221,26 +221,22 @@ pub fn plan_recognition_import(
     let mut issues = Vec::new();
     let mut plan = RecognitionImportPlan::default();
     for row in rows {
-        let Some(holder) = holders.get(&row.credit_code) else {
-            issues.push(at(
-                row.row,
-                "credit_code",
-                ImportProblem::UnknownCreditCode {
-                    code: row.credit_code.to_string(),
-                },
-            ));
+        // A user bound to a part of the zone hears the same of an enterprise outside it
+        // as of one that does not exist: an import tells nobody what lies beyond their
+        // scope.
+        let holder = holders
+            .get(&row.credit_code)
+            .filter(|h| principal.may_write_enterprise(h.id, h.park, tree));
+        let Some(holder) = holder else {
+            let code = row.credit_code.to_string();
+            let problem = if principal.binding == Binding::Everything {
+                ImportProblem::UnknownCreditCode { code }
+            } else {
+                ImportProblem::NoneInScope { code }
+            };
+            issues.push(at(row.row, "credit_code", problem));
             continue;
         };
-        if !principal.may_write_enterprise(holder.id, holder.park, tree) {
-            issues.push(at(
-                row.row,
-                "credit_code",
-                ImportProblem::OutsideScope {
-                    code: row.credit_code.to_string(),
-                },
-            ));
-            continue;
-        }
         if let Some(given) = &row.name
             && given != holder.name.trim()
         {

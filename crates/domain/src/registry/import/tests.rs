@@ -1037,7 +1037,7 @@ fn park_staff_cannot_reach_into_another_park() {
                 3,
                 Some(1),
                 Some("credit_code"),
-                ImportProblem::OutsideScope {
+                ImportProblem::CreditCodeNotYours {
                     code: TENCENT.into()
                 }
             ),
@@ -1229,4 +1229,79 @@ fn a_blank_survey_flag_keeps_a_stored_enterprises_and_means_yes_for_a_new_one() 
     let plan = plan_enterprise_import(&old, parsed, &stored, &lanbai(), &admin, TODAY).unwrap();
     assert!(!plan.enterprises[0].draft.in_survey);
     assert_eq!(plan.updated(), 0);
+}
+
+#[test]
+fn an_enterprise_filer_changes_its_contacts_and_nothing_that_decides_its_reports() {
+    let filer = who(
+        Role::EnterpriseFiler,
+        Binding::Enterprise(EnterpriseId(101)),
+    );
+    let headers = [
+        "credit_code",
+        "name",
+        "industry_code",
+        "size_class",
+        "registration_type",
+        "park_code",
+        "contact_name",
+        "contact_phone",
+        "in_survey",
+    ];
+    let plan = |cells: &[&str]| {
+        let file = table("企业", 1, &headers, vec![text_row(2, cells)]);
+        let parsed = parse_enterprise_rows(&file).expect("the row itself is valid");
+        plan_enterprise_import(&file, parsed, &registry(), &lanbai(), &filer, TODAY)
+    };
+    // Its contacts, everything else as registered: accepted.
+    let accepted = plan(&[
+        HUAWEI,
+        "华为技术有限公司",
+        "3919",
+        "规上",
+        "股份有限公司",
+        "LB-GX-YT",
+        "张伟",
+        "0931-8888888",
+        "是",
+    ])
+    .expect("contacts are the filer's to keep");
+    assert_eq!(
+        accepted.enterprises[0].draft.contact_name.as_deref(),
+        Some("张伟")
+    );
+    // Leaving the survey and shrinking below scale: both refused at their columns.
+    let issues = plan(&[
+        HUAWEI,
+        "华为技术有限公司",
+        "3919",
+        "规下",
+        "股份有限公司",
+        "LB-GX-YT",
+        "张伟",
+        "0931-8888888",
+        "否",
+    ])
+    .unwrap_err();
+    assert_eq!(
+        issues,
+        vec![
+            at(
+                "企业",
+                2,
+                Some(4),
+                Some("size_class"),
+                ImportProblem::KeptByStaff {
+                    field: "size_class"
+                }
+            ),
+            at(
+                "企业",
+                2,
+                Some(9),
+                Some("in_survey"),
+                ImportProblem::KeptByStaff { field: "in_survey" }
+            ),
+        ]
+    );
 }

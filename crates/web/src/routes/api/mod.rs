@@ -57,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", axum::routing::patch(users::update))
         .route("/audit", get(audit::list))
+        .route("/audit/reads", get(audit::reads))
         .route(
             "/forms",
             get(reporting::list_forms).post(reporting::install),

@@ -12,9 +12,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use innozone_app::AppError;
 use innozone_app::registry::{enterprise_by_credit_code, read_upload};
 use innozone_app::reporting::{
-    FilingContext, RevisionView, act, close_period, completeness, file, filing_context,
-    form_overview, forms_with_versions, history, install_form_versions, open_period,
-    period_closures, period_record, unit_label, upload_filings,
+    FilingContext, RevisionView, act, close_period, completeness, file, form_overview,
+    forms_with_versions, history, install_form_versions, open_period, period_closures,
+    period_record, read_filing, unit_label, upload_filings,
 };
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::registry::{CreditCode, Enterprise, Hierarchy, UnitId};
@@ -484,7 +484,8 @@ pub struct FormDefinitionRequest {
         (status = 201, description = "Installed (or already installed with the same text)", body = FormBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not define forms (or `csrf`)", body = ErrorJson),
-        (status = 422, description = "The definition does not hold together (with the line, field or rule and column), or this version exists with another text", body = ErrorJson),
+        (status = 409, description = "This version exists with another text", body = ErrorJson),
+        (status = 422, description = "The definition does not hold together (with the line, field or rule and column)", body = ErrorJson),
     )
 )]
 pub async fn install(
@@ -616,7 +617,8 @@ pub struct ClosedBody {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not close the period for the unit (or `csrf`)", body = ErrorJson),
         (status = 404, description = "No such form or period", body = ErrorJson),
-        (status = 422, description = "Unknown unit, or the period is already closed for it", body = ErrorJson),
+        (status = 409, description = "The period is already closed for the unit", body = ErrorJson),
+        (status = 422, description = "Unknown unit", body = ErrorJson),
     )
 )]
 pub async fn close(
@@ -816,13 +818,15 @@ pub async fn show_filing(
     let store = state.store();
     let enterprise = enterprise_by_code(store, &credit_code).await?;
     let hierarchy = state.hierarchy().await?;
-    let context = filing_context(store, &hierarchy, &form, period, enterprise.id).await?;
-    if !user
-        .principal
-        .may_read_enterprise(enterprise.id, context.park, &context.tree)
-    {
-        return Err(WebError::Forbidden);
-    }
+    let context = read_filing(
+        store,
+        &user.principal,
+        &hierarchy,
+        &form,
+        period,
+        enterprise.id,
+    )
+    .await?;
     Ok(Json(current_body(&context, &hierarchy, lang)?))
 }
 
@@ -880,7 +884,8 @@ fn entries(values: BTreeMap<String, Value>) -> BTreeMap<String, String> {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not file for the enterprise (or `csrf`)", body = ErrorJson),
         (status = 404, description = "No such form, period or enterprise", body = ErrorJson),
-        (status = 422, description = "`invalid_input` with every issue named by field; or the filing is locked, the period closed, the step not possible, or someone else changed the filing meanwhile", body = ErrorJson),
+        (status = 409, description = "The filing is locked, the period closed, the step not possible in the filing's state, or someone else changed the filing meanwhile", body = ErrorJson),
+        (status = 422, description = "`invalid_input` with every issue named by field", body = ErrorJson),
     )
 )]
 pub async fn put_filing(
@@ -911,7 +916,15 @@ pub async fn put_filing(
         action,
     )
     .await?;
-    let context = filing_context(store, &hierarchy, &form, period, enterprise.id).await?;
+    let context = read_filing(
+        store,
+        &user.principal,
+        &hierarchy,
+        &form,
+        period,
+        enterprise.id,
+    )
+    .await?;
     Ok(Json(filing_body(
         &context,
         &hierarchy,
@@ -953,7 +966,8 @@ pub struct ActionRequest {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not take this step on the filing (or `csrf`)", body = ErrorJson),
         (status = 404, description = "No such filing", body = ErrorJson),
-        (status = 422, description = "A reason is missing, the step is not possible in the filing's state, or the action is unknown", body = ErrorJson),
+        (status = 409, description = "The step is not possible in the filing's state (someone acted first), or the filing is locked", body = ErrorJson),
+        (status = 422, description = "A reason is missing, or the action is unknown", body = ErrorJson),
     )
 )]
 pub async fn take_action(
@@ -980,8 +994,9 @@ pub async fn take_action(
         body.reason.as_deref(),
     )
     .await?;
-    let context = filing_context(
+    let context = read_filing(
         store,
+        &user.principal,
         &hierarchy,
         &filing.form_code,
         filing.period,

@@ -188,7 +188,8 @@ fn credential(e: innozone_domain::accounts::CredentialError) -> WebError {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not give this role or node (or `csrf`)", body = ErrorJson),
         (status = 404, description = "The bound unit or enterprise does not exist", body = ErrorJson),
-        (status = 422, description = "A bad user name, password, role or node, or the name is taken", body = ErrorJson),
+        (status = 409, description = "The user name is taken", body = ErrorJson),
+        (status = 422, description = "A bad user name, password, role or node", body = ErrorJson),
     )
 )]
 pub async fn create(

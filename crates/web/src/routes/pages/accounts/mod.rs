@@ -4,6 +4,7 @@
 mod account;
 pub(super) mod audit;
 mod login;
+mod reads;
 mod users;
 
 use axum::Router;
@@ -24,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::page).post(users::update))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/audit", get(audit::list))
+        .route("/audit/reads", get(reads::list))
 }

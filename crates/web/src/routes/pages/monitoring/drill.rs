@@ -4,10 +4,9 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::monitoring::{Basis, Drill, Grouping, drill, group_keys};
-use innozone_app::reporting::enterprises_by_id;
+use innozone_app::monitoring::{Basis, Drill, Grouping, drill, drill_enterprises, group_keys};
 use innozone_domain::monitoring::{Catalogue, QuantityUnit, TermKind};
-use innozone_domain::registry::{EnterpriseId, Tier};
+use innozone_domain::registry::Tier;
 use innozone_exchange::{FileFormat, SheetData, Value as Cell, write_xlsx};
 use innozone_i18n::Lang;
 use serde::Deserialize;
@@ -277,7 +276,7 @@ pub async fn page(
         .iter()
         .map(|&t| term_header(catalogue, t, lang))
         .collect();
-    let enterprises = enterprise_rows(&state, &d, lang, Some(PAGE_ROWS)).await?;
+    let enterprises = enterprise_rows(&state, &user, &d, lang, Some(PAGE_ROWS)).await?;
     let statistics = d
         .statistics
         .iter()
@@ -335,36 +334,18 @@ pub async fn page(
 /// The enterprises behind the number, largest contribution to the first term first.
 async fn enterprise_rows(
     state: &AppState,
+    user: &CurrentUser,
     d: &Drill,
     lang: Lang,
     limit: Option<usize>,
 ) -> Result<Vec<EnterpriseRow>, WebError> {
     let catalogue = &d.snapshot.catalogue;
-    let mut shares: Vec<&innozone_app::monitoring::EnterpriseShare> =
-        d.enterprises.iter().collect();
-    shares.sort_by(|a, b| {
-        let key = |s: &innozone_app::monitoring::EnterpriseShare| {
-            s.terms
-                .iter()
-                .flatten()
-                .next()
-                .copied()
-                .unwrap_or(f64::NEG_INFINITY)
-        };
-        key(b)
-            .partial_cmp(&key(a))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    if let Some(n) = limit {
-        shares.truncate(n);
-    }
-    let ids: Vec<EnterpriseId> = shares.iter().map(|s| s.enterprise).collect();
-    let found = enterprises_by_id(state.store(), &ids).await?;
+    let shares = drill_enterprises(state.store(), &user.principal, d, limit).await?;
     let english = lang.is_english();
     Ok(shares
         .into_iter()
-        .map(|s| {
-            let e = found.get(&s.enterprise);
+        .map(|(s, e)| {
+            let e = e.as_ref();
             EnterpriseRow {
                 credit_code: e.map(|e| e.credit_code.to_string()).unwrap_or_default(),
                 name: e.map(|e| e.name.clone()).unwrap_or_default(),
@@ -469,7 +450,7 @@ pub async fn download(
             })
             .collect(),
     };
-    let rows = enterprise_rows(&state, &d, lang, None).await?;
+    let rows = enterprise_rows(&state, &user, &d, lang, None).await?;
     let mut headers = vec![
         t("monitoring.col.credit_code"),
         t("monitoring.col.enterprise"),

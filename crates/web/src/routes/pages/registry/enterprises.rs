@@ -224,6 +224,8 @@ struct EnterprisePage {
     fields: Vec<HighTechField>,
     registration_types: Vec<RegistrationType>,
     parks: Vec<Unit>,
+    /// An enterprise filer edits only its contacts (`FILER_MAY_CHANGE`).
+    contacts_only: bool,
     /// The enterprise's revisions: every write kept with who, when, before and after.
     entries: Vec<crate::routes::pages::accounts::audit::EntryView>,
 }
@@ -346,6 +348,7 @@ pub async fn page(
         sizes: SizeClass::ALL.to_vec(),
         fields: HighTechField::ALL.to_vec(),
         registration_types: RegistrationType::ALL.to_vec(),
+        contacts_only: user.principal.binding.is_enterprise(),
         parks,
     };
     Ok(render(&page)?.into_response())

@@ -12,7 +12,7 @@ use innozone_app::AppError;
 use innozone_app::clock::{format_unix, today};
 use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
-    CheckedEntries, FilingContext, check_entries, file, filing_context, filing_template,
+    CheckedEntries, FilingContext, check_entries, file, filing_template, read_filing,
     upload_filings,
 };
 use innozone_domain::accounts::{Binding, Principal};
@@ -225,7 +225,8 @@ fn refuse_other_enterprise(
     }
 }
 
-/// The filing's context, once the user is known to may read the enterprise's data.
+/// The filing's context, once the user is known to may read the enterprise's data (the
+/// read is recorded).
 async fn readable_context(
     state: &AppState,
     user: &CurrentUser,
@@ -234,15 +235,15 @@ async fn readable_context(
     period: Period,
     enterprise: EnterpriseId,
 ) -> Result<FilingContext, WebError> {
-    refuse_other_enterprise(&user.principal, enterprise)?;
-    let context = filing_context(state.store(), hierarchy, form_code, period, enterprise).await?;
-    if !user
-        .principal
-        .may_read_enterprise(enterprise, context.park, &context.tree)
-    {
-        return Err(WebError::Forbidden);
-    }
-    Ok(context)
+    Ok(read_filing(
+        state.store(),
+        &user.principal,
+        hierarchy,
+        form_code,
+        period,
+        enterprise,
+    )
+    .await?)
 }
 
 /// The stored values as the text of the form's inputs.
@@ -580,7 +581,7 @@ pub async fn save(
         )),
         Err(AppError::Intake { issues, form }) => {
             let context =
-                filing_context(state.store(), &hierarchy, &form_code, period, enterprise).await?;
+                readable_context(&state, &user, &hierarchy, &form_code, period, enterprise).await?;
             let checked = check_entries(&context, &entries);
             let (slots, general, summary) =
                 slots(&context.form, &checked, &explanations, lang, true);
