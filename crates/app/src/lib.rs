@@ -7,6 +7,7 @@ pub mod audit;
 pub mod clock;
 pub mod cultivation;
 pub mod definitions;
+pub mod desk;
 pub mod error;
 pub mod evaluation;
 pub mod example;

@@ -1242,3 +1242,45 @@ async fn every_read_of_an_enterprises_filed_values_is_recorded_for_the_administr
     let (s, _) = crate::support::page(&r.app, "/audit/reads", r.token("zone")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn each_desk_shows_what_waits_for_its_user() {
+    let r = Reporting::setup().await;
+    let desk = |who: &'static str| {
+        let r = &r;
+        async move {
+            let (s, html) = crate::support::page(&r.app, "/", r.token(who)).await;
+            assert_eq!(s, StatusCode::OK, "{who}: {html}");
+            html
+        }
+    };
+    let a1 = r.app.firms["A1"].id;
+    // The filer owes its 2025 filing.
+    let html = desk("filer").await;
+    assert!(html.contains("工作台"), "{html}");
+    assert!(
+        html.contains(&format!("/reports/{FORM}/2025/enterprises/{a1}")),
+        "{html}"
+    );
+    assert!(html.contains("未填报") || html.contains("尚未"), "{html}");
+    // Park A's staff: its two enterprises have not submitted; nothing to review yet.
+    let html = desk("park").await;
+    assert!(html.contains("尚未提交的企业"), "{html}");
+    assert!(!html.contains("待审核的报表"), "{html}");
+    // Once A1 submits, park A has one filing to review and the filer's own line moves to
+    // the submitted ones.
+    r.submit("filer", "A1", good_values()).await;
+    let html = desk("park").await;
+    let review = html
+        .split("desk-item desk-review")
+        .nth(1)
+        .expect("a review line");
+    assert!(review.contains(">1<"), "{review}");
+    assert!(review.contains("status=submitted"), "{review}");
+    let html = desk("filer").await;
+    assert!(!html.contains(&format!("enterprises/{a1}\"")), "{html}");
+    assert!(html.contains("desk-settled"), "{html}");
+    // Park B's staff see nothing of park A's work.
+    let html = desk("park_b").await;
+    assert!(!html.contains("desk-review"), "{html}");
+}

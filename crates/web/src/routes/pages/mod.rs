@@ -3,39 +3,24 @@
 mod accounts;
 mod cultivation;
 mod definitions;
+mod desk;
 mod evaluation;
 mod monitoring;
 mod registry;
 mod reporting;
 
 use axum::Router;
-use axum::response::Redirect;
 use axum::routing::get;
 
-use crate::auth::CurrentUser;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(desk::home))
         .merge(accounts::router())
         .merge(registry::router())
         .merge(reporting::router())
         .merge(monitoring::router())
         .merge(evaluation::router())
         .merge(cultivation::router())
-}
-
-/// The start page depends on who you are: filers go to their enterprise, everybody else
-/// to the tree of their part of the zone.
-async fn home(user: CurrentUser) -> Redirect {
-    use innozone_domain::accounts::Binding;
-    if user.user.must_change_password {
-        return Redirect::to("/account");
-    }
-    match user.principal.binding {
-        // A filer comes to file: the reports, with its own filings on them.
-        Binding::Enterprise(_) => Redirect::to("/reports"),
-        _ => Redirect::to("/units"),
-    }
 }
