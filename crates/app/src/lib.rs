@@ -9,6 +9,8 @@ pub mod definitions;
 pub mod error;
 pub mod evaluation;
 pub mod example;
+pub mod issues;
+pub mod limits;
 pub mod monitoring;
 pub mod registry;
 pub mod reporting;

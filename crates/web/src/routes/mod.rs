@@ -10,10 +10,10 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
-/// Uploads of a whole zone's enterprises stay well below this.
-const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-
 pub fn router(state: AppState) -> Router {
+    // Every body is read within the upload limit: the extractors refuse a longer one as
+    // it streams in, and `files`, `api::JsonBody` and `api::RawBody` answer 413.
+    let body_limit = usize::try_from(state.limits.upload_bytes).unwrap_or(usize::MAX);
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
@@ -22,7 +22,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(crate::assets::serve_asset))
         .route("/healthz", get(|| async { "ok" }))
         .layer(axum::middleware::from_fn(crate::error::render_errors))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

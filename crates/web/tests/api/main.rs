@@ -13,6 +13,7 @@ mod evaluation_report;
 mod evaluation_setup;
 mod filings;
 mod imports;
+mod limits;
 mod monitoring_entry;
 mod monitoring_pages;
 mod recognitions;

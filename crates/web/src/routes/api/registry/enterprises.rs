@@ -328,7 +328,11 @@ pub async fn update(
         "credit_code".to_string(),
         Value::String(d.enterprise.credit_code.to_string()),
     );
-    let table = rows_table(std::slice::from_ref(&record), &ENTERPRISE_COLUMNS)?;
+    let table = rows_table(
+        std::slice::from_ref(&record),
+        &ENTERPRISE_COLUMNS,
+        &state.limits.read,
+    )?;
     let report =
         json_import(save_enterprise_form(state.store(), &user.principal, &table, today).await)?;
     Ok(Json(report.into()))
@@ -362,7 +366,7 @@ pub async fn import(
     Params(q): Params<DryRun>,
     JsonBody(rows): JsonBody<Vec<JsonRow>>,
 ) -> Result<Json<ImportReportBody>, WebError> {
-    let table = rows_table(&rows, &ENTERPRISE_COLUMNS)?;
+    let table = rows_table(&rows, &ENTERPRISE_COLUMNS, &state.limits.read)?;
     let report = json_import(
         import_enterprises(state.store(), &user.principal, &table, q.dry_run, today()).await,
     )?;

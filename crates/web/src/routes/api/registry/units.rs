@@ -253,7 +253,7 @@ pub async fn import(
     Params(q): Params<DryRun>,
     JsonBody(rows): JsonBody<Vec<JsonRow>>,
 ) -> Result<Json<ImportReportBody>, WebError> {
-    let table = rows_table(&rows, &UNIT_COLUMNS)?;
+    let table = rows_table(&rows, &UNIT_COLUMNS, &state.limits.read)?;
     let report = json_import(
         import_units(state.store(), &user.principal, &table, q.dry_run, today()).await,
     )?;
