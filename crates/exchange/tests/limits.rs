@@ -380,3 +380,49 @@ fn a_csv_stops_at_its_limits() {
     assert_eq!(table.rows.len(), 1);
     assert_eq!(table.rows[0].number, 102);
 }
+
+/// What a file just within the default limits holds once read: the bound that an upload's
+/// reading stays under, whatever it is (README, "Limits").
+#[test]
+fn a_table_at_the_default_limits_stays_within_its_bound() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let limits = ReadLimits::DEFAULT;
+    // 50,000 rows of 20 short texts: a million cells, as many small allocations as cells.
+    let (rows, columns) = (limits.cells / 20 - 1, 20);
+    let mut csv = String::new();
+    for row in 0..=rows {
+        let line: Vec<String> = (0..columns).map(|c| format!("v{row}-{c}")).collect();
+        csv.push_str(&line.join(","));
+        csv.push('\n');
+    }
+    let (table, csv_peak) = peak_of(|| {
+        read_table_within("满.csv", csv.as_bytes(), FileFormat::Csv, None, &limits).unwrap()
+    });
+    assert_eq!(table.rows.len(), rows);
+    drop(table);
+
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for row in 0..=rows as u32 {
+        for column in 0..columns as u16 {
+            sheet
+                .write_string(row, column, format!("v{row}-{column}"))
+                .unwrap();
+        }
+    }
+    let xlsx = workbook.save_to_buffer().unwrap();
+    drop(workbook);
+    let (table, xlsx_peak) = peak_of(|| {
+        read_table_within("满.xlsx", &xlsx, FileFormat::Xlsx, None, &limits).unwrap()
+    });
+    assert_eq!(table.rows.len(), rows);
+    eprintln!(
+        "a million cells: CSV of {} read holding at most {}, xlsx of {} at most {}",
+        mib(csv.len()),
+        mib(csv_peak),
+        mib(xlsx.len()),
+        mib(xlsx_peak)
+    );
+    assert!(csv_peak < 96 * MIB, "{}", mib(csv_peak));
+    assert!(xlsx_peak < 160 * MIB, "{}", mib(xlsx_peak));
+}

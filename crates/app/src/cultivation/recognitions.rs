@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use innozone_domain::Date;
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::import::{
-    ImportIssue, RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan,
+    RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan,
     RecordedCertificate, parse_recognition_rows_partial, plan_recognition_import,
 };
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Tier, UnitId};
