@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
+use innozone_app::limits::Limits;
 use innozone_domain::evaluation::run::run;
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_exchange::evaluation::{
     explanations_sheet, read_scheme_data, scores_sheet, standalone_options,
 };
-use innozone_app::limits::Limits;
 use innozone_exchange::{FileFormat, read_table_within, write_csv, write_xlsx};
 use innozone_i18n::{Lang, Localize};
 

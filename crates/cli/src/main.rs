@@ -42,17 +42,37 @@ pub struct Cli {
 #[derive(clap::Args)]
 pub struct LimitArgs {
     /// The most megabytes of one upload (a request's body) or imported file.
-    #[arg(long, global = true, env = "INNOZONE_MAX_UPLOAD_MB", default_value_t = 32)]
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_UPLOAD_MB",
+        default_value_t = 32
+    )]
     pub max_upload_mb: u64,
     /// The most megabytes an xlsx workbook may unpack to, and the most text a table's
     /// cells may hold.
-    #[arg(long, global = true, env = "INNOZONE_MAX_UNPACKED_MB", default_value_t = 128)]
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_UNPACKED_MB",
+        default_value_t = 128
+    )]
     pub max_unpacked_mb: u64,
     /// The most rows of one sheet or CSV file.
-    #[arg(long, global = true, env = "INNOZONE_MAX_ROWS", default_value_t = 300_000)]
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_ROWS",
+        default_value_t = 300_000
+    )]
     pub max_rows: usize,
     /// The most cells of one sheet or CSV file.
-    #[arg(long, global = true, env = "INNOZONE_MAX_CELLS", default_value_t = 1_000_000)]
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_CELLS",
+        default_value_t = 1_000_000
+    )]
     pub max_cells: usize,
 }
 

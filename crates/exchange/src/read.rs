@@ -87,7 +87,10 @@ pub enum ReadError {
     #[error("{file}: the workbook unpacks to more than {}; at most that much is read", megabytes(*limit))]
     Unpacked { file: String, limit: u64 },
     /// More than `limit` rows with something in them.
-    #[error("{file}: {} has more than {limit} rows; at most that many are read at once", what(sheet))]
+    #[error(
+        "{file}: {} has more than {limit} rows; at most that many are read at once",
+        what(sheet)
+    )]
     TooManyRows {
         file: String,
         sheet: Option<String>,
@@ -95,7 +98,10 @@ pub enum ReadError {
     },
     /// More than `limit` cells; `sheet` is `None` when the workbook as a whole says so
     /// (its table of shared texts).
-    #[error("{file}: {} has more than {limit} cells; at most that many are read at once", what(sheet))]
+    #[error(
+        "{file}: {} has more than {limit} cells; at most that many are read at once",
+        what(sheet)
+    )]
     TooManyCells {
         file: String,
         sheet: Option<String>,
@@ -133,7 +139,7 @@ fn what(sheet: &Option<String>) -> String {
 
 /// Bytes as the megabytes (MiB) a user sets a limit in: `64 MB`, `0.5 MB`.
 pub fn megabytes(bytes: u64) -> String {
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MB", bytes / MIB)
     } else {
         let mb = bytes as f64 / MIB as f64;
@@ -224,13 +230,14 @@ pub fn read_table_within(
         FileFormat::Xlsx => {
             // The workbook comes from a user; a parser bug on a malformed file must become a
             // message, not bring down the request that uploaded it.
-            catch_unwind(AssertUnwindSafe(|| read_xlsx(name, bytes, sheet, limits)))
-                .unwrap_or_else(|_| {
+            catch_unwind(AssertUnwindSafe(|| read_xlsx(name, bytes, sheet, limits))).unwrap_or_else(
+                |_| {
                     Err(ReadError::Corrupt {
                         file: name.to_string(),
                         reason: "its contents could not be parsed".into(),
                     })
-                })
+                },
+            )
         }
         FileFormat::Csv => read_csv(name, bytes, limits),
     }
@@ -403,7 +410,9 @@ fn check_shared_strings(name: &str, head: &[u8], limits: &ReadLimits) -> Result<
         };
     };
     let value = &head[at + ATTRIBUTE.len()..];
-    let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'"));
+    let value = value
+        .strip_prefix(b"\"")
+        .or_else(|| value.strip_prefix(b"'"));
     let digits = value.map_or(0, |v| v.iter().take_while(|b| b.is_ascii_digit()).count());
     let count = value
         .and_then(|v| std::str::from_utf8(&v[..digits]).ok())

@@ -82,8 +82,7 @@ fn mib(bytes: usize) -> String {
 /// of megabytes holds only the compressed bytes), and optionally a table of shared texts.
 fn workbook(rows: impl FnOnce(&mut dyn Write), shared_strings: Option<&[u8]>) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options =
-        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut part = |name: &str, text: &[u8]| {
         zip.start_file(name, options).unwrap();
         zip.write_all(text).unwrap();
@@ -152,8 +151,14 @@ fn a_workbook_of_the_same_making_reads_when_small() {
         },
         None,
     );
-    let table =
-        read_table_within("小.xlsx", &book, FileFormat::Xlsx, None, &ReadLimits::DEFAULT).unwrap();
+    let table = read_table_within(
+        "小.xlsx",
+        &book,
+        FileFormat::Xlsx,
+        None,
+        &ReadLimits::DEFAULT,
+    )
+    .unwrap();
     assert_eq!(table.headers, ["code", "value"]);
     assert_eq!(table.rows.len(), 3_000);
     assert_eq!(table.rows[0].number, 2);
@@ -164,8 +169,16 @@ fn a_zip_bomb_is_refused_while_it_unpacks_in_bounded_memory() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut unpacked = 0;
     let bomb = workbook(|out| unpacked = repeated_rows(out, 1_000_000, 20), None);
-    assert!(unpacked > 256 * MIB, "the sheet unpacks to {}", mib(unpacked));
-    assert!(bomb.len() < 4 * MIB, "the bomb is {} on disk", mib(bomb.len()));
+    assert!(
+        unpacked > 256 * MIB,
+        "the sheet unpacks to {}",
+        mib(unpacked)
+    );
+    assert!(
+        bomb.len() < 4 * MIB,
+        "the bomb is {} on disk",
+        mib(bomb.len())
+    );
 
     let (result, peak) = peak_of(|| read_xlsx(&bomb, &ReadLimits::DEFAULT));
     assert_eq!(
@@ -226,7 +239,10 @@ fn rows_and_cells_are_counted_while_the_sheet_streams() {
             limit: 100_000,
         })
     );
-    eprintln!("20 million cells, stopped at 100,000 holding at most {}", mib(peak));
+    eprintln!(
+        "20 million cells, stopped at 100,000 holding at most {}",
+        mib(peak)
+    );
     assert!(peak < 32 * MIB, "{}", mib(peak));
     assert_eq!(
         read_xlsx(&bomb, &cells).unwrap_err().to_string(),
@@ -270,7 +286,8 @@ fn one_shared_text_shown_in_many_cells_counts_at_each() {
     let book = workbook(
         |out| {
             for _ in 0..64 {
-                out.write_all(br#"<row><c t="s"><v>0</v></c></row>"#).unwrap();
+                out.write_all(br#"<row><c t="s"><v>0</v></c></row>"#)
+                    .unwrap();
             }
         },
         Some(&shared),
@@ -306,7 +323,13 @@ fn blank_cells_padding_a_far_value_count_as_cells() {
     }
     let bytes = workbook.save_to_buffer().unwrap();
     let (result, peak) = peak_of(|| {
-        read_table_within("远.xlsx", &bytes, FileFormat::Xlsx, None, &ReadLimits::DEFAULT)
+        read_table_within(
+            "远.xlsx",
+            &bytes,
+            FileFormat::Xlsx,
+            None,
+            &ReadLimits::DEFAULT,
+        )
     });
     assert_eq!(
         result.unwrap_err(),
@@ -343,8 +366,14 @@ fn a_csv_stops_at_its_limits() {
     );
     // Exactly at the limit reads: the header and 999 rows.
     let at_limit: String = rows.lines().take(1_000).map(|l| format!("{l}\n")).collect();
-    let table =
-        read_table_within("行.csv", at_limit.as_bytes(), FileFormat::Csv, None, &limits).unwrap();
+    let table = read_table_within(
+        "行.csv",
+        at_limit.as_bytes(),
+        FileFormat::Csv,
+        None,
+        &limits,
+    )
+    .unwrap();
     assert_eq!(table.rows.len(), 999);
 
     // One line of two million fields: refused at the limit, field by field, without
@@ -356,9 +385,8 @@ fn a_csv_stops_at_its_limits() {
         cells: 10_000,
         ..ReadLimits::DEFAULT
     };
-    let (result, peak) = peak_of(|| {
-        read_table_within("宽.csv", line.as_bytes(), FileFormat::Csv, None, &cells)
-    });
+    let (result, peak) =
+        peak_of(|| read_table_within("宽.csv", line.as_bytes(), FileFormat::Csv, None, &cells));
     assert_eq!(
         result.unwrap_err(),
         ReadError::TooManyCells {
@@ -375,8 +403,8 @@ fn a_csv_stops_at_its_limits() {
         blank.push('\n');
     }
     blank.push_str("A\n");
-    let table = read_table_within("空行.csv", blank.as_bytes(), FileFormat::Csv, None, &cells)
-        .unwrap();
+    let table =
+        read_table_within("空行.csv", blank.as_bytes(), FileFormat::Csv, None, &cells).unwrap();
     assert_eq!(table.rows.len(), 1);
     assert_eq!(table.rows[0].number, 102);
 }
@@ -412,9 +440,8 @@ fn a_table_at_the_default_limits_stays_within_its_bound() {
     }
     let xlsx = workbook.save_to_buffer().unwrap();
     drop(workbook);
-    let (table, xlsx_peak) = peak_of(|| {
-        read_table_within("满.xlsx", &xlsx, FileFormat::Xlsx, None, &limits).unwrap()
-    });
+    let (table, xlsx_peak) =
+        peak_of(|| read_table_within("满.xlsx", &xlsx, FileFormat::Xlsx, None, &limits).unwrap());
     assert_eq!(table.rows.len(), rows);
     eprintln!(
         "a million cells: CSV of {} read holding at most {}, xlsx of {} at most {}",

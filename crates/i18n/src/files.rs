@@ -11,7 +11,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -192,6 +192,10 @@ mod tests {
             file: "炸弹.xlsx".into(),
             limit: 128 * 1024 * 1024,
         };
-        assert!(e.localize(Lang::ZhCn).contains("128 MB"), "{}", e.localize(Lang::ZhCn));
+        assert!(
+            e.localize(Lang::ZhCn).contains("128 MB"),
+            "{}",
+            e.localize(Lang::ZhCn)
+        );
     }
 }

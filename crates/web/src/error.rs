@@ -72,9 +72,7 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
                 ("key", key.clone()),
             ],
         ),
-        AppError::Import(issues) => {
-            issue_count(lang, "error.import", issues.len(), issues.total())
-        }
+        AppError::Import(issues) => issue_count(lang, "error.import", issues.len(), issues.total()),
         AppError::File(reason) => lang.t_with("error.file", &[("reason", reason.clone())]),
         AppError::Read(e) => e.localize(lang),
         AppError::SearchTooLong { length, limit } => lang.t_with(

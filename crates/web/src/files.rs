@@ -3,7 +3,8 @@
 //!
 //! An upload is bounded three times: its body by the server's upload limit (413 while it
 //! streams in, before it is held), the file by the read limits while it is read into a
-//! table, and the uploads read and checked at once by a permit each (`AppState::uploads`).
+//! table, and the uploads received and checked at once by a permit each
+//! (`AppState::uploads`).
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
@@ -94,13 +95,20 @@ impl FormField {
 }
 
 /// Every field of a multipart form, in order: the one reader of multipart bodies, for
-/// uploads of one file and forms of several. A body over the server's upload limit is
-/// refused as it streams in. Once it is read, the permit to check it is waited for.
+/// uploads of one file and forms of several. The body is read once a permit is free (its
+/// sender has signed in: the handler's user is found first), and one over the server's
+/// upload limit is refused as it streams in.
 pub async fn read_fields(
     state: &AppState,
     mut multipart: Multipart,
     audience: Audience,
 ) -> Result<(Vec<FormField>, UploadPermit), WebError> {
+    let permit = state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let bad = |e| audience.bad_upload(e, state);
     let mut fields = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
@@ -113,12 +121,6 @@ pub async fn read_fields(
             bytes,
         });
     }
-    let permit = state
-        .uploads
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok((fields, UploadPermit(permit)))
 }
 

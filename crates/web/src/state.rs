@@ -17,13 +17,13 @@ pub struct AppState {
     /// How large an upload may be (the body of a request) and what its file may unpack to
     /// and hold.
     pub limits: Limits,
-    /// The uploads read and checked at once: a file at the limits takes a few hundred
-    /// megabytes while it is checked, so the server's memory is bounded by these permits
-    /// times that, whatever is uploaded.
+    /// The uploads received and checked at once: an upload at the default limits takes
+    /// up to about 250 MB from its body to its checks, so what uploads take is bounded by
+    /// these permits times that, whatever is uploaded.
     pub uploads: Arc<Semaphore>,
 }
 
-/// How many uploads are read and checked at once; more wait for their turn.
+/// How many uploads are received and checked at once; more wait for their turn.
 pub const UPLOADS_AT_ONCE: usize = 2;
 
 impl AppState {

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use innozone_domain::Date;
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::import::{
-    RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan,
-    RecordedCertificate, parse_recognition_rows_partial, plan_recognition_import,
+    RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan, RecordedCertificate,
+    parse_recognition_rows_partial, plan_recognition_import,
 };
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::table::Table;

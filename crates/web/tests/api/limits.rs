@@ -8,9 +8,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{
-    PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character,
-};
+use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 const MIB: usize = 1024 * 1024;
 
@@ -50,7 +48,11 @@ fn over_a_megabyte() -> Vec<u8> {
     let mut csv = format!("{HEADER}\n").into_bytes();
     while csv.len() < MIB + MIB / 2 {
         csv.extend_from_slice(
-            format!("{},大文件有限公司,6511,规下,私营企业,{PARK_A}\n", credit_code(1)).as_bytes(),
+            format!(
+                "{},大文件有限公司,6511,规下,私营企业,{PARK_A}\n",
+                credit_code(1)
+            )
+            .as_bytes(),
         );
     }
     csv
@@ -107,11 +109,7 @@ async fn a_body_over_the_upload_limit_is_refused_with_413_naming_the_limit() {
 
     // The page's upload, as htmx sends it: the error fragment says the same.
     let r = app
-        .request(
-            Method::POST,
-            "/registry/transfer/import/enterprises",
-            Some(&admin),
-        )
+        .request(Method::POST, "/transfer/import/enterprises", Some(&admin))
         .header("HX-Request", "true")
         .multipart(file(over_a_megabyte(), "大.csv").text("mode", "check"))
         .send()
@@ -161,11 +159,7 @@ async fn a_file_over_the_read_limits_is_refused_with_413_naming_the_limit() {
     );
     // The page's upload reads through the same limits.
     let r = app
-        .request(
-            Method::POST,
-            "/registry/transfer/import/enterprises",
-            Some(&admin),
-        )
+        .request(Method::POST, "/transfer/import/enterprises", Some(&admin))
         .multipart(file(csv, "行.csv"))
         .send()
         .await
@@ -205,11 +199,7 @@ async fn more_problems_than_are_listed_give_the_first_and_the_total() {
 
     // The page lists the same thousand and says how many there are.
     let r = app
-        .request(
-            Method::POST,
-            "/registry/transfer/import/enterprises",
-            Some(&admin),
-        )
+        .request(Method::POST, "/transfer/import/enterprises", Some(&admin))
         .multipart(file(csv.into_bytes(), "坏.csv").text("mode", "check"))
         .send()
         .await
@@ -240,7 +230,10 @@ async fn an_over_long_search_is_refused_with_422() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"], "bad_request");
     let message = body["message"].as_str().unwrap();
-    assert!(message.contains("50,000") && message.contains("200"), "{message}");
+    assert!(
+        message.contains("50,000") && message.contains("200"),
+        "{message}"
+    );
     // The export takes the list's filters, and the same bound.
     let (status, _) = app
         .get(&format!("/api/v1/exports/enterprises.csv?q={long}"), &admin)
@@ -250,7 +243,7 @@ async fn an_over_long_search_is_refused_with_422() {
     let r = app
         .request(
             Method::GET,
-            &format!("/registry/enterprises?q={}", "x".repeat(201)),
+            &format!("/enterprises?q={}", "x".repeat(201)),
             Some(&admin),
         )
         .header("Accept-Language", "en")
@@ -265,7 +258,10 @@ async fn an_over_long_search_is_refused_with_422() {
     );
     // Two hundred characters are searched for.
     let (status, body) = app
-        .get(&format!("/api/v1/enterprises?q={}", "甲".repeat(200)), &admin)
+        .get(
+            &format!("/api/v1/enterprises?q={}", "甲".repeat(200)),
+            &admin,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["total"], 0);

@@ -150,11 +150,19 @@ mod tests {
     #[test]
     fn refuses_unknown_keys_and_nested_objects() {
         assert!(matches!(
-            rows_table(&rows(json!([{"code": "P1", "parent": "Z"}])), &UNIT_COLUMNS, &ReadLimits::DEFAULT),
+            rows_table(
+                &rows(json!([{"code": "P1", "parent": "Z"}])),
+                &UNIT_COLUMNS,
+                &ReadLimits::DEFAULT
+            ),
             Err(WebError::BadRequest(_))
         ));
         assert!(matches!(
-            rows_table(&rows(json!([{"code": {"a": 1}}])), &UNIT_COLUMNS, &ReadLimits::DEFAULT),
+            rows_table(
+                &rows(json!([{"code": {"a": 1}}])),
+                &UNIT_COLUMNS,
+                &ReadLimits::DEFAULT
+            ),
             Err(WebError::BadRequest(_))
         ));
     }

@@ -190,11 +190,12 @@ fn evaluate(
             &[("file", up.data_name.clone())],
         ))
     })?;
-    let table = read_table_within(&up.data_name, &up.data, format, None, &up.limits).map_err(|e| {
-        let mut f = refused(e.localize(lang));
-        f.too_large = e.is_over_limit();
-        f
-    })?;
+    let table =
+        read_table_within(&up.data_name, &up.data, format, None, &up.limits).map_err(|e| {
+            let mut f = refused(e.localize(lang));
+            f.too_large = e.is_over_limit();
+            f
+        })?;
     let data = read_scheme_data(&table, &scheme).map_err(|issues| {
         let separator = lang.t("issue.separator");
         let mut f = refused(lang.t_with(
