@@ -120,7 +120,7 @@ fn split_file(file: &str) -> Result<(&str, FileFormat), WebError> {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller sees no enterprise data, or the unit filter is outside the scope", body = ErrorJson),
         (status = 404, description = "No such file", body = ErrorJson),
-        (status = 422, description = "A filter does not parse", body = ErrorJson),
+        (status = 422, description = "A filter does not parse, or the search text `q` is longer than 200 characters", body = ErrorJson),
     )
 )]
 pub async fn export(
