@@ -394,28 +394,50 @@ fn check_unpacked(name: &str, bytes: &[u8], limits: &ReadLimits) -> Result<(), R
 /// must not pass the cells a sheet may have: calamine reserves room for that many before
 /// it reads one, and a forged count of billions would take the memory of the machine.
 fn check_shared_strings(name: &str, head: &[u8], limits: &ReadLimits) -> Result<(), ReadError> {
-    const ATTRIBUTE: &[u8] = b"uniqueCount=";
     let too_many = || ReadError::TooManyCells {
         file: name.to_string(),
         sheet: None,
         limit: limits.cells,
     };
-    let Some(at) = head.windows(ATTRIBUTE.len()).position(|w| w == ATTRIBUTE) else {
-        // A head of 64 KiB without the count: either no count (nothing is reserved) or a
-        // start tag no spreadsheet program writes, padded to hide it.
+    // The start tag: `<sst …>`, or with a namespace prefix `<x:sst …>`.
+    let tag = (1..head.len().saturating_sub(3))
+        .find(|&i| {
+            &head[i..i + 3] == b"sst"
+                && matches!(head[i - 1], b'<' | b':')
+                && (head[i + 3].is_ascii_whitespace() || matches!(head[i + 3], b'>' | b'/'))
+        })
+        .and_then(|i| {
+            let end = head[i..].iter().position(|&b| b == b'>')?;
+            Some(&head[i..i + end])
+        });
+    let Some(tag) = tag else {
+        // No whole start tag in the head: a short part is malformed (calamine says so if
+        // it needs it), a long one is a start tag no spreadsheet program writes, padded
+        // to hide what it declares.
         return if head.len() < SHARED_STRINGS_HEAD {
             Ok(())
         } else {
             Err(too_many())
         };
     };
-    let value = &head[at + ATTRIBUTE.len()..];
-    let value = value
-        .strip_prefix(b"\"")
-        .or_else(|| value.strip_prefix(b"'"));
-    let digits = value.map_or(0, |v| v.iter().take_while(|b| b.is_ascii_digit()).count());
-    let count = value
-        .and_then(|v| std::str::from_utf8(&v[..digits]).ok())
+    const ATTRIBUTE: &[u8] = b"uniqueCount";
+    let Some(at) = tag.windows(ATTRIBUTE.len()).position(|w| w == ATTRIBUTE) else {
+        // No count declared: nothing is reserved.
+        return Ok(());
+    };
+    let rest = tag[at + ATTRIBUTE.len()..].trim_ascii_start();
+    let Some(rest) = rest.strip_prefix(b"=") else {
+        return Ok(());
+    };
+    let rest = rest.trim_ascii_start();
+    let Some(value) = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")) else {
+        return Ok(());
+    };
+    let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+    // calamine reads the count only when it is all digits.
+    let count = std::str::from_utf8(&value[..digits])
+        .ok()
+        .filter(|d| !d.is_empty())
         .map_or(0u128, |d| d.parse::<u128>().unwrap_or(u128::MAX));
     if count > limits.cells as u128 {
         return Err(too_many());
@@ -886,6 +908,34 @@ mod tests {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
         assert_eq!(decode("u.csv", &bytes).unwrap(), "代码,名称\r\nA,园区\r\n");
+    }
+
+    #[test]
+    fn the_declared_count_of_shared_texts_is_read_as_calamine_reads_it() {
+        let limits = ReadLimits {
+            cells: 1_000,
+            ..ReadLimits::DEFAULT
+        };
+        let check = |head: &[u8]| check_shared_strings("a.xlsx", head, &limits).is_ok();
+        assert!(check(
+            br#"<?xml version="1.0"?><sst uniqueCount="1000"><si>"#
+        ));
+        assert!(!check(
+            br#"<?xml version="1.0"?><sst count="1" uniqueCount="1001">"#
+        ));
+        assert!(!check(
+            br#"<x:sst xmlns:x="m" uniqueCount = '99999999999999999999999'>"#
+        ));
+        // Not all digits: calamine reserves nothing.
+        assert!(check(br#"<sst uniqueCount="&#49;0000000">"#));
+        // No count at all, however long the part: nothing is reserved.
+        let mut long = br#"<sst xmlns="m">"#.to_vec();
+        long.resize(SHARED_STRINGS_HEAD, b' ');
+        assert!(check(&long));
+        // A start tag padded past the head to hide its count.
+        let mut padded = b"<sst ".to_vec();
+        padded.resize(SHARED_STRINGS_HEAD, b' ');
+        assert!(!check(&padded));
     }
 
     #[test]
