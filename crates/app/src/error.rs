@@ -11,7 +11,10 @@ use innozone_domain::registry::CreditCodeError;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_domain::reporting::intake::IntakeIssue;
 use innozone_domain::reporting::{FormError, LifecycleError, PeriodError};
+use innozone_exchange::ReadError;
 use innozone_store::StoreError;
+
+use crate::issues::Issues;
 
 /// Why a use case did not happen. Mapped to HTTP statuses and to user messages in one
 /// place each (the web crate's `error` module, the i18n crate's `Localize`).
@@ -27,8 +30,9 @@ pub enum AppError {
     UnknownReference { entity: &'static str, key: String },
     #[error(transparent)]
     CreditCode(#[from] CreditCodeError),
-    #[error("the file has {} problem(s)", .0.len())]
-    Import(Vec<ImportIssue>),
+    /// The problems of an import or a form, the first of them listed.
+    #[error("the file has {} problem(s)", .0.total())]
+    Import(Issues<ImportIssue>),
     /// A form definition that does not hold together (boxed: it carries the formula and
     /// its error, and would make every `Result` of the crate that large).
     #[error(transparent)]
@@ -39,15 +43,21 @@ pub enum AppError {
     WrongPeriodType { form: String, period: String },
     /// What stops a filing or an upload, each with where it is; with the form, so that
     /// fields can be named by their labels.
-    #[error("the filing has {} problem(s)", issues.len())]
+    #[error("the filing has {} problem(s)", issues.total())]
     Intake {
-        issues: Vec<IntakeIssue>,
+        issues: Issues<IntakeIssue>,
         form: Option<std::sync::Arc<innozone_domain::reporting::Form>>,
     },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
     #[error("the file cannot be read: {0}")]
     File(String),
+    /// A file that cannot be read, or is over a limit of what is read at once.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// A search text longer than [`crate::limits::SEARCH_CHARS`].
+    #[error("the search text has {length} characters; at most {limit} are searched for")]
+    SearchTooLong { length: usize, limit: usize },
     #[error(transparent)]
     Credential(#[from] CredentialError),
     #[error(transparent)]
@@ -62,8 +72,8 @@ pub enum AppError {
     #[error(transparent)]
     Targets(#[from] TargetError),
     /// A statistics sheet with problems, each with its place.
-    #[error("the statistics sheet has {} problem(s)", .0.len())]
-    Statistics(Vec<StatisticIssue>),
+    #[error("the statistics sheet has {} problem(s)", .0.total())]
+    Statistics(Issues<StatisticIssue>),
     /// An evaluation scheme that does not hold together (boxed like `Form`).
     #[error(transparent)]
     Scheme(Box<SchemeError>),

@@ -11,6 +11,8 @@ pub mod desk;
 pub mod error;
 pub mod evaluation;
 pub mod example;
+pub mod issues;
+pub mod limits;
 pub mod monitoring;
 pub mod registry;
 pub mod reporting;

@@ -14,13 +14,14 @@ use innozone_domain::registry::{
     CreditCode, Enterprise, EnterpriseId, Hierarchy, Location, Recognition, Tree, Unit, UnitId,
 };
 use innozone_domain::table::{Cell, Row, Table};
-use innozone_exchange::{FileFormat, SheetData, Value};
+use innozone_exchange::{FileFormat, ReadLimits, SheetData, Value};
 use innozone_store::{
     AuditEntry, AuditQuery, EnterpriseList, EnterpriseQuery, ImportSummary, Store, UnitFigures,
 };
 
 use crate::AppError;
 use crate::accounts::actor_of;
+use crate::issues::Issues;
 
 /// Which enterprises a user may list: `units` (located in) and `only` (these ids), as an
 /// enterprise query expects them.
@@ -51,13 +52,23 @@ pub fn enterprise_scope(principal: &Principal, tree: &Tree) -> Result<Enterprise
     })
 }
 
-/// Narrows a query to the user's scope. A `unit` filter outside the scope is refused.
+/// Narrows a query to the user's scope. A `unit` filter outside the scope is refused, and
+/// so is a search text longer than [`crate::limits::SEARCH_CHARS`].
 pub fn scoped_query(
     principal: &Principal,
     tree: &Tree,
     mut query: EnterpriseQuery,
     unit: Option<UnitId>,
 ) -> Result<EnterpriseQuery, AppError> {
+    if let Some(text) = &query.text {
+        let length = text.chars().count();
+        if length > crate::limits::SEARCH_CHARS {
+            return Err(AppError::SearchTooLong {
+                length,
+                limit: crate::limits::SEARCH_CHARS,
+            });
+        }
+    }
     let scope = enterprise_scope(principal, tree)?;
     if let Some(u) = unit {
         if !principal.may_read_unit(u, tree) {
@@ -239,12 +250,13 @@ pub struct ImportReport {
     pub summary: ImportSummary,
 }
 
-/// Reads an uploaded file into a table.
-pub fn read_upload(file_name: &str, bytes: &[u8]) -> Result<Table, AppError> {
+/// Reads an uploaded file into a table, within `limits`.
+pub fn read_upload(file_name: &str, bytes: &[u8], limits: &ReadLimits) -> Result<Table, AppError> {
     let format = FileFormat::from_file_name(file_name)
         .ok_or_else(|| AppError::File(format!("{file_name}: use .xlsx or .csv")))?;
-    innozone_exchange::read_table(file_name, bytes, format, None)
-        .map_err(|e| AppError::File(e.to_string()))
+    Ok(innozone_exchange::read_table_within(
+        file_name, bytes, format, None, limits,
+    )?)
 }
 
 pub async fn import_units(
@@ -361,11 +373,10 @@ fn all_issues<P>(
 ) -> Result<P, AppError> {
     match planned {
         Ok(plan) if issues.is_empty() => Ok(plan),
-        Ok(_) => Err(AppError::Import(issues)),
+        Ok(_) => Err(AppError::Import(Issues::from_vec(issues))),
         Err(more) => {
             issues.extend(more);
-            issues.sort_by_key(|i| (i.position.row, i.position.column));
-            Err(AppError::Import(issues))
+            Err(AppError::Import(Issues::from_vec(issues)))
         }
     }
 }

@@ -135,14 +135,31 @@ pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(
             started.elapsed().as_secs_f64(),
             csv.display()
         );
-        rows.len()
+        (rows.len(), bytes.len())
     };
+    let (rows, csv_bytes) = rows;
     let fields = annual.fields.len();
     let values = (rows * fields) as f64;
+    // A national file is far over the limits an upload to the server has by default:
+    // raised for it, as a national import raises them (README, "Limits").
+    let columns = layout_headers(&annual).len();
+    let megabytes = (csv_bytes as u64).div_ceil(1_048_576) + 1;
+    let limits = [
+        ("--max-upload-mb", megabytes),
+        // The text of the table's cells is counted against this one too.
+        ("--max-unpacked-mb", megabytes),
+        ("--max-rows", rows as u64 + 1),
+        ("--max-cells", ((rows + 1) * columns) as u64),
+    ];
 
     let started = Instant::now();
     let status = Command::new(&innozone)
         .args(["--database", &database_text, "--lang", "en"])
+        .args(
+            limits
+                .iter()
+                .flat_map(|(flag, value)| [flag.to_string(), value.to_string()]),
+        )
         .args(["filings", "import", ANNUAL_FORM, &YEAR.to_string()])
         .arg(&csv)
         .arg("--timings")

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use innozone_app::accounts::{NewAccount, operator_principal};
 use innozone_app::clock::{format_unix, today};
 use innozone_app::example::{ExampleProgress, ExampleStep, load_if_empty};
+use innozone_app::limits::Limits;
 use innozone_app::registry::{self, ImportReport};
 use innozone_domain::accounts::{Binding, Password, Role, Username};
 use innozone_example::Scale;
@@ -39,6 +40,7 @@ pub(crate) async fn open(database: &str, lang: Lang) -> Result<Arc<dyn Store>, F
 }
 
 pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
+    let limits = cli.limits.limits();
     match cli.command {
         Command::Serve {
             listen,
@@ -53,6 +55,7 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
                 !no_example,
                 secure_cookies,
                 read_audit_days,
+                limits,
             )
             .await
         }
@@ -60,13 +63,15 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             what,
             file,
             dry_run,
-        } => import(&cli.database, lang, what, &file, dry_run).await,
+        } => import(&cli.database, lang, &limits, what, &file, dry_run).await,
         Command::Export { what, file } => export(&cli.database, lang, what, &file).await,
         Command::Template { what, file } => template(lang, what, &file),
         Command::User { action } => user(&cli.database, lang, action).await,
         Command::Example { scale } => example(&cli.database, lang, scale).await,
         Command::Form { action } => crate::reporting::form(&cli.database, lang, action).await,
-        Command::Filings { action } => crate::reporting::filings(&cli.database, lang, action).await,
+        Command::Filings { action } => {
+            crate::reporting::filings(&cli.database, lang, &limits, action).await
+        }
         Command::Indicators { action } => {
             crate::monitoring::indicators(&cli.database, lang, action).await
         }
@@ -77,14 +82,14 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             crate::evaluation_runs::evaluation(&cli.database, lang, action).await
         }
         Command::Statistics { action } => {
-            crate::monitoring::statistics(&cli.database, lang, action).await
+            crate::monitoring::statistics(&cli.database, lang, &limits, action).await
         }
         Command::Evaluate {
             scheme,
             data,
             out,
             period,
-        } => crate::evaluation::evaluate(lang, &scheme, &data, &out, period.as_deref()),
+        } => crate::evaluation::evaluate(lang, &limits, &scheme, &data, &out, period.as_deref()),
         Command::Report { action } => crate::reports::report(&cli.database, lang, action).await,
     }
 }
@@ -247,6 +252,7 @@ async fn serve(
     example: bool,
     secure_cookies: bool,
     read_audit_days: u32,
+    limits: Limits,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
@@ -287,7 +293,7 @@ async fn serve(
         store.clone(),
         read_audit_days,
     ));
-    let mut state = innozone_web::AppState::new(store);
+    let mut state = innozone_web::AppState::new(store).with_limits(limits);
     state.secure_cookies = secure_cookies;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -295,6 +301,51 @@ async fn serve(
     innozone_web::serve(listener, state, shutdown)
         .await
         .map_err(|e| Failure::Io(e.to_string()))
+}
+
+/// A data file to import, refused unread when it is larger than an upload may be (the
+/// file is read whole).
+pub(crate) fn read_data_file(
+    path: &std::path::Path,
+    lang: Lang,
+    limits: &Limits,
+) -> Result<Vec<u8>, Failure> {
+    let cannot_read = |e: std::io::Error| {
+        Failure::Io(lang.t_with(
+            "cli.cannot_read",
+            &[
+                ("path", path.display().to_string()),
+                ("reason", e.to_string()),
+            ],
+        ))
+    };
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    let too_large = |size: u64| {
+        Failure::Input(lang.t_with(
+            "cli.file_too_large",
+            &[
+                ("path", path.display().to_string()),
+                ("size", innozone_exchange::megabytes(size)),
+                ("limit", innozone_exchange::megabytes(limits.upload_bytes)),
+            ],
+        ))
+    };
+    if size > limits.upload_bytes {
+        return Err(too_large(size));
+    }
+    // A file that grows while it is read (or a device that says nothing of its size)
+    // stops at the limit all the same.
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, limits.upload_bytes + 1),
+        &mut bytes,
+    )
+    .map_err(cannot_read)?;
+    if bytes.len() as u64 > limits.upload_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 pub(crate) fn format_of(path: &std::path::Path, lang: Lang) -> Result<FileFormat, Failure> {
@@ -309,26 +360,19 @@ pub(crate) fn format_of(path: &std::path::Path, lang: Lang) -> Result<FileFormat
 async fn import(
     database: &str,
     lang: Lang,
+    limits: &Limits,
     what: Registry,
     file: &std::path::Path,
     dry_run: bool,
 ) -> Result<(), Failure> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        Failure::Io(lang.t_with(
-            "cli.cannot_read",
-            &[
-                ("path", file.display().to_string()),
-                ("reason", e.to_string()),
-            ],
-        ))
-    })?;
+    let bytes = read_data_file(file, lang, limits)?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let store = open(database, lang).await?;
     let s = spinner(lang.t_with("cli.import.working", &[("file", name.clone())]));
-    let table = registry::read_upload(&name, &bytes);
+    let table = registry::read_upload(&name, &bytes, &limits.read);
     let principal = operator_principal();
     let result = match table {
         Ok(table) => match what {

@@ -4,15 +4,16 @@
 
 use std::path::Path;
 
+use innozone_app::limits::Limits;
 use innozone_domain::evaluation::run::run;
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_exchange::evaluation::{
     explanations_sheet, read_scheme_data, scores_sheet, standalone_options,
 };
-use innozone_exchange::{FileFormat, read_table, write_csv, write_xlsx};
+use innozone_exchange::{FileFormat, read_table_within, write_csv, write_xlsx};
 use innozone_i18n::{Lang, Localize};
 
-use crate::commands::write_atomically;
+use crate::commands::{read_data_file, write_atomically};
 use crate::output::Failure;
 
 fn read_bytes(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
@@ -29,6 +30,7 @@ fn read_bytes(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
 
 pub fn evaluate(
     lang: Lang,
+    limits: &Limits,
     scheme_path: &Path,
     data_path: &Path,
     out: &Path,
@@ -60,13 +62,13 @@ pub fn evaluate(
             &[("path", data_path.display().to_string())],
         ))
     })?;
-    let bytes = read_bytes(data_path, lang)?;
+    let bytes = read_data_file(data_path, lang, limits)?;
     let name = data_path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let table = read_table(&name, &bytes, format, None)
-        .map_err(|e| Failure::App(innozone_app::AppError::File(e.to_string())))?;
+    let table = read_table_within(&name, &bytes, format, None, &limits.read)
+        .map_err(|e| Failure::App(e.into()))?;
     let data = read_scheme_data(&table, &scheme).map_err(|issues| {
         let mut message = lang.t_with(
             "cli.evaluate.data_failed",

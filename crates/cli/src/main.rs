@@ -31,8 +31,60 @@ pub struct Cli {
     /// Language of messages: zh-CN (default) or en.
     #[arg(long, global = true, env = "INNOZONE_LANG", default_value = "zh-CN")]
     pub lang: String,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How large an uploaded or imported file may be: the server's limits and the command
+/// line's imports' alike (see "Limits" in the README). A national import raises them.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// The most megabytes of one upload (a request's body) or imported file.
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_UPLOAD_MB",
+        default_value_t = 32
+    )]
+    pub max_upload_mb: u64,
+    /// The most megabytes an xlsx workbook may unpack to, and the most text a table's
+    /// cells may hold.
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_UNPACKED_MB",
+        default_value_t = 128
+    )]
+    pub max_unpacked_mb: u64,
+    /// The most rows of one sheet or CSV file.
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_ROWS",
+        default_value_t = 300_000
+    )]
+    pub max_rows: usize,
+    /// The most cells of one sheet or CSV file.
+    #[arg(
+        long,
+        global = true,
+        env = "INNOZONE_MAX_CELLS",
+        default_value_t = 1_000_000
+    )]
+    pub max_cells: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> innozone_app::limits::Limits {
+        innozone_app::limits::Limits::from_flags(
+            self.max_upload_mb,
+            self.max_unpacked_mb,
+            self.max_rows,
+            self.max_cells,
+        )
+    }
 }
 
 #[derive(Subcommand)]

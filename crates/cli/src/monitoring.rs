@@ -12,7 +12,7 @@ use innozone_domain::monitoring::Catalogue;
 use innozone_exchange::write_xlsx;
 use innozone_i18n::{Lang, target_status_name, unavailable_reason};
 
-use crate::commands::{open, write_atomically};
+use crate::commands::{open, read_data_file, write_atomically};
 use crate::output::Failure;
 use crate::{IndicatorsAction, StatisticsAction, TargetsAction};
 
@@ -183,6 +183,7 @@ pub async fn targets(database: &str, lang: Lang, action: TargetsAction) -> Resul
 pub async fn statistics(
     database: &str,
     lang: Lang,
+    limits: &innozone_app::limits::Limits,
     action: StatisticsAction,
 ) -> Result<(), Failure> {
     match action {
@@ -201,15 +202,7 @@ pub async fn statistics(
             period,
             dry_run,
         } => {
-            let bytes = std::fs::read(&file).map_err(|e| {
-                Failure::Io(lang.t_with(
-                    "cli.cannot_read",
-                    &[
-                        ("path", file.display().to_string()),
-                        ("reason", e.to_string()),
-                    ],
-                ))
-            })?;
+            let bytes = read_data_file(&file, lang, limits)?;
             let store = open(database, lang).await?;
             let name = file
                 .file_name()
@@ -221,6 +214,7 @@ pub async fn statistics(
                 period_of(&period)?,
                 &name,
                 &bytes,
+                &limits.read,
                 !dry_run,
             )
             .await?;

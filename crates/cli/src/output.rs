@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use innozone_app::AppError;
-use innozone_i18n::{Lang, Localize, intake_message};
+use innozone_i18n::{Lang, Localize, intake_message, thousands};
 use innozone_store::StoreError;
 
 /// Why a command failed, with the exit code a script sees:
@@ -46,6 +46,8 @@ impl Failure {
             Failure::App(
                 AppError::Import(_)
                 | AppError::File(_)
+                | AppError::Read(_)
+                | AppError::SearchTooLong { .. }
                 | AppError::Credential(_)
                 | AppError::Binding(_)
                 | AppError::CreditCode(_)
@@ -108,11 +110,15 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::Import(issues)) => {
             eprintln!(
                 "{prefix}{}",
-                lang.t_with("cli.import_failed", &[("count", issues.len().to_string())])
+                lang.t_with(
+                    "cli.import_failed",
+                    &[("count", thousands(issues.total() as u64))]
+                )
             );
-            for issue in issues {
+            for issue in issues.iter() {
                 eprintln!("  {}", issue.localize(lang));
             }
+            shown_first(issues.len(), issues.total(), lang);
         }
         Failure::App(AppError::Store(e)) | Failure::Store(e) => {
             eprintln!("{prefix}{}", store_message(e, lang))
@@ -134,6 +140,17 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
             "{prefix}{}",
             lang.t_with("error.file", &[("reason", reason.clone())])
         ),
+        Failure::App(AppError::Read(e)) => eprintln!("{prefix}{}", e.localize(lang)),
+        Failure::App(AppError::SearchTooLong { length, limit }) => eprintln!(
+            "{prefix}{}",
+            lang.t_with(
+                "search.too_long",
+                &[
+                    ("length", thousands(*length as u64)),
+                    ("limit", limit.to_string())
+                ]
+            )
+        ),
         Failure::App(AppError::Credential(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Binding(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::CreditCode(e)) => eprintln!("{prefix}{}", e.localize(lang)),
@@ -151,9 +168,10 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::Catalogue(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Targets(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Statistics(issues)) => {
-            for issue in issues {
+            for issue in issues.iter() {
                 eprintln!("{prefix}{}", issue.localize(lang));
             }
+            shown_first(issues.len(), issues.total(), lang);
         }
         Failure::App(AppError::EvaluationInputs(issues)) => {
             for issue in issues {
@@ -186,11 +204,15 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
         Failure::App(AppError::Intake { issues, form }) => {
             eprintln!(
                 "{prefix}{}",
-                lang.t_with("cli.import_failed", &[("count", issues.len().to_string())])
+                lang.t_with(
+                    "cli.import_failed",
+                    &[("count", thousands(issues.total() as u64))]
+                )
             );
-            for issue in issues {
+            for issue in issues.iter() {
                 eprintln!("  {}", intake_message(issue, form.as_deref(), lang));
             }
+            shown_first(issues.len(), issues.total(), lang);
         }
         Failure::App(AppError::Form(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Period(e)) => eprintln!("{prefix}{}", e.localize(lang)),
@@ -203,6 +225,22 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
             )
         ),
         Failure::Input(message) | Failure::Io(message) => eprintln!("{prefix}{message}"),
+    }
+}
+
+/// After a list cut short: how many problems there are in all.
+fn shown_first(shown: usize, total: usize, lang: Lang) {
+    if shown < total {
+        eprintln!(
+            "{}",
+            lang.t_with(
+                "cli.issues_shown_first",
+                &[
+                    ("shown", thousands(shown as u64)),
+                    ("total", thousands(total as u64))
+                ]
+            )
+        );
     }
 }
 

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use innozone_app::accounts::operator_principal;
+use innozone_app::limits::Limits;
 use innozone_app::registry::{read_upload, registry_hierarchy, sheet_bytes};
 use innozone_app::reporting::{
     approved_export, close_period, completeness, forms_with_periods, install_form, open_period,
@@ -14,7 +15,7 @@ use innozone_domain::reporting::{Form, Period};
 use innozone_exchange::FileFormat;
 use innozone_i18n::{Lang, Localize};
 
-use crate::commands::{format_of, open, write_atomically};
+use crate::commands::{format_of, open, read_data_file, write_atomically};
 use crate::output::{Failure, bar, spinner};
 use crate::{FilingsAction, FormAction};
 
@@ -143,7 +144,12 @@ pub fn peak_memory_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Result<(), Failure> {
+pub async fn filings(
+    database: &str,
+    lang: Lang,
+    limits: &Limits,
+    action: FilingsAction,
+) -> Result<(), Failure> {
     let principal = operator_principal();
     match action {
         FilingsAction::Import {
@@ -154,7 +160,7 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             timings,
         } => {
             let started = Instant::now();
-            let bytes = read_file(&file, lang)?;
+            let bytes = read_data_file(&file, lang, limits)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
@@ -162,7 +168,7 @@ pub async fn filings(database: &str, lang: Lang, action: FilingsAction) -> Resul
             let period = period_of(&period)?;
             let store = open(database, lang).await?;
             let s = spinner(lang.t_with("cli.import.working", &[("file", name.clone())]));
-            let table = tokio::task::block_in_place(|| read_upload(&name, &bytes))?;
+            let table = tokio::task::block_in_place(|| read_upload(&name, &bytes, &limits.read))?;
             drop(bytes);
             let read = started.elapsed();
             let hierarchy = registry_hierarchy(&*store).await?;

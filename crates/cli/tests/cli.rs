@@ -133,6 +133,94 @@ fn a_bad_file_lists_every_problem_and_changes_nothing() {
     );
 }
 
+/// The command line reads its imports within the server's limits by default, and a flag
+/// (or its environment variable) raises them; a file with more problems than are listed
+/// gives the first of them and how many there are.
+#[test]
+fn imports_are_read_within_limits_that_flags_raise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("limits.sqlite");
+    // 1,500 enterprises, each credit code with a wrong check character: one problem a row.
+    let mut csv =
+        String::from("credit_code,name,industry_code,size_class,registration_type,park_code\n");
+    for n in 0..1_500 {
+        let code = CreditCode::complete(&format!("916201007{n:08}"))
+            .unwrap()
+            .to_string();
+        let wrong = if code.ends_with('0') { '1' } else { '0' };
+        csv.push_str(&format!(
+            "{}{wrong},某科技有限公司,6511,规下,私营企业,LB-GX-YT\n",
+            &code[..17]
+        ));
+    }
+    let file = dir.path().join("many.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let path = file.to_str().unwrap();
+    let en = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_innozone"));
+        command
+            .args(["--database", db.to_str().unwrap(), "--lang", "en"])
+            .args(args);
+        if let Some((k, v)) = env {
+            command.env(k, v);
+        }
+        command.output().unwrap()
+    };
+
+    let o = en(&["import", "enterprises", path, "--dry-run"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("1,500 problem"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("Showing the first 1,000 of 1,500 problems."),
+        "{err}"
+    );
+    assert_eq!(err.matches("Row ").count(), 1_000, "{err}");
+
+    let o = en(&["import", "enterprises", path, "--max-rows", "1000"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "many.csv: the file has more than 1,000 rows, the most read at once; split it into smaller files."
+        ),
+        "{}",
+        stderr(&o)
+    );
+
+    // A file over the upload limit is refused before it is read.
+    let big = dir.path().join("big.csv");
+    let (header, rows) = csv.split_once('\n').unwrap();
+    std::fs::write(&big, format!("{header}\n{}", rows.repeat(12))).unwrap();
+    let o = en(
+        &["import", "enterprises", big.to_str().unwrap()],
+        Some(("INNOZONE_MAX_UPLOAD_MB", "1")),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("over the limit of 1 MB; raise it with --max-upload-mb"),
+        "{}",
+        stderr(&o)
+    );
+    // Raised, the same file is read, its problems found.
+    let o = en(
+        &[
+            "import",
+            "enterprises",
+            big.to_str().unwrap(),
+            "--max-upload-mb",
+            "2",
+        ],
+        Some(("INNOZONE_MAX_UPLOAD_MB", "1")),
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Showing the first 1,000 of"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn a_dry_run_checks_and_a_commit_applies() {
     let dir = tempfile::tempdir().unwrap();

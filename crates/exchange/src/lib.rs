@@ -15,7 +15,7 @@ mod write;
 
 use std::path::Path;
 
-pub use read::{ErrorCell, ReadError, read_table};
+pub use read::{ErrorCell, ReadError, ReadLimits, megabytes, read_table, read_table_within};
 pub use template::{NOTES_SHEET, template_xlsx};
 pub use write::{SheetData, Value, WriteError, write_csv, write_xlsx};
 

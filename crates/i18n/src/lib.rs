@@ -4,10 +4,12 @@
 
 mod cultivation;
 mod evaluation;
+mod files;
 mod messages;
 mod monitoring;
 mod reporting;
 
+pub use files::{issue_count, thousands};
 pub use messages::{Localize, field_label, issue_location};
 pub use monitoring::{target_status_name, unavailable_reason};
 pub use reporting::{

@@ -12,11 +12,12 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use innozone_app::AppError;
 use innozone_app::accounts::LoginError;
+use innozone_app::issues::Issues;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_domain::reporting::Form;
 use innozone_domain::reporting::intake::IntakeIssue;
 use innozone_domain::reporting::lifecycle::LifecycleError;
-use innozone_i18n::{Lang, Localize, intake_message, issue_location};
+use innozone_i18n::{Lang, Localize, intake_message, issue_count, issue_location, thousands};
 use innozone_store::StoreError;
 use serde::Serialize;
 
@@ -36,10 +37,14 @@ pub enum WebError {
     /// The request was made against a state that has changed since (another revision came
     /// first, a newer version was installed) or names something that already exists: 409.
     Conflict(Problem),
-    /// An upload or a form with located problems.
-    Import(Arc<Vec<ImportIssue>>),
-    /// A filing or a filings upload with located problems, and the form they concern.
-    Intake(Arc<Vec<IntakeIssue>>, Option<Arc<Form>>),
+    /// An upload over a limit: its body, or what its file unpacks to or holds. The
+    /// message names the limit.
+    TooLarge(Problem),
+    /// An upload or a form with located problems, the first of them listed.
+    Import(Arc<Issues<ImportIssue>>),
+    /// A filing or a filings upload with located problems (the first of them listed), and
+    /// the form they concern.
+    Intake(Arc<Issues<IntakeIssue>>, Option<Arc<Form>>),
     Login(Arc<LoginError>),
     Unavailable(String),
     Internal(String),
@@ -71,10 +76,16 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
                 ("key", key.clone()),
             ],
         ),
-        AppError::Import(issues) => {
-            lang.t_with("error.import", &[("count", issues.len().to_string())])
-        }
+        AppError::Import(issues) => issue_count(lang, "error.import", issues.len(), issues.total()),
         AppError::File(reason) => lang.t_with("error.file", &[("reason", reason.clone())]),
+        AppError::Read(e) => e.localize(lang),
+        AppError::SearchTooLong { length, limit } => lang.t_with(
+            "search.too_long",
+            &[
+                ("length", thousands(*length as u64)),
+                ("limit", limit.to_string()),
+            ],
+        ),
         AppError::UnknownReference { entity, key } => lang.t_with(
             "error.unknown_reference",
             &[
@@ -90,18 +101,30 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::Form(e) => e.localize(lang),
         AppError::Catalogue(e) => e.localize(lang),
         AppError::Targets(e) => e.localize(lang),
-        AppError::Statistics(issues) => issues
-            .iter()
-            .map(|i| i.localize(lang))
-            .collect::<Vec<_>>()
-            .join("；"),
+        AppError::Statistics(issues) => {
+            let mut listed = issues
+                .iter()
+                .map(|i| i.localize(lang))
+                .collect::<Vec<_>>()
+                .join("；");
+            if issues.hidden() > 0 {
+                listed.push_str(&lang.t_with(
+                    "issues.shown_first",
+                    &[
+                        ("shown", thousands(issues.len() as u64)),
+                        ("total", thousands(issues.total() as u64)),
+                    ],
+                ));
+            }
+            listed
+        }
         AppError::Period(e) => e.localize(lang),
         AppError::WrongPeriodType { form, period } => lang.t_with(
             "period.wrong_type",
             &[("form", form.clone()), ("period", period.clone())],
         ),
         AppError::Intake { issues, .. } => {
-            lang.t_with("error.import", &[("count", issues.len().to_string())])
+            issue_count(lang, "error.import", issues.len(), issues.total())
         }
         AppError::Lifecycle(e) => e.localize(lang),
         AppError::Scheme(e) => e.localize(lang),
@@ -187,18 +210,30 @@ impl From<AppError> for WebError {
                 | LifecycleError::NotAllowed { .. }
                 | LifecycleError::NotLocked,
             )) => WebError::Conflict(Problem::App(Arc::new(e))),
+            AppError::Read(e) if e.is_over_limit() => {
+                WebError::TooLarge(Problem::App(Arc::new(AppError::Read(e))))
+            }
             other => WebError::BadRequest(Problem::App(Arc::new(other))),
         }
     }
 }
 
 impl WebError {
+    /// A body longer than the server's upload limit of `limit` bytes.
+    pub fn too_large(limit: u64) -> WebError {
+        WebError::TooLarge(Problem::Key(
+            "error.too_large",
+            vec![("limit", innozone_exchange::megabytes(limit))],
+        ))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::BadRequest(_) | WebError::Import(_) | WebError::Intake(..) => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -220,6 +255,7 @@ impl WebError {
             WebError::NotFound => "not_found",
             WebError::BadRequest(_) => "bad_request",
             WebError::Conflict(_) => "conflict",
+            WebError::TooLarge(_) => "too_large",
             WebError::Import(_) | WebError::Intake(..) => "invalid_input",
             WebError::Login(e) => match e.as_ref() {
                 LoginError::Locked { .. } => "locked",
@@ -238,12 +274,14 @@ impl WebError {
             WebError::Forbidden => lang.t("error.forbidden"),
             WebError::Csrf => lang.t("error.csrf"),
             WebError::NotFound => lang.t("error.not_found"),
-            WebError::BadRequest(p) | WebError::Conflict(p) => p.localize(lang),
+            WebError::BadRequest(p) | WebError::Conflict(p) | WebError::TooLarge(p) => {
+                p.localize(lang)
+            }
             WebError::Import(issues) => {
-                lang.t_with("error.import", &[("count", issues.len().to_string())])
+                issue_count(lang, "error.import", issues.len(), issues.total())
             }
             WebError::Intake(issues, _) => {
-                lang.t_with("error.import", &[("count", issues.len().to_string())])
+                issue_count(lang, "error.import", issues.len(), issues.total())
             }
             WebError::Login(e) => login_message(e, lang),
             WebError::Unavailable(_) => lang.t("error.unavailable"),
@@ -327,18 +365,32 @@ fn error_issues(error: &WebError, lang: Lang) -> Vec<IssueJson> {
     }
 }
 
+/// How many problems there are in all, when only the first of them are listed.
+fn issues_total(error: &WebError) -> Option<usize> {
+    match error {
+        WebError::Import(issues) => Some(issues.total()),
+        WebError::Intake(issues, _) => Some(issues.total()),
+        _ => None,
+    }
+}
+
 // `pub` with its schema so that the OpenAPI document describes exactly what
 // `render_errors` sends.
 /// The body of every error of the JSON API.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorJson {
     /// A stable code: unauthenticated, forbidden, csrf, not_found, bad_request, conflict,
-    /// invalid_input, bad_credentials, locked, disabled, unavailable, internal.
+    /// too_large, invalid_input, bad_credentials, locked, disabled, unavailable, internal.
     error: &'static str,
     /// The message in the request's language.
     message: String,
+    /// The problems found, in the file's order: the first 1,000 of them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     issues: Vec<IssueJson>,
+    /// How many problems were found in all, when there are any (more than `issues` lists
+    /// when there are over 1,000).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issues_total: Option<usize>,
 }
 
 /// Renders an error left by a handler in the request's language.
@@ -365,6 +417,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
                 error: error.code(),
                 message: error.message(lang),
                 issues,
+                issues_total: issues_total(&error),
             }),
         )
             .into_response();

@@ -1,13 +1,21 @@
 //! Files in and out of the web layer: the one reader of multipart uploads (pages and API)
 //! and the one way a download is answered, so both read and answer files alike.
+//!
+//! An upload is bounded three times: its body by the server's upload limit (413 while it
+//! streams in, before it is held), the file by the read limits while it is read into a
+//! table, and the uploads received and checked at once by a permit each
+//! (`AppState::uploads`).
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use innozone_domain::table::Table;
 use innozone_exchange::FileFormat;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::error::{Problem, WebError, urlencode};
+use crate::state::AppState;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -17,6 +25,29 @@ pub struct Upload {
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub dry_run: bool,
+    /// Held until the upload is answered.
+    _permit: UploadPermit,
+}
+
+/// One of the few uploads read and checked at once; the others wait for theirs.
+pub struct UploadPermit(#[allow(dead_code)] OwnedSemaphorePermit);
+
+impl Upload {
+    /// The file read into a table within the server's limits, on a thread of its own so
+    /// that the server's workers go on answering meanwhile.
+    pub async fn table(&mut self, state: &AppState) -> Result<Table, WebError> {
+        let bytes = std::mem::take(&mut self.bytes);
+        let name = self.file_name.clone();
+        let limits = state.limits.read;
+        let (table, bytes) = tokio::task::spawn_blocking(move || {
+            let table = innozone_app::registry::read_upload(&name, &bytes, &limits);
+            (table, bytes)
+        })
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+        self.bytes = bytes;
+        Ok(table?)
+    }
 }
 
 /// Who is told what went wrong: the pages speak to a person choosing a file, the API to a
@@ -28,7 +59,10 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn bad_upload(self, e: MultipartError) -> WebError {
+    fn bad_upload(self, e: MultipartError, state: &AppState) -> WebError {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return WebError::too_large(state.limits.upload_bytes);
+        }
         let key = match self {
             Audience::Page => "transfer.bad_upload",
             Audience::Api => "api.bad_upload",
@@ -61,12 +95,21 @@ impl FormField {
 }
 
 /// Every field of a multipart form, in order: the one reader of multipart bodies, for
-/// uploads of one file and forms of several.
+/// uploads of one file and forms of several. The body is read once a permit is free (its
+/// sender has signed in: the handler's user is found first), and one over the server's
+/// upload limit is refused as it streams in.
 pub async fn read_fields(
+    state: &AppState,
     mut multipart: Multipart,
     audience: Audience,
-) -> Result<Vec<FormField>, WebError> {
-    let bad = |e| audience.bad_upload(e);
+) -> Result<(Vec<FormField>, UploadPermit), WebError> {
+    let permit = state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let bad = |e| audience.bad_upload(e, state);
     let mut fields = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
@@ -78,18 +121,24 @@ pub async fn read_fields(
             bytes,
         });
     }
-    Ok(fields)
+    Ok((fields, UploadPermit(permit)))
 }
 
 /// The `file` field (and the `mode` field) of a multipart upload; a missing or empty file
 /// is refused.
-pub async fn read_multipart(multipart: Multipart, audience: Audience) -> Result<Upload, WebError> {
+pub async fn read_multipart(
+    state: &AppState,
+    multipart: Multipart,
+    audience: Audience,
+) -> Result<Upload, WebError> {
+    let (fields, permit) = read_fields(state, multipart, audience).await?;
     let mut upload = Upload {
         file_name: String::new(),
         bytes: Vec::new(),
         dry_run: false,
+        _permit: permit,
     };
-    for field in read_fields(multipart, audience).await? {
+    for field in fields {
         match field.name.as_str() {
             "mode" => upload.dry_run = field.text() == "check",
             "file" => {

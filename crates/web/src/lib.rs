@@ -15,7 +15,7 @@ mod views;
 use std::future::Future;
 
 pub use routes::openapi::ApiDoc;
-pub use state::AppState;
+pub use state::{AppState, UPLOADS_AT_ONCE};
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> axum::Router {

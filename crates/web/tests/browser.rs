@@ -439,7 +439,11 @@ async fn walk_through(c: Client, base: String, username: String, password: Strin
         .click()
         .await
         .expect("save the password");
-    // Saved: htmx follows HX-Redirect to the start page, which is now the tree.
+    // Saved: htmx follows HX-Redirect to the start page, the desk.
+    path_becomes(c, "/").await;
+    text_becomes(c, "h1", "工作台").await;
+    screenshot_page(c, &out.join("desk-admin.png")).await;
+    click_link(c, "nav.mainnav", "单位体系").await;
     path_becomes(c, "/units").await;
 
     // ---- the tree: the zone and its four districts (seed line 87-88) ----
@@ -900,9 +904,10 @@ async fn reporting_walk(
 
     // ---- the enterprise lands on the reports and opens its annual report ----
     sign_in_as(c, &base, FILER).await;
-    path_becomes(c, "/reports").await;
-    text_becomes(c, "h1", "统计报表").await;
-    click(c, &format!("#form-{ANNUAL} tr[data-period='2025']"), "填报").await;
+    path_becomes(c, "/").await;
+    text_becomes(c, "h1", "工作台").await;
+    screenshot_page(c, &out.join("desk-filer.png")).await;
+    click(c, "#desk-items", "填报").await;
     path_becomes(c, &filing_path).await;
     text_becomes(c, "#filing-enterprise", &setup.enterprise_name).await;
     text_becomes(c, "#filing-status", "未填报").await;
@@ -991,6 +996,10 @@ async fn reporting_walk(
 
     // ---- the park returns it, with a reason ----
     sign_in_as(c, &base, PARK_STAFF).await;
+    // The park's desk has the submitted filing waiting for review.
+    path_becomes(c, "/").await;
+    element(c, "#desk-items .desk-review").await;
+    screenshot_page(c, &out.join("desk-park.png")).await;
     c.goto(&format!("{base}/reports/{ANNUAL}/2025"))
         .await
         .expect("open the period");

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use innozone_domain::Date;
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::import::{
-    ImportIssue, RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan,
-    RecordedCertificate, parse_recognition_rows_partial, plan_recognition_import,
+    RECOGNITION_COLUMNS, RecognitionHolder, RecognitionImportPlan, RecordedCertificate,
+    parse_recognition_rows_partial, plan_recognition_import,
 };
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::table::Table;
@@ -19,6 +19,7 @@ use innozone_store::{ImportSummary, NewRecognition, RecognitionRecord, Recogniti
 
 use crate::AppError;
 use crate::accounts::actor_of;
+use crate::issues::Issues;
 use crate::registry::{ImportReport, form_table};
 
 /// The recognitions template: the sheet 认定 with the import's columns and an example row.
@@ -145,11 +146,10 @@ async fn record_table(
     let planned = plan_recognition_import(table, rows, &holders, &recorded, principal, &tree);
     let plan: RecognitionImportPlan = match planned {
         Ok(plan) if issues.is_empty() => plan,
-        Ok(_) => return Err(AppError::Import(issues)),
+        Ok(_) => return Err(AppError::Import(Issues::from_vec(issues))),
         Err(more) => {
             issues.extend(more);
-            issues.sort_by_key(|i: &ImportIssue| (i.position.row, i.position.column));
-            return Err(AppError::Import(issues));
+            return Err(AppError::Import(Issues::from_vec(issues)));
         }
     };
     let (created, corrected) = if dry_run {

@@ -8,7 +8,7 @@ use innozone_domain::monitoring::{
 };
 use innozone_domain::registry::{Hierarchy, Tree, UnitId, UnitKind};
 use innozone_domain::reporting::Period;
-use innozone_exchange::{FileFormat, SheetData, Value, read_table};
+use innozone_exchange::{FileFormat, ReadLimits, SheetData, Value, read_table_within};
 use innozone_store::{NewStatistic, StatisticRecord, Store};
 
 use super::definitions::current_catalogue;
@@ -236,7 +236,7 @@ pub struct StatisticsUpload {
     pub committed: bool,
 }
 
-/// Reads a filled-in statistics workbook (or CSV) for `period`; with `commit`, records
+/// Reads a filled-in statistics workbook (or CSV) for `period` within `limits`; with `commit`, records
 /// its values, else only checks it. Every problem is reported with its place and nothing
 /// is recorded unless the whole file is right.
 pub async fn upload_statistics(
@@ -245,18 +245,18 @@ pub async fn upload_statistics(
     period: Period,
     file_name: &str,
     bytes: &[u8],
+    limits: &ReadLimits,
     commit: bool,
 ) -> Result<StatisticsUpload, AppError> {
     let format = FileFormat::from_file_name(file_name)
         .ok_or_else(|| AppError::File(format!("{file_name}: xlsx or csv expected")))?;
-    let table =
-        read_table(file_name, bytes, format, None).map_err(|e| AppError::File(e.to_string()))?;
+    let table = read_table_within(file_name, bytes, format, None, limits)?;
     let hierarchy = store.hierarchy().await?;
     let catalogue = catalogue(store).await?;
     let entries = read_statistics(&table, &catalogue, &|code| {
         hierarchy.unit_by_code(code).is_some()
     })
-    .map_err(AppError::Statistics)?;
+    .map_err(|issues| AppError::Statistics(crate::issues::Issues::from_vec(issues)))?;
     let values: Vec<(UnitId, String, Option<f64>)> = entries
         .iter()
         .filter_map(|e| {

@@ -205,7 +205,7 @@ pub async fn file(
     blocking.extend(checked.blocking(&context.form, &explanations, action));
     if !blocking.is_empty() {
         return Err(AppError::Intake {
-            issues: blocking,
+            issues: crate::issues::Issues::from_vec(blocking),
             form: Some(std::sync::Arc::new(context.form.clone())),
         });
     }

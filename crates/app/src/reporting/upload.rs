@@ -15,6 +15,7 @@ use innozone_store::{FilingRecord, NewRevision, Progress, Store};
 use super::context::{closed_for, form_version, period_record};
 use super::filing::findings_as_issues;
 use crate::accounts::actor_of;
+use crate::issues::IssueList;
 use crate::{AppError, clock};
 
 /// The outcome of an upload, checked only (`dry_run`) or committed.
@@ -87,8 +88,10 @@ pub async fn upload_filings(
     let record = period_record(store, form_code, period).await?;
     let form = form_version(store, form_code, record.form_version).await?;
     // Rows that read cleanly are checked further even when others did not, so that one
-    // dry run lists every problem of the file.
-    let (rows, mut issues) = read_filings(&form, period, table);
+    // dry run finds every problem of the file; the first of them are kept to be listed.
+    let (rows, read_issues) = read_filings(&form, period, table);
+    let mut issues = IssueList::new();
+    issues.extend(read_issues);
     let date = period.last_day();
     let tree = hierarchy.as_of(date);
     let codes: Vec<_> = rows.iter().map(|r| r.credit_code.clone()).collect();
@@ -211,9 +214,8 @@ pub async fn upload_filings(
     }
     if !issues.is_empty() {
         // In the file's order: by row, then by column.
-        issues.sort_by_key(|i| (i.position.row, i.position.column));
         return Err(AppError::Intake {
-            issues,
+            issues: issues.finish(),
             form: Some(std::sync::Arc::new(form.clone())),
         });
     }

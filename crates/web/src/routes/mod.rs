@@ -10,10 +10,10 @@ use axum::routing::get;
 
 use crate::state::AppState;
 
-/// Uploads of a whole zone's enterprises stay well below this.
-const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-
 pub fn router(state: AppState) -> Router {
+    // Every body is read within the upload limit: the extractors refuse a longer one as
+    // it streams in, and `files`, `api::JsonBody` and `api::RawBody` answer 413.
+    let body_limit = usize::try_from(state.limits.upload_bytes).unwrap_or(usize::MAX);
     Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
@@ -26,7 +26,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::security::security_headers,
         ))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -991,6 +991,33 @@ fn row(code: &str, period: &str, net_profit: &str, explanation: &str) -> String 
     )
 }
 
+/// A file of many bad rows: the first thousand problems in the file's order and how many
+/// there are, not a list as long as the file.
+#[tokio::test]
+async fn an_upload_with_thousands_of_problems_lists_the_first_thousand() {
+    let r = Reporting::setup().await;
+    // Credit codes well formed but in no registry: each row found wrong when checked
+    // against the registry, after reading.
+    let rows: Vec<String> = (0..1_200)
+        .map(|n| row(&credit_code(50_000 + n), "2025", "3000", ""))
+        .collect();
+    let file = format!("{HEADER}\n{}\n", rows.join("\n"));
+    let (s, body) = r
+        .upload("park", "filings.csv", file.into_bytes(), true)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["issues_total"], 1_200, "{}", body["message"]);
+    let listed = located(&body);
+    assert_eq!(listed.len(), 1_000);
+    assert_eq!(listed[0].0, 2);
+    assert_eq!(listed[999].0, 1_001);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("1,200") && message.contains("前 1,000 个"),
+        "{message}"
+    );
+}
+
 #[tokio::test]
 async fn an_upload_names_each_bad_input_and_writes_nothing() {
     let r = Reporting::setup().await;

@@ -14,6 +14,7 @@ mod evaluation_setup;
 mod filings;
 mod hardening;
 mod imports;
+mod limits;
 mod monitoring_entry;
 mod monitoring_pages;
 mod recognitions;

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use innozone_app::limits::Limits;
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::{
     CreditCode, Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership, EnterpriseDraft,
@@ -127,6 +128,11 @@ impl TestApp {
     /// Starts the application over a fresh store seeded with one zone, two parks, three
     /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Limits::DEFAULT).await
+    }
+
+    /// [`TestApp::spawn`], the server taking uploads within `limits`.
+    pub async fn spawn_with(limits: Limits) -> TestApp {
         let store = innozone_store_sql::testing::fresh_store().await;
         store
             .load_dataset(
@@ -162,7 +168,7 @@ impl TestApp {
                 },
             );
         }
-        let mut app = TestApp::serve(store).await;
+        let mut app = TestApp::serve_with(store, limits).await;
         app.firms = firms;
         app.add_accounts(&[
             ("admin", Role::Administrator, Binding::Everything),
@@ -191,11 +197,16 @@ impl TestApp {
 
     /// Starts the application over `store` as it is, without accounts.
     pub async fn serve(store: Arc<dyn Store>) -> TestApp {
+        TestApp::serve_with(store, Limits::DEFAULT).await
+    }
+
+    /// [`TestApp::serve`], the server taking uploads within `limits`.
+    pub async fn serve_with(store: Arc<dyn Store>, limits: Limits) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone());
+        let state = AppState::new(store.clone()).with_limits(limits);
         tokio::spawn(async move {
             innozone_web::serve(listener, state, std::future::pending())
                 .await

@@ -20,7 +20,9 @@ pub use registry::{enterprises, transfer, units};
 
 use axum::Json;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{delete, get, post, put};
 use innozone_app::registry::ImportReport;
@@ -120,15 +122,40 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A JSON request body whose faults are reported like every other error, in JSON and in
-/// the user's language, instead of axum's plain-text rejection.
+/// the user's language, instead of axum's plain-text rejection; one over the upload limit
+/// is refused with 413 as it streams in.
 pub struct JsonBody<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = WebError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(WebError::too_large(state.limits.upload_bytes))
+            }
+            Err(rejection) => Err(WebError::BadRequest(Problem::Key(
+                "api.bad_body",
+                vec![("reason", rejection.body_text())],
+            ))),
+        }
+    }
+}
+
+/// A request body as it came (a definition file's text), refused with 413 past the upload
+/// limit like every other body.
+pub struct RawBody(pub Bytes);
+
+impl FromRequest<AppState> for RawBody {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(RawBody(bytes)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(WebError::too_large(state.limits.upload_bytes))
+            }
             Err(rejection) => Err(WebError::BadRequest(Problem::Key(
                 "api.bad_body",
                 vec![("reason", rejection.body_text())],

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use innozone_app::AppError;
@@ -23,7 +22,7 @@ use innozone_store::{DocumentRecord, StatisticRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{JsonBody, Params};
+use super::{JsonBody, Params, RawBody};
 use crate::auth::CurrentUser;
 use crate::error::{ErrorJson, Problem, WebError};
 use crate::language::Language;
@@ -212,7 +211,7 @@ pub async fn install(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<(StatusCode, Json<CatalogueBody>), WebError> {
     let bad_body = |reason: String| {
         WebError::BadRequest(Problem::Key("api.bad_body", vec![("reason", reason)]))

@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use innozone_app::AppError;
-use innozone_app::registry::{enterprise_by_credit_code, read_upload};
+use innozone_app::registry::enterprise_by_credit_code;
 use innozone_app::reporting::{
     FilingContext, RevisionView, act, close_period, completeness, file, form_overview,
     forms_with_versions, history, install_form_versions, open_period, period_closures,
@@ -29,7 +28,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::transfer::{UploadForm, read_upload_field};
-use super::{DryRun, JsonBody, Params, clean, parse_id};
+use super::{DryRun, JsonBody, Params, RawBody, clean, parse_id};
 use crate::auth::CurrentUser;
 use crate::error::{ErrorJson, Problem, WebError};
 use crate::language::Language;
@@ -492,7 +491,7 @@ pub async fn install(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<(StatusCode, Json<FormBody>), WebError> {
     let bad_body = |reason: String| {
         WebError::BadRequest(Problem::Key("api.bad_body", vec![("reason", reason)]))
@@ -1133,7 +1132,8 @@ pub struct FilingUploadBody {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "`csrf`", body = ErrorJson),
         (status = 404, description = "No such form or period", body = ErrorJson),
-        (status = 422, description = "`invalid_input` with every issue located; or the file is missing, empty, or not xlsx or CSV", body = ErrorJson),
+        (status = 413, description = "`too_large`: the body is over the upload limit, or the file unpacks to or holds more than is read at once (the limit is in the message)", body = ErrorJson),
+        (status = 422, description = "`invalid_input` with the issues located (the first 1,000, and `issues_total`); or the file is missing, empty, or not xlsx or CSV", body = ErrorJson),
     )
 )]
 pub async fn upload(
@@ -1144,8 +1144,8 @@ pub async fn upload(
     request: Request,
 ) -> Result<Json<FilingUploadBody>, WebError> {
     let period = parse_period(&period).map_err(|_| WebError::NotFound)?;
-    let file = read_upload_field(request, &state).await?;
-    let table = read_upload(&file.file_name, &file.bytes)?;
+    let mut file = read_upload_field(request, &state).await?;
+    let table = file.table(&state).await?;
     let hierarchy = state.hierarchy().await?;
     let report = upload_filings(
         state.store(),

@@ -251,7 +251,7 @@ pub async fn upload<D: DefinitionPage>(
     multipart: Multipart,
 ) -> Result<Response, WebError> {
     may_define(&user.principal)?;
-    let upload = read_multipart(multipart, Audience::Page).await?;
+    let upload = read_multipart(&state, multipart, Audience::Page).await?;
     let source = source_text(upload.bytes)?;
     let file = Some(upload.file_name);
     if upload.dry_run {

@@ -82,7 +82,7 @@ pub struct EnterpriseListBody {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EnterpriseFilter {
-    /// Part of the name or of the credit code.
+    /// Part of the name or of the credit code, at most 200 characters.
     pub q: Option<String>,
     /// Located today in this unit's subtree (a unit code); must be inside the caller's scope.
     pub unit: Option<String>,
@@ -163,7 +163,7 @@ impl EnterpriseFilter {
         (status = 200, description = "One page of the enterprises in the caller's scope", body = EnterpriseListBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller sees no enterprise data, or the unit filter is outside the scope", body = ErrorJson),
-        (status = 422, description = "A filter, offset or limit does not parse", body = ErrorJson),
+        (status = 422, description = "A filter, offset or limit does not parse, or the search text `q` is longer than 200 characters", body = ErrorJson),
     )
 )]
 pub async fn list(
@@ -328,7 +328,11 @@ pub async fn update(
         "credit_code".to_string(),
         Value::String(d.enterprise.credit_code.to_string()),
     );
-    let table = rows_table(std::slice::from_ref(&record), &ENTERPRISE_COLUMNS)?;
+    let table = rows_table(
+        std::slice::from_ref(&record),
+        &ENTERPRISE_COLUMNS,
+        &state.limits.read,
+    )?;
     let report =
         json_import(save_enterprise_form(state.store(), &user.principal, &table, today).await)?;
     Ok(Json(report.into()))
@@ -353,7 +357,8 @@ pub async fn update(
         (status = 200, description = "Imported, or checked when dry_run", body = ImportReportBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not import (or `csrf`)", body = ErrorJson),
-        (status = 422, description = "`invalid_input` with every issue located by row and field; nothing was written", body = ErrorJson),
+        (status = 413, description = "`too_large`: the body is over the upload limit, or it has more rows than are imported at once (the limit is in the message)", body = ErrorJson),
+        (status = 422, description = "`invalid_input` with the issues located by row and field (the first 1,000, and `issues_total`); nothing was written", body = ErrorJson),
     )
 )]
 pub async fn import(
@@ -362,7 +367,7 @@ pub async fn import(
     Params(q): Params<DryRun>,
     JsonBody(rows): JsonBody<Vec<JsonRow>>,
 ) -> Result<Json<ImportReportBody>, WebError> {
-    let table = rows_table(&rows, &ENTERPRISE_COLUMNS)?;
+    let table = rows_table(&rows, &ENTERPRISE_COLUMNS, &state.limits.read)?;
     let report = json_import(
         import_enterprises(state.store(), &user.principal, &table, q.dry_run, today()).await,
     )?;

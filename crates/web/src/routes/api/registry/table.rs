@@ -10,9 +10,11 @@
 use std::sync::Arc;
 
 use innozone_app::AppError;
+use innozone_app::issues::Issues;
 use innozone_app::registry::ImportReport;
 use innozone_domain::registry::import::{ColumnSpec, ImportIssue};
 use innozone_domain::table::{Cell, Row, Table};
+use innozone_exchange::ReadLimits;
 use serde_json::{Map, Value};
 
 use crate::error::{Problem, WebError};
@@ -47,8 +49,21 @@ fn cell(value: Option<&Value>, row: usize, key: &str) -> Result<Cell, WebError> 
 }
 
 /// Builds the table of a JSON import. A key that is not a column is refused with its row:
-/// a misspelt key silently ignored would import an empty value.
-pub fn rows_table(rows: &[JsonRow], columns: &[ColumnSpec]) -> Result<Table, WebError> {
+/// a misspelt key silently ignored would import an empty value. More rows than a file may
+/// have (`limits`: its rows, and its cells over the import's columns) are refused before
+/// the table is made.
+pub fn rows_table(
+    rows: &[JsonRow],
+    columns: &[ColumnSpec],
+    limits: &ReadLimits,
+) -> Result<Table, WebError> {
+    let most = limits.rows.min(limits.cells / columns.len().max(1));
+    if rows.len() > most {
+        return Err(WebError::TooLarge(Problem::Key(
+            "api.too_many_rows",
+            vec![("limit", innozone_i18n::thousands(most as u64))],
+        )));
+    }
     let mut table_rows = Vec::with_capacity(rows.len());
     for (index, object) in rows.iter().enumerate() {
         let number = row_number(index);
@@ -83,14 +98,11 @@ pub fn rows_table(rows: &[JsonRow], columns: &[ColumnSpec]) -> Result<Table, Web
 }
 
 /// A JSON body has no columns: an issue is located by its row and `field` only.
-fn without_columns(issues: Vec<ImportIssue>) -> Vec<ImportIssue> {
-    issues
-        .into_iter()
-        .map(|mut i| {
-            i.position.column = None;
-            i
-        })
-        .collect()
+fn without_columns(issues: Issues<ImportIssue>) -> Issues<ImportIssue> {
+    issues.map(|mut i| {
+        i.position.column = None;
+        i
+    })
 }
 
 /// The outcome of a JSON import, its issues located by row and field.
@@ -115,7 +127,7 @@ mod tests {
 
     #[test]
     fn builds_one_row_per_element_with_every_column() {
-        let t = rows_table(&rows(json!([{"code": "P1", "name_zh": "一园", "kind": "park", "area_km2": 2.5}, {"code": "P2", "leading_industries": ["软件", "生物"]}])), &UNIT_COLUMNS).unwrap();
+        let t = rows_table(&rows(json!([{"code": "P1", "name_zh": "一园", "kind": "park", "area_km2": 2.5}, {"code": "P2", "leading_industries": ["软件", "生物"]}])), &UNIT_COLUMNS, &ReadLimits::DEFAULT).unwrap();
         assert_eq!(t.headers.len(), UNIT_COLUMNS.len());
         assert_eq!(
             t.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
@@ -138,11 +150,19 @@ mod tests {
     #[test]
     fn refuses_unknown_keys_and_nested_objects() {
         assert!(matches!(
-            rows_table(&rows(json!([{"code": "P1", "parent": "Z"}])), &UNIT_COLUMNS),
+            rows_table(
+                &rows(json!([{"code": "P1", "parent": "Z"}])),
+                &UNIT_COLUMNS,
+                &ReadLimits::DEFAULT
+            ),
             Err(WebError::BadRequest(_))
         ));
         assert!(matches!(
-            rows_table(&rows(json!([{"code": {"a": 1}}])), &UNIT_COLUMNS),
+            rows_table(
+                &rows(json!([{"code": {"a": 1}}])),
+                &UNIT_COLUMNS,
+                &ReadLimits::DEFAULT
+            ),
             Err(WebError::BadRequest(_))
         ));
     }

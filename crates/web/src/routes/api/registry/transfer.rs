@@ -7,8 +7,8 @@ use axum::response::Response;
 use innozone_app::clock::today;
 use innozone_app::cultivation::recognitions::{import_recognitions, recognition_template};
 use innozone_app::registry::{
-    enterprise_template, enterprises_sheet, import_enterprises, import_units, read_upload,
-    sheet_bytes, unit_template, units_sheet,
+    enterprise_template, enterprises_sheet, import_enterprises, import_units, sheet_bytes,
+    unit_template, units_sheet,
 };
 use innozone_exchange::FileFormat;
 use utoipa::ToSchema;
@@ -50,7 +50,7 @@ pub(in crate::routes::api) async fn read_upload_field(
             vec![("reason", e.body_text())],
         ))
     })?;
-    read_multipart(multipart, Audience::Api).await
+    read_multipart(state, multipart, Audience::Api).await
 }
 
 /// Imports a file of units, enterprises or recognitions (认定: tier, certificate, dates,
@@ -69,7 +69,8 @@ pub(in crate::routes::api) async fn read_upload_field(
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not import (or `csrf`)", body = ErrorJson),
         (status = 404, description = "Not units, enterprises or recognitions", body = ErrorJson),
-        (status = 422, description = "`invalid_input` with every issue located; or the file cannot be read", body = ErrorJson),
+        (status = 413, description = "`too_large`: the body is over the upload limit, or the file unpacks to or holds more than is read at once (the limit is in the message)", body = ErrorJson),
+        (status = 422, description = "`invalid_input` with the issues located (the first 1,000, and `issues_total`); or the file cannot be read", body = ErrorJson),
     )
 )]
 pub async fn import(
@@ -82,8 +83,8 @@ pub async fn import(
     if !["units", "enterprises", "recognitions"].contains(&what.as_str()) {
         return Err(WebError::NotFound);
     }
-    let upload = read_upload_field(request, &state).await?;
-    let table = read_upload(&upload.file_name, &upload.bytes)?;
+    let mut upload = read_upload_field(request, &state).await?;
+    let table = upload.table(&state).await?;
     let (store, principal) = (state.store(), &user.principal);
     let report = match what.as_str() {
         "units" => import_units(store, principal, &table, q.dry_run, today()).await?,
@@ -119,7 +120,7 @@ fn split_file(file: &str) -> Result<(&str, FileFormat), WebError> {
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller sees no enterprise data, or the unit filter is outside the scope", body = ErrorJson),
         (status = 404, description = "No such file", body = ErrorJson),
-        (status = 422, description = "A filter does not parse", body = ErrorJson),
+        (status = 422, description = "A filter does not parse, or the search text `q` is longer than 200 characters", body = ErrorJson),
     )
 )]
 pub async fn export(

@@ -244,7 +244,8 @@ pub async fn show(
         (status = 200, description = "Imported, or checked when dry_run", body = ImportReportBody),
         (status = 401, description = "Not signed in", body = ErrorJson),
         (status = 403, description = "The caller may not import (or `csrf`)", body = ErrorJson),
-        (status = 422, description = "`invalid_input` with every issue located by row and field; nothing was written", body = ErrorJson),
+        (status = 413, description = "`too_large`: the body is over the upload limit, or it has more rows than are imported at once (the limit is in the message)", body = ErrorJson),
+        (status = 422, description = "`invalid_input` with the issues located by row and field (the first 1,000, and `issues_total`); nothing was written", body = ErrorJson),
     )
 )]
 pub async fn import(
@@ -253,7 +254,7 @@ pub async fn import(
     Params(q): Params<DryRun>,
     JsonBody(rows): JsonBody<Vec<JsonRow>>,
 ) -> Result<Json<ImportReportBody>, WebError> {
-    let table = rows_table(&rows, &UNIT_COLUMNS)?;
+    let table = rows_table(&rows, &UNIT_COLUMNS, &state.limits.read)?;
     let report = json_import(
         import_units(state.store(), &user.principal, &table, q.dry_run, today()).await,
     )?;

@@ -14,7 +14,7 @@ use innozone_app::cultivation::recognitions::{
     Expiring, Ladder, add_months, enter_recognition, expiring, expiring_sheet, import_recognitions,
     ladder, recognition_template,
 };
-use innozone_app::registry::{ImportReport, read_upload, sheet_bytes};
+use innozone_app::registry::{ImportReport, sheet_bytes};
 use innozone_domain::Date;
 use innozone_domain::registry::import::parse_date;
 use innozone_domain::registry::{EnterpriseId, Tier};
@@ -75,8 +75,8 @@ async fn import(
     if !user.principal.may_import() {
         return Err(WebError::Forbidden);
     }
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let table = read_upload(&upload.file_name, &upload.bytes)?;
+    let mut upload = read_multipart(&state, multipart, Audience::Page).await?;
+    let table = upload.table(&state).await?;
     let result = import_recognitions(
         state.store(),
         &user.principal,
@@ -98,7 +98,8 @@ async fn import(
             },
         ),
         Err(innozone_app::AppError::Import(issues)) => {
-            let message = lang.t_with("transfer.problems", &[("count", issues.len().to_string())]);
+            let message =
+                innozone_i18n::issue_count(lang, "transfer.problems", issues.len(), issues.total());
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ImportResult {

@@ -569,13 +569,14 @@ pub async fn upload(
 ) -> Result<Response, WebError> {
     may_read(&user)?;
     let period = annual(&q.period)?;
-    let upload = read_multipart(multipart, Audience::Page).await?;
+    let upload = read_multipart(&state, multipart, Audience::Page).await?;
     let result = upload_statistics(
         state.store(),
         &user.principal,
         period,
         &upload.file_name,
         &upload.bytes,
+        &state.limits.read,
         !upload.dry_run,
     )
     .await;
@@ -600,9 +601,11 @@ pub async fn upload(
         Err(AppError::Statistics(issues)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             UploadFragment {
-                message: Some(lang.t_with(
+                message: Some(innozone_i18n::issue_count(
+                    lang,
                     "monitoring.statistics.upload_problems",
-                    &[("count", issues.len().to_string())],
+                    issues.len(),
+                    issues.total(),
                 )),
                 issues: issues
                     .iter()

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use innozone_app::clock::today;
 use innozone_app::registry::{
     ImportReport, enterprise_template, enterprises_sheet, import_enterprises, import_units,
-    read_upload, sheet_bytes, unit_template, units_sheet,
+    sheet_bytes, unit_template, units_sheet,
 };
 use innozone_exchange::FileFormat;
 use innozone_i18n::Lang;
@@ -54,8 +54,8 @@ pub async fn import(
     Path(what): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let upload = read_multipart(multipart, Audience::Page).await?;
-    let table = read_upload(&upload.file_name, &upload.bytes)?;
+    let mut upload = read_multipart(&state, multipart, Audience::Page).await?;
+    let table = upload.table(&state).await?;
     let result = match what.as_str() {
         "units" => {
             import_units(
@@ -92,7 +92,8 @@ pub async fn import(
             },
         ),
         Err(innozone_app::AppError::Import(issues)) => {
-            let message = lang.t_with("transfer.problems", &[("count", issues.len().to_string())]);
+            let message =
+                innozone_i18n::issue_count(lang, "transfer.problems", issues.len(), issues.total());
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ImportResult {

@@ -10,7 +10,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use innozone_app::AppError;
 use innozone_app::clock::{format_unix, today};
-use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
     CheckedEntries, FilingContext, check_entries, file, filing_template, read_filing,
     upload_filings,
@@ -594,7 +593,7 @@ pub async fn save(
                     "reports.refused",
                     &[
                         ("action", action_name(action, lang)),
-                        ("count", issues.len().to_string()),
+                        ("count", issues.total().to_string()),
                     ],
                 )),
                 issues: issues
@@ -692,8 +691,9 @@ pub async fn upload(
         EnterpriseId(id),
     )
     .await?;
-    let upload = crate::files::read_multipart(multipart, crate::files::Audience::Page).await?;
-    let table = read_upload(&upload.file_name, &upload.bytes)?;
+    let mut upload =
+        crate::files::read_multipart(&state, multipart, crate::files::Audience::Page).await?;
+    let table = upload.table(&state).await?;
     one_row_of(&table, &context.enterprise.details.credit_code.to_string())?;
     let result = upload_filings(
         state.store(),

@@ -383,7 +383,8 @@ pub async fn install(
     if !may_define_forms(&user.principal) {
         return Err(WebError::Forbidden);
     }
-    let upload = crate::files::read_multipart(multipart, crate::files::Audience::Page).await?;
+    let upload =
+        crate::files::read_multipart(&state, multipart, crate::files::Audience::Page).await?;
     let source = String::from_utf8(upload.bytes)
         .map_err(|_| WebError::BadRequest(Problem::Key("reports.definition_not_text", vec![])))?;
     let form = install_form(state.store(), &user.principal, &source).await?;

@@ -246,9 +246,11 @@ fn upload_answer(
                     chrome,
                     file: file_name.to_string(),
                     report: None,
-                    message: Some(lang.t_with(
+                    message: Some(innozone_i18n::issue_count(
+                        lang,
                         "reports.upload.problems",
-                        &[("count", issues.len().to_string())],
+                        issues.len(),
+                        issues.total(),
                     )),
                     issues: rows,
                 },

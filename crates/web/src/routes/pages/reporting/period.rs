@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use innozone_app::registry::read_upload;
 use innozone_app::reporting::{
     act as act_on, approved_export, close_period, completeness, completeness_sheet, form_version,
     missing_sheet, review_queue, unit_filing_template, upload_filings,
@@ -408,8 +407,9 @@ pub async fn upload(
         return Err(WebError::Forbidden);
     }
     let hierarchy = state.hierarchy().await?;
-    let upload = crate::files::read_multipart(multipart, crate::files::Audience::Page).await?;
-    let table = read_upload(&upload.file_name, &upload.bytes)?;
+    let mut upload =
+        crate::files::read_multipart(&state, multipart, crate::files::Audience::Page).await?;
+    let table = upload.table(&state).await?;
     let result = upload_filings(
         state.store(),
         &user.principal,

@@ -6,7 +6,7 @@
 //! else is shown. Nothing is stored: the values are the evaluator's, not the zone's.
 
 use askama::Template;
-use axum::extract::Multipart;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -16,15 +16,16 @@ use innozone_domain::table::column_letter;
 use innozone_exchange::evaluation::{
     explanations_sheet, read_scheme_data, scores_sheet, standalone_options,
 };
-use innozone_exchange::{FileFormat, read_table, write_csv, write_xlsx};
+use innozone_exchange::{FileFormat, ReadLimits, read_table_within, write_csv, write_xlsx};
 use innozone_i18n::{Lang, Localize};
 
 use super::{ACTIVE, IssueRow, is_evaluating_role, points};
 use crate::auth::CurrentUser;
 use crate::error::{Problem, WebError};
-use crate::files::{Audience, attachment, read_fields};
+use crate::files::{Audience, UploadPermit, attachment, read_fields};
 use crate::language::Language;
 use crate::routes::pages::definitions::{Marked, mark_line};
+use crate::state::AppState;
 use crate::views::{Chrome, render};
 
 #[derive(Template)]
@@ -85,6 +86,8 @@ struct ResultFragment {
     xlsx_href: String,
     csv_name: String,
     xlsx_name: String,
+    /// Refused for being over a limit of what is read (answered 413).
+    too_large: bool,
 }
 
 impl ResultFragment {
@@ -105,6 +108,7 @@ impl ResultFragment {
             xlsx_href: String::new(),
             csv_name: String::new(),
             xlsx_name: String::new(),
+            too_large: false,
         }
     }
 }
@@ -116,17 +120,23 @@ struct Uploaded {
     data_name: String,
     data: Vec<u8>,
     output: String,
+    /// The data file is read within these.
+    limits: ReadLimits,
+    _permit: UploadPermit,
 }
 
-async fn read_upload(multipart: Multipart) -> Result<Uploaded, WebError> {
+async fn read_upload(state: &AppState, multipart: Multipart) -> Result<Uploaded, WebError> {
+    let (fields, permit) = read_fields(state, multipart, Audience::Page).await?;
     let mut up = Uploaded {
         scheme_name: String::new(),
         scheme: Vec::new(),
         data_name: String::new(),
         data: Vec::new(),
         output: "page".to_string(),
+        limits: state.limits.read,
+        _permit: permit,
     };
-    for field in read_fields(multipart, Audience::Page).await? {
+    for field in fields {
         match field.name.as_str() {
             "scheme" => {
                 up.scheme_name = field.file_name.unwrap_or_else(|| "scheme.toml".to_string());
@@ -180,8 +190,12 @@ fn evaluate(
             &[("file", up.data_name.clone())],
         ))
     })?;
-    let table = read_table(&up.data_name, &up.data, format, None)
-        .map_err(|e| refused(lang.t_with("error.file", &[("reason", e.to_string())])))?;
+    let table =
+        read_table_within(&up.data_name, &up.data, format, None, &up.limits).map_err(|e| {
+            let mut f = refused(e.localize(lang));
+            f.too_large = e.is_over_limit();
+            f
+        })?;
     let data = read_scheme_data(&table, &scheme).map_err(|issues| {
         let separator = lang.t("issue.separator");
         let mut f = refused(lang.t_with(
@@ -220,6 +234,7 @@ fn data_uri(mime: &str, bytes: &[u8]) -> String {
 /// `output` = `page` (the result as a fragment, with the files to download), `csv` or
 /// `xlsx` (the file itself).
 pub async fn run_file(
+    State(state): State<AppState>,
     Language(lang): Language,
     user: CurrentUser,
     multipart: Multipart,
@@ -228,14 +243,17 @@ pub async fn run_file(
         return Err(WebError::Forbidden);
     }
     let english = lang.is_english();
-    let up = read_upload(multipart).await?;
+    let up = read_upload(&state, multipart).await?;
     let chrome = || Chrome::new(lang, Some(&user), ACTIVE);
     let (scheme, result) = match evaluate(&up, lang, chrome) {
         Ok(done) => done,
         Err(fragment) => {
-            return Ok(
-                (StatusCode::UNPROCESSABLE_ENTITY, render(fragment.as_ref())?).into_response(),
-            );
+            let status = if fragment.too_large {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return Ok((status, render(fragment.as_ref())?).into_response());
         }
     };
     let label = |key: &str| lang.t(&format!("cli.evaluate.{key}"));
@@ -299,6 +317,7 @@ pub async fn run_file(
         xlsx_href: data_uri(FileFormat::Xlsx.mime_type(), &xlsx),
         csv_name: format!("{stem}.csv"),
         xlsx_name: format!("{stem}.xlsx"),
+        too_large: false,
     };
     Ok(render(&fragment)?.into_response())
 }

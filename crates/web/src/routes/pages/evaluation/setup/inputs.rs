@@ -22,7 +22,7 @@ use innozone_domain::evaluation::scheme::AdjustmentKind;
 use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::Period;
 use innozone_domain::table::{Position, column_letter};
-use innozone_exchange::{FileFormat, read_table, write_xlsx};
+use innozone_exchange::{FileFormat, read_table_within, write_xlsx};
 use innozone_i18n::{Lang, Localize};
 use innozone_store::EvaluationInputRecord;
 use serde::Deserialize;
@@ -575,15 +575,21 @@ pub async fn upload(
     let hierarchy = state.hierarchy().await?;
     let scope = scope_of(&user, &hierarchy, q.unit.as_deref())?;
     let sheet = input_sheet(store, &user.principal, q.scheme.trim(), scope, period).await?;
-    let upload = read_multipart(multipart, Audience::Page).await?;
+    let upload = read_multipart(&state, multipart, Audience::Page).await?;
     let format = FileFormat::from_file_name(&upload.file_name).ok_or_else(|| {
         WebError::BadRequest(Problem::Key(
             "evaluation.setup.file.format",
             vec![("file", upload.file_name.clone())],
         ))
     })?;
-    let table = read_table(&upload.file_name, &upload.bytes, format, None)
-        .map_err(|e| WebError::from(AppError::File(e.to_string())))?;
+    let table = read_table_within(
+        &upload.file_name,
+        &upload.bytes,
+        format,
+        None,
+        &state.limits.read,
+    )
+    .map_err(|e| WebError::from(AppError::Read(e)))?;
     let tree = hierarchy.as_of(period.last_day());
     let read = read_inputs(
         &table,
