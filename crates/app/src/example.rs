@@ -137,9 +137,10 @@ pub async fn ensure_administrator(
     if !store.list_users().await?.is_empty() {
         return Ok(None);
     }
-    let password = generate_password();
+    let username = Username::parse("admin").expect("valid");
+    let password = generate_password(&username);
     let user = NewUser {
-        username: Username::parse("admin").expect("valid"),
+        username,
         display_name: "系统管理员".to_string(),
         role: Role::Administrator,
         binding: Binding::Everything,

@@ -49,6 +49,11 @@ pub enum Command {
         /// Mark cookies Secure (when served behind HTTPS).
         #[arg(long)]
         secure_cookies: bool,
+        /// Served behind a reverse proxy that appends the client's address to
+        /// X-Forwarded-For: failed log-ins are then throttled by that address instead of
+        /// the proxy's. Never without such a proxy, as clients could name any address.
+        #[arg(long)]
+        behind_proxy: bool,
     },
     /// Import units, enterprises or recognitions (认定) from an xlsx or CSV file, all or
     /// nothing.

@@ -22,7 +22,7 @@ mod registry;
 mod reporting;
 mod sessions;
 
-pub use accounts::{AccountStore, NewUser, UserRecord, UserUpdate};
+pub use accounts::{AccountStore, Lockout, LoginCount, NewUser, UserRecord, UserUpdate};
 pub use audit::{Actor, AuditEntry, AuditQuery, AuditStore};
 pub use cultivation::{
     CultivationStore, LadderRecord, LadderStore, LadderSummary, ListedRecognition, NewLadder,

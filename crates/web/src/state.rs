@@ -12,6 +12,12 @@ pub struct AppState {
     pub monitor: Arc<innozone_app::monitoring::Monitor>,
     /// Marks cookies `Secure`: on when served behind HTTPS.
     pub secure_cookies: bool,
+    /// Behind a reverse proxy every connection comes from the proxy: then the client's
+    /// address, which failed log-ins are throttled by, is the last one the proxy added
+    /// to `X-Forwarded-For`. Off by default, as a client could name any address there.
+    pub behind_proxy: bool,
+    /// The pool that hashes passwords and the back-off of failed log-ins, this server's.
+    pub login: Arc<innozone_app::accounts::LoginGuard>,
 }
 
 impl AppState {
@@ -20,11 +26,18 @@ impl AppState {
             store,
             monitor: Arc::new(innozone_app::monitoring::Monitor::new()),
             secure_cookies: false,
+            behind_proxy: false,
+            login: Arc::new(innozone_app::accounts::LoginGuard::for_this_machine()),
         }
     }
 
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// The pool every password of this server's requests is hashed on.
+    pub fn hashes(&self) -> &innozone_app::accounts::HashPool {
+        &self.login.hashes
     }
 
     /// The registry's units and memberships. A few thousand rows even at national scale,

@@ -674,16 +674,20 @@ async fn set_up_reporting(store: &dyn Store) -> Reporting {
         }
     }
     let enterprise = chosen.expect("an enterprise in the park since before 2024");
-    let account = |username: &str, name: &str, role, binding| NewAccount {
-        username: Username::parse(username).expect("a valid user name"),
-        display_name: name.to_string(),
-        role,
-        binding,
-        password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
-        must_change_password: false,
+    let account = |username: &str, name: &str, role, binding| {
+        let username = Username::parse(username).expect("a valid user name");
+        NewAccount {
+            password: Password::parse(REPORTING_PASSWORD, &username).expect("a valid password"),
+            username,
+            display_name: name.to_string(),
+            role,
+            binding,
+            must_change_password: false,
+        }
     };
     let filer = create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator,
         &tree,
         account(
@@ -701,6 +705,7 @@ async fn set_up_reporting(store: &dyn Store) -> Reporting {
     ] {
         create_account(
             store,
+            innozone_app::accounts::HashPool::shared(),
             &operator,
             &tree,
             account(username, name, role, Binding::Unit(unit)),
@@ -1249,6 +1254,7 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
     let tree = hierarchy.as_of(innozone_app::clock::today());
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator,
         &tree,
         NewAccount {
@@ -1256,7 +1262,8 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             display_name: "试验区统计监测".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(REPORTING_PASSWORD, &Username::parse(MONITORING_STAFF).unwrap())
+                .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1438,6 +1445,7 @@ async fn set_up_evaluation(store: &dyn Store) {
         .id;
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator_principal(),
         &hierarchy.as_of(innozone_app::clock::today()),
         NewAccount {
@@ -1445,7 +1453,8 @@ async fn set_up_evaluation(store: &dyn Store) {
             display_name: "试验区考核评价".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(REPORTING_PASSWORD, &Username::parse(EVALUATION_STAFF).unwrap())
+                .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1592,6 +1601,7 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
         .id;
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator_principal(),
         &hierarchy.as_of(innozone_app::clock::today()),
         NewAccount {
@@ -1599,7 +1609,8 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
             display_name: "试验区梯度培育".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(REPORTING_PASSWORD, &Username::parse(CULTIVATION_STAFF).unwrap())
+                .expect("a valid password"),
             must_change_password: false,
         },
     )

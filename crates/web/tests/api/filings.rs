@@ -59,7 +59,8 @@ impl Reporting {
         let app = TestApp::spawn().await;
         let hierarchy = app.store.hierarchy().await.unwrap();
         let park_b = hierarchy.unit_by_code(PARK_B).unwrap().id;
-        let hash = innozone_app::accounts::hash_password(&Password::parse(PASSWORD).unwrap())
+        let name = Username::parse("filer_b").unwrap();
+        let hash = innozone_app::accounts::hash_password(&Password::parse(PASSWORD, &name).unwrap())
             .await
             .unwrap();
         for (name, role, binding) in [

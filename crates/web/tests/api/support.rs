@@ -14,6 +14,7 @@ use innozone_domain::registry::{
     EnterpriseId, HighTechField, IndustryCode, Recognition, RegistrationType, SizeClass, Tier,
     UnitCode, UnitDraft, UnitId, UnitKind,
 };
+use innozone_app::accounts::LoginGuard;
 use innozone_store::{Actor, NewUser, Store};
 use innozone_web::AppState;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -127,6 +128,11 @@ impl TestApp {
     /// Starts the application over a fresh store seeded with one zone, two parks, three
     /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(LoginGuard::for_this_machine()).await
+    }
+
+    /// As [`TestApp::spawn`], with the given password pool and log-in back-off.
+    pub async fn spawn_with(guard: LoginGuard) -> TestApp {
         let store = innozone_store_sql::testing::fresh_store().await;
         store
             .load_dataset(
@@ -162,7 +168,7 @@ impl TestApp {
                 },
             );
         }
-        let mut app = TestApp::serve(store).await;
+        let mut app = TestApp::serve_with(store, guard).await;
         app.firms = firms;
         app.add_accounts(&[
             ("admin", Role::Administrator, Binding::Everything),
@@ -191,11 +197,17 @@ impl TestApp {
 
     /// Starts the application over `store` as it is, without accounts.
     pub async fn serve(store: Arc<dyn Store>) -> TestApp {
+        TestApp::serve_with(store, LoginGuard::for_this_machine()).await
+    }
+
+    /// As [`TestApp::serve`], with the given password pool and log-in back-off.
+    pub async fn serve_with(store: Arc<dyn Store>, guard: LoginGuard) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone());
+        let mut state = AppState::new(store.clone());
+        state.login = Arc::new(guard);
         tokio::spawn(async move {
             innozone_web::serve(listener, state, std::future::pending())
                 .await
@@ -220,7 +232,8 @@ impl TestApp {
         // One hash for every account: argon2 is slow on purpose, and the salt does not
         // matter to these tests.
         let hash = innozone_app::accounts::hash_password(
-            &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
+            &innozone_domain::accounts::Password::parse(PASSWORD, &Username::parse("admin").unwrap())
+                .unwrap(),
         )
         .await
         .unwrap();
@@ -244,6 +257,16 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A client whose requests come from another loopback address (`127.0.0.n`), as a
+    /// second machine's would: the server throttles failed log-ins by address.
+    pub fn client_from(&self, n: u8) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::from([127, 0, 0, n]))
+            .build()
+            .unwrap()
     }
 
     /// A request with the bearer token, if any.

@@ -27,12 +27,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The start page depends on who you are: filers go to their enterprise, everybody else
-/// to the tree of their part of the zone.
+/// to the tree of their part of the zone. (An account that must change its password is
+/// sent to do so by `CurrentUser`, as from every page.)
 async fn home(user: CurrentUser) -> Redirect {
     use innozone_domain::accounts::Binding;
-    if user.user.must_change_password {
-        return Redirect::to("/account");
-    }
     match user.principal.binding {
         // A filer comes to file: the reports, with its own filings on them.
         Binding::Enterprise(_) => Redirect::to("/reports"),
