@@ -369,7 +369,9 @@ pub async fn change_own_password(
         return Err(AppError::WrongPassword);
     }
     let hash = hashes.hash(new).await?;
-    store.set_password(user.id, &hash, false, &actor_of(by)).await?;
+    store
+        .set_password(user.id, &hash, false, &actor_of(by))
+        .await?;
     store.delete_other_sessions(user.id, keep).await?;
     Ok(())
 }
@@ -768,10 +770,14 @@ mod tests {
         let disabled = authenticate(&accounts, &hashes, "li.na", PASSWORD, T0).await;
         assert!(matches!(disabled, Err(LoginError::BadCredentials)));
         let stored = accounts.user(1).await.unwrap().unwrap();
-        assert_eq!(stored.failed_logins, 0, "the right password counts no failure");
+        assert_eq!(
+            stored.failed_logins, 0,
+            "the right password counts no failure"
+        );
         // An unknown name goes on answering so after the lock-out's threshold.
         for attempt in 0..2 * MAX_FAILED_LOGINS {
-            let unknown = authenticate(&accounts, &hashes, "wang.fang", "wrong", T0 + attempt).await;
+            let unknown =
+                authenticate(&accounts, &hashes, "wang.fang", "wrong", T0 + attempt).await;
             assert!(matches!(unknown, Err(LoginError::BadCredentials)));
         }
     }

@@ -129,7 +129,11 @@ async fn forty_concurrent_log_ins_lock_after_exactly_five() {
     let mut attempts = tokio::task::JoinSet::new();
     for i in 0..20 {
         let (store, hashes) = (store.clone(), hashes.clone());
-        let password = if i % 2 == 0 { PASSWORD } else { "wrong-password" };
+        let password = if i % 2 == 0 {
+            PASSWORD
+        } else {
+            "wrong-password"
+        };
         attempts.spawn(async move {
             authenticate(store.as_ref(), &hashes, "zhang.wei", password, T0 + 60).await
         });
@@ -231,10 +235,20 @@ async fn a_name_that_failed_too_often_waits_whether_it_exists_or_not() {
         // Each name from an address of its own, so that only the name's back-off counts.
         let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, n));
         for attempt in 0..=MAX_FAILED_LOGINS {
-            let e = log_in(store.as_ref(), &guard, client, name, "wrong-password", T0 + attempt)
-                .await
-                .unwrap_err();
-            assert!(matches!(e, LoginError::BadCredentials), "{name} {attempt}: {e:?}");
+            let e = log_in(
+                store.as_ref(),
+                &guard,
+                client,
+                name,
+                "wrong-password",
+                T0 + attempt,
+            )
+            .await
+            .unwrap_err();
+            assert!(
+                matches!(e, LoginError::BadCredentials),
+                "{name} {attempt}: {e:?}"
+            );
         }
         let at = T0 + MAX_FAILED_LOGINS;
         match log_in(store.as_ref(), &guard, client, name, PASSWORD, at).await {
@@ -313,12 +327,18 @@ async fn changing_ones_password_ends_the_other_sessions() {
         change_own_password(s, &hashes, &by, "this", "not-the-password", &new).await,
         Err(innozone_app::AppError::WrongPassword)
     ));
-    assert!(s.session("laptop").await.unwrap().is_some(), "nothing changed");
+    assert!(
+        s.session("laptop").await.unwrap().is_some(),
+        "nothing changed"
+    );
 
     change_own_password(s, &hashes, &by, "this", PASSWORD, &new)
         .await
         .unwrap();
-    assert!(s.session("this").await.unwrap().is_some(), "the changing session goes on");
+    assert!(
+        s.session("this").await.unwrap().is_some(),
+        "the changing session goes on"
+    );
     assert!(s.session("laptop").await.unwrap().is_none());
     assert!(s.session("phone").await.unwrap().is_none());
     assert!(

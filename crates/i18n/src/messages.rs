@@ -202,9 +202,7 @@ impl Localize for CredentialError {
             ),
             CredentialError::PasswordTooSimple => lang.t("err.credential.password_simple"),
             CredentialError::PasswordCommon => lang.t("err.credential.password_common"),
-            CredentialError::PasswordContainsUsername => {
-                lang.t("err.credential.password_username")
-            }
+            CredentialError::PasswordContainsUsername => lang.t("err.credential.password_username"),
         }
     }
 }

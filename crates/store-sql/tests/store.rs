@@ -25,8 +25,8 @@ use innozone_domain::reporting::{FilingAction, FilingState, FilingStatus, Form, 
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_store::{
     Actor, AuditEntry, AuditQuery, EnterpriseQuery, FilingRecord, ImportSummary, Lockout,
-    LoginCount, NewRevision, NewUser, PeriodRecord, RevisionRecord, SessionRecord, Store, StoreError, UnitFigures,
-    UserUpdate,
+    LoginCount, NewRevision, NewUser, PeriodRecord, RevisionRecord, SessionRecord, Store,
+    StoreError, UnitFigures, UserUpdate,
 };
 use serde_json::json;
 use time::macros::date;
@@ -1586,11 +1586,22 @@ async fn users_roles_and_lock_out(store: Db) {
     assert_eq!(fail(AT + 2).await.unwrap(), count(3, Some(AT + 900)));
     assert_eq!(fail(AT + 3).await.unwrap(), None);
     let locked = store.user(staff.id).await.unwrap().unwrap();
-    assert_eq!((locked.failed_logins, locked.locked_until), (3, Some(AT + 900)));
+    assert_eq!(
+        (locked.failed_logins, locked.locked_until),
+        (3, Some(AT + 900))
+    );
     // The right password does not open a lock that holds...
-    assert!(!store.record_login_success(staff.id, AT + 899).await.unwrap());
+    assert!(
+        !store
+            .record_login_success(staff.id, AT + 899)
+            .await
+            .unwrap()
+    );
     let still = store.user(staff.id).await.unwrap().unwrap();
-    assert_eq!((still.failed_logins, still.locked_until), (3, Some(AT + 900)));
+    assert_eq!(
+        (still.failed_logins, still.locked_until),
+        (3, Some(AT + 900))
+    );
     // ...and once it has run out a failure starts the count afresh.
     let later = Lockout {
         until: AT + 1900,
@@ -1603,7 +1614,12 @@ async fn users_roles_and_lock_out(store: Db) {
             .unwrap(),
         count(1, None)
     );
-    assert!(store.record_login_success(staff.id, AT + 901).await.unwrap());
+    assert!(
+        store
+            .record_login_success(staff.id, AT + 901)
+            .await
+            .unwrap()
+    );
     let unlocked = store.user(staff.id).await.unwrap().unwrap();
     assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
     // A manager's reset clears a lock that holds.
@@ -1670,7 +1686,11 @@ async fn concurrent_failures_lock_after_exactly_the_maximum(store: Db) {
     }
     counted.sort_by_key(|c| c.failed_logins);
     let counts: Vec<i64> = counted.iter().map(|c| c.failed_logins).collect();
-    assert_eq!(counts, [1, 2, 3, 4, 5], "only the attempts before the lock count");
+    assert_eq!(
+        counts,
+        [1, 2, 3, 4, 5],
+        "only the attempts before the lock count"
+    );
     let locks: Vec<Option<i64>> = counted.iter().map(|c| c.locked_until).collect();
     assert_eq!(locks, [None, None, None, None, Some(AT + 900)]);
     let stored = store.user(user.id).await.unwrap().unwrap();
@@ -1685,7 +1705,10 @@ async fn concurrent_failures_lock_after_exactly_the_maximum(store: Db) {
         let store = store.clone();
         attempts.spawn(async move {
             if i % 4 == 0 {
-                store.record_login_success(id, AT + 1).await.map(|ok| ok.then_some(()))
+                store
+                    .record_login_success(id, AT + 1)
+                    .await
+                    .map(|ok| ok.then_some(()))
             } else {
                 store
                     .record_login_failure(id, AT + 1, lockout)

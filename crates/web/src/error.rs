@@ -42,7 +42,9 @@ pub enum WebError {
     MustChangePassword,
     /// Every password-hashing worker is busy: 429, to be tried again after `retry_after`
     /// seconds.
-    Busy { retry_after: i64 },
+    Busy {
+        retry_after: i64,
+    },
     Unavailable(String),
     Internal(String),
 }
@@ -302,10 +304,7 @@ pub fn login_message(e: &LoginError, lang: Lang) -> String {
 }
 
 fn busy_message(retry_after: i64, lang: Lang) -> String {
-    lang.t_with(
-        "error.busy",
-        &[("seconds", retry_after.max(1).to_string())],
-    )
+    lang.t_with("error.busy", &[("seconds", retry_after.max(1).to_string())])
 }
 
 impl IntoResponse for WebError {

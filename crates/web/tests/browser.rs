@@ -1262,8 +1262,11 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             display_name: "试验区统计监测".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD, &Username::parse(MONITORING_STAFF).unwrap())
-                .expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(MONITORING_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1453,8 +1456,11 @@ async fn set_up_evaluation(store: &dyn Store) {
             display_name: "试验区考核评价".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD, &Username::parse(EVALUATION_STAFF).unwrap())
-                .expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(EVALUATION_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1609,8 +1615,11 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
             display_name: "试验区梯度培育".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD, &Username::parse(CULTIVATION_STAFF).unwrap())
-                .expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(CULTIVATION_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )

@@ -46,8 +46,7 @@ fn between_letters(text: &str) -> &str {
     let from = text.find(char::is_alphabetic).unwrap_or(text.len());
     let to = text
         .char_indices()
-        .filter(|(_, c)| c.is_alphabetic())
-        .last()
+        .rfind(|(_, c)| c.is_alphabetic())
         .map_or(from, |(i, c)| i + c.len_utf8());
     &text[from..to.max(from)]
 }

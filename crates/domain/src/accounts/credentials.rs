@@ -97,7 +97,8 @@ fn contains_name(password: &str, username: &Username) -> bool {
     };
     let lower = password.to_lowercase();
     let bare = letters(username.as_str());
-    lower.contains(username.as_str()) || (bare.chars().count() >= 3 && letters(password).contains(&bare))
+    lower.contains(username.as_str())
+        || (bare.chars().count() >= 3 && letters(password).contains(&bare))
 }
 
 impl fmt::Debug for Password {

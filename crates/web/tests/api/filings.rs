@@ -60,9 +60,10 @@ impl Reporting {
         let hierarchy = app.store.hierarchy().await.unwrap();
         let park_b = hierarchy.unit_by_code(PARK_B).unwrap().id;
         let name = Username::parse("filer_b").unwrap();
-        let hash = innozone_app::accounts::hash_password(&Password::parse(PASSWORD, &name).unwrap())
-            .await
-            .unwrap();
+        let hash =
+            innozone_app::accounts::hash_password(&Password::parse(PASSWORD, &name).unwrap())
+                .await
+                .unwrap();
         for (name, role, binding) in [
             (
                 "filer_b",

@@ -205,7 +205,11 @@ async fn repeated_failures_make_the_name_and_the_address_wait() {
     .await;
     let assert_waits = |r: &reqwest::Response, what: &str| {
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "{what}");
-        let seconds: i64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        let seconds: i64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((1..=600).contains(&seconds), "{what}: {seconds}");
     };
     for (n, name) in [(1, "park"), (2, "nobody")] {
@@ -317,7 +321,10 @@ async fn a_disabled_account_cannot_sign_in_and_loses_its_sessions() {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "bad_credentials", "said as for a wrong password");
+    assert_eq!(
+        body["error"], "bad_credentials",
+        "said as for a wrong password"
+    );
 }
 
 #[tokio::test]
@@ -419,7 +426,11 @@ async fn bearer_tokens_need_no_csrf_but_cookie_sessions_do() {
 
 /// A browser signed in through the log-in page: its client keeps the cookie, and the
 /// session's CSRF token.
-async fn browser_session(app: &TestApp, username: &str, password: &str) -> (reqwest::Client, String) {
+async fn browser_session(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+) -> (reqwest::Client, String) {
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -427,7 +438,11 @@ async fn browser_session(app: &TestApp, username: &str, password: &str) -> (reqw
         .unwrap();
     let r = browser
         .post(app.url("/login"))
-        .form(&[("username", username), ("password", password), ("next", "/")])
+        .form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();
@@ -454,13 +469,25 @@ async fn a_password_change_ends_the_other_sessions() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let (status, _) = app.get("/api/v1/me", &laptop).await;
-    assert_eq!(status, StatusCode::OK, "the session that changed it goes on");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the session that changed it goes on"
+    );
     let (status, body) = app.get("/api/v1/me", &phone).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let (status, _) = send(browser.get(app.url("/api/v1/me"))).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the cookie session ended too");
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the cookie session ended too"
+    );
     let (status, _) = app.get("/api/v1/me", &other_user).await;
-    assert_eq!(status, StatusCode::OK, "another user's session is left alone");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another user's session is left alone"
+    );
     assert_eq!(
         app.login_response("park", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
@@ -507,7 +534,8 @@ async fn a_password_change_ends_the_other_sessions() {
 async fn an_account_that_must_change_its_password_can_do_nothing_else() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
-    let new_admin = json!({"username": "second.admin", "display_name": "第二管理员", "role": "administrator"});
+    let new_admin =
+        json!({"username": "second.admin", "display_name": "第二管理员", "role": "administrator"});
     let (status, created) = app
         .send_json(Method::POST, "/api/v1/users", &admin, &new_admin)
         .await;
@@ -519,20 +547,30 @@ async fn an_account_that_must_change_its_password_can_do_nothing_else() {
     assert_eq!(session["user"]["must_change_password"], true);
     let token = session["token"].as_str().unwrap().to_string();
 
-    let another = json!({"username": "third.admin", "display_name": "第三管理员", "role": "administrator"});
+    let another =
+        json!({"username": "third.admin", "display_name": "第三管理员", "role": "administrator"});
     let (status, body) = app
         .send_json(Method::POST, "/api/v1/users", &token, &another)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"], "must_change_password");
     assert_eq!(body["message"], Lang::ZhCn.t("account.must_change"));
-    for path in ["/api/v1/enterprises", "/api/v1/users", "/api/v1/me", "/api/v1/audit"] {
+    for path in [
+        "/api/v1/enterprises",
+        "/api/v1/users",
+        "/api/v1/me",
+        "/api/v1/audit",
+    ] {
         let (status, body) = app.get(path, &token).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
         assert_eq!(body["error"], "must_change_password", "{path}");
     }
     for path in ["/", "/units", "/enterprises", "/users", "/reports"] {
-        let r = app.request(Method::GET, path, Some(&token)).send().await.unwrap();
+        let r = app
+            .request(Method::GET, path, Some(&token))
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_redirection(), "{path}: {}", r.status());
         assert_eq!(r.headers()["location"], "/account", "{path}");
     }
@@ -542,15 +580,24 @@ async fn an_account_that_must_change_its_password_can_do_nothing_else() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["hx-redirect"], "/account", "htmx is sent there too");
-    let r = app.request(Method::GET, "/account", Some(&token)).send().await.unwrap();
+    assert_eq!(
+        r.headers()["hx-redirect"],
+        "/account",
+        "htmx is sent there too"
+    );
+    let r = app
+        .request(Method::GET, "/account", Some(&token))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK, "the change page opens");
 
     // Signing out is allowed.
     let spare = app.login_response("second.admin", &one_time).await;
     let spare: Value = spare.json().await.unwrap();
     let spare = spare["token"].as_str().unwrap();
-    let (status, _) = send(app.request(Method::DELETE, "/api/v1/sessions/current", Some(spare))).await;
+    let (status, _) =
+        send(app.request(Method::DELETE, "/api/v1/sessions/current", Some(spare))).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
 
     // A weak new password is refused with the policy's words; a good one is taken.
@@ -559,7 +606,10 @@ async fn an_account_that_must_change_its_password_can_do_nothing_else() {
         .send_json(Method::PUT, "/api/v1/me/password", &token, &weak)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["message"], Lang::ZhCn.t("err.credential.password_common"));
+    assert_eq!(
+        body["message"],
+        Lang::ZhCn.t("err.credential.password_common")
+    );
     let wrong = json!({"current": "not-the-password", "new": "Gansu-Zone#2026"});
     let (status, body) = app
         .send_json(Method::PUT, "/api/v1/me/password", &token, &wrong)
@@ -578,7 +628,11 @@ async fn an_account_that_must_change_its_password_can_do_nothing_else() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = app.get("/api/v1/enterprises", &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let r = app.request(Method::GET, "/", Some(&token)).send().await.unwrap();
+    let r = app
+        .request(Method::GET, "/", Some(&token))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["location"], "/units");
 }
 
@@ -601,7 +655,11 @@ async fn a_one_time_password_leads_the_browser_to_the_change_page() {
         .unwrap();
     let r = browser
         .post(app.url("/login"))
-        .form(&[("username", "new.filer"), ("password", one_time), ("next", "/reports")])
+        .form(&[
+            ("username", "new.filer"),
+            ("password", one_time),
+            ("next", "/reports"),
+        ])
         .send()
         .await
         .unwrap();
@@ -636,15 +694,27 @@ async fn weak_passwords_are_refused_when_accounts_are_made() {
                     .json(&account(password)),
             )
             .await;
-            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{password}: {body}");
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{password}: {body}"
+            );
             let message = body["message"].as_str().unwrap();
             let expected = lang.t(key);
             let expected = expected.split("%{").next().unwrap();
-            assert!(message.starts_with(expected), "{password} {lang:?}: {message}");
+            assert!(
+                message.starts_with(expected),
+                "{password} {lang:?}: {message}"
+            );
         }
     }
     let (status, body) = app
-        .send_json(Method::POST, "/api/v1/users", &admin, &account("Gansu-Zone#2026"))
+        .send_json(
+            Method::POST,
+            "/api/v1/users",
+            &admin,
+            &account("Gansu-Zone#2026"),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 }
@@ -679,13 +749,13 @@ async fn redirects_stay_on_the_site() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.headers()["location"], expected, "GET /login?next={next:?}");
+        assert_eq!(
+            r.headers()["location"],
+            expected,
+            "GET /login?next={next:?}"
+        );
         // Signed out, the form carries the target on.
-        let r = app
-            .request(Method::GET, &login, None)
-            .send()
-            .await
-            .unwrap();
+        let r = app.request(Method::GET, &login, None).send().await.unwrap();
         let page = r.text().await.unwrap();
         let hidden = format!(r#"name="next" value="{expected}""#);
         assert!(page.contains(&hidden), "GET /login?next={next:?}: {page}");
@@ -696,7 +766,11 @@ async fn redirects_stay_on_the_site() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.headers()["location"], expected, "POST /login next={next:?}");
+        assert_eq!(
+            r.headers()["location"],
+            expected,
+            "POST /login next={next:?}"
+        );
         // The language switch goes back to the Referer's path.
         let referer = if next.starts_with('/') {
             format!("{}{next}", app.base)

@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use innozone_app::accounts::LoginGuard;
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::{
     CreditCode, Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership, EnterpriseDraft,
     EnterpriseId, HighTechField, IndustryCode, Recognition, RegistrationType, SizeClass, Tier,
     UnitCode, UnitDraft, UnitId, UnitKind,
 };
-use innozone_app::accounts::LoginGuard;
 use innozone_store::{Actor, NewUser, Store};
 use innozone_web::AppState;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
@@ -232,8 +232,11 @@ impl TestApp {
         // One hash for every account: argon2 is slow on purpose, and the salt does not
         // matter to these tests.
         let hash = innozone_app::accounts::hash_password(
-            &innozone_domain::accounts::Password::parse(PASSWORD, &Username::parse("admin").unwrap())
-                .unwrap(),
+            &innozone_domain::accounts::Password::parse(
+                PASSWORD,
+                &Username::parse("admin").unwrap(),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();

@@ -8,9 +8,7 @@ use innozone_app::clock::now_unix;
 use innozone_i18n::Lang;
 use serde::Deserialize;
 
-use crate::auth::{
-    ClientAddress, MaybeUser, SignedIn, same_origin, session_cookie, start_session,
-};
+use crate::auth::{ClientAddress, MaybeUser, SignedIn, same_origin, session_cookie, start_session};
 use crate::error::{ACCOUNT_PAGE, WebError, login_message};
 use crate::language::{LANG_COOKIE, Language};
 use crate::state::AppState;
@@ -51,13 +49,14 @@ fn safe_next(next: Option<&str>) -> String {
 fn local_target(target: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(target).decode_utf8_lossy();
     for form in [target, decoded.as_ref()] {
-        let path_only = !form.starts_with('/')
-            || form.starts_with("//")
-            || form.starts_with("/\\");
+        let path_only = !form.starts_with('/') || form.starts_with("//") || form.starts_with("/\\");
         if path_only
             || form.contains('\\')
             || form.chars().any(char::is_control)
-            || form.split(['?', '#']).next().is_some_and(|p| p.contains("//"))
+            || form
+                .split(['?', '#'])
+                .next()
+                .is_some_and(|p| p.contains("//"))
         {
             return None;
         }
