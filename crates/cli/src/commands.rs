@@ -253,7 +253,12 @@ async fn serve(
     if example {
         load_example(&*store, lang, Scale::Builtin, true).await?;
     }
-    let admin = innozone_app::example::ensure_administrator(&*store).await?;
+    let mut state = innozone_web::AppState::new(store.clone());
+    state.secure_cookies = web.secure_cookies;
+    state.behind_proxy = web.behind_proxy;
+    // The server's own pool hashes the first administrator's password too: no other
+    // password threads are started in the server.
+    let admin = innozone_app::example::ensure_administrator(&*store, state.hashes()).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::Io(lang.t_with(
             "cli.cannot_listen",
@@ -284,9 +289,6 @@ async fn serve(
         ),
         None => println!("{}", lang.t("cli.serve.admin_exists")),
     }
-    let mut state = innozone_web::AppState::new(store);
-    state.secure_cookies = web.secure_cookies;
-    state.behind_proxy = web.behind_proxy;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

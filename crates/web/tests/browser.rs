@@ -309,10 +309,13 @@ fn children_in_tree(rows: &[(usize, String)], root: &str) -> Vec<String> {
 /// password.
 async fn start_app() -> (TestApp, String, String) {
     let store = innozone_app::testing::example_registry_store().await;
-    let admin = innozone_app::example::ensure_administrator(store.as_ref())
-        .await
-        .expect("create the administrator")
-        .expect("a fresh store has no user yet");
+    let admin = innozone_app::example::ensure_administrator(
+        store.as_ref(),
+        innozone_app::accounts::HashPool::shared(),
+    )
+    .await
+    .expect("create the administrator")
+    .expect("a fresh store has no user yet");
     (TestApp::serve(store).await, admin.username, admin.password)
 }
 
