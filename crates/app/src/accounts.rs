@@ -18,6 +18,9 @@ pub mod throttle;
 pub use hashing::{BUSY_RETRY_SECONDS, HashPool};
 pub use throttle::Throttle;
 
+/// No account has this id: what an unknown name's log-in is counted against.
+const NO_ACCOUNT: i64 = 0;
+
 /// After this many failed log-ins in a row the account is locked for `LOCK_SECONDS`.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCK_SECONDS: i64 = 15 * 60;
@@ -77,20 +80,28 @@ pub async fn authenticate(
         Ok(name) => store.user_by_username(&name).await?,
         Err(_) => None,
     };
+    let lockout = Lockout {
+        max_failures: MAX_FAILED_LOGINS,
+        until: now + LOCK_SECONDS,
+    };
     let Some(mut user) = user else {
         let dummy = hashes.dummy_hash().await?;
         hashes.verify(dummy, password).await?;
+        // The statement a wrong password makes, on no account, so that the database's
+        // time does not tell the name is unknown either.
+        match store.record_login_failure(NO_ACCOUNT, now, lockout).await {
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
         return Err(LoginError::BadCredentials);
     };
-    if !hashes.verify(&user.password_hash, password).await? {
-        let lockout = Lockout {
-            max_failures: MAX_FAILED_LOGINS,
-            until: now + LOCK_SECONDS,
-        };
+    // A disabled account's attempts are answered and counted as wrong passwords, the right
+    // one included.
+    if !hashes.verify(&user.password_hash, password).await? || !user.active {
         store.record_login_failure(user.id, now, lockout).await?;
         return Err(LoginError::BadCredentials);
     }
-    if !user.active || !store.record_login_success(user.id, now).await? {
+    if !store.record_login_success(user.id, now).await? {
         return Err(LoginError::BadCredentials);
     }
     user.failed_logins = 0;
@@ -770,10 +781,7 @@ mod tests {
         let disabled = authenticate(&accounts, &hashes, "li.na", PASSWORD, T0).await;
         assert!(matches!(disabled, Err(LoginError::BadCredentials)));
         let stored = accounts.user(1).await.unwrap().unwrap();
-        assert_eq!(
-            stored.failed_logins, 0,
-            "the right password counts no failure"
-        );
+        assert_eq!(stored.failed_logins, 1, "counted as a wrong password is");
         // An unknown name goes on answering so after the lock-out's threshold.
         for attempt in 0..2 * MAX_FAILED_LOGINS {
             let unknown =
