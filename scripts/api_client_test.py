@@ -99,6 +99,7 @@ def main() -> None:
         api = "innozone_client.api"
         create_session = importlib.import_module(f"{api}.sessions.create_session")
         show_current_user = importlib.import_module(f"{api}.sessions.show_current_user")
+        change_own_password = importlib.import_module(f"{api}.sessions.change_own_password")
         list_units = importlib.import_module(f"{api}.units.list_units")
         import_units = importlib.import_module(f"{api}.units.import_units")
         import_enterprises = importlib.import_module(f"{api}.enterprises.import_enterprises")
@@ -116,6 +117,18 @@ def main() -> None:
 
         client = client_package.AuthenticatedClient(
             base_url=url, token=session.token, raise_on_unexpected_status=True)
+        # The printed password is for one log-in: nothing else works until it is changed.
+        check(session.user.must_change_password,
+              "the administrator's one-time password must be changed first")
+        lenient = client_package.AuthenticatedClient(base_url=url, token=session.token)
+        refused = show_current_user.sync_detailed(client=lenient)
+        check(refused.status_code == 403 and b"must_change_password" in refused.content,
+              f"GET /api/v1/me is refused until then: {refused.status_code}")
+        changed = change_own_password.sync_detailed(
+            client=client,
+            body=models.PasswordChange(current=password, new="Api-Client#2026"))
+        check(changed.status_code == 204,
+              f"PUT /api/v1/me/password changes it: {changed.status_code}")
         me = show_current_user.sync(client=client)
         check(me.user.username == "admin" and me.user.role == "administrator",
               f"GET /api/v1/me is the administrator: {me.user.username}, {me.user.role}")

@@ -1,78 +1,77 @@
 //! Log-in with lock-out, and the management of accounts.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use innozone_domain::accounts::{Binding, Password, Principal, Role, Username};
 use innozone_domain::registry::{Enterprise, EnterpriseId, Tree};
 use innozone_store::{
-    AccountStore, Actor, AuditEntry, AuditQuery, NewUser, Store, StoreError, UserRecord, UserUpdate,
+    AccountStore, Actor, AuditEntry, AuditQuery, Lockout, NewUser, Store, StoreError, UserRecord,
+    UserUpdate,
 };
 
 use crate::AppError;
+
+mod hashing;
+pub mod throttle;
+
+pub use hashing::{BUSY_RETRY_SECONDS, HashPool};
+pub use throttle::Throttle;
+
+/// No account has this id: what an unknown name's log-in is counted against.
+const NO_ACCOUNT: i64 = 0;
 
 /// After this many failed log-ins in a row the account is locked for `LOCK_SECONDS`.
 pub const MAX_FAILED_LOGINS: i64 = 5;
 pub const LOCK_SECONDS: i64 = 15 * 60;
 
-/// Hashes on a blocking thread: argon2 takes tens of milliseconds on purpose.
+/// Hashes a new password on the process's shared pool: for the command line, the first
+/// administrator and test fixtures. A server's requests hash on the server's own pool.
 pub async fn hash_password(password: &Password) -> Result<String, AppError> {
-    let secret = password.expose().to_string();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(secret.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|_| AppError::Hashing)
-    })
-    .await
-    .map_err(|_| AppError::Hashing)?
-}
-
-pub async fn verify_password(hash: &str, candidate: &str) -> bool {
-    let hash = hash.to_string();
-    let candidate = candidate.to_string();
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash).is_ok_and(|parsed| {
-            Argon2::default()
-                .verify_password(candidate.as_bytes(), &parsed)
-                .is_ok()
-        })
-    })
-    .await
-    .unwrap_or(false)
-}
-
-/// A hash to verify against when the user does not exist, so that an unknown name takes
-/// as long as a wrong password and does not reveal which accounts exist.
-async fn dummy_hash() -> &'static str {
-    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
-    DUMMY
-        .get_or_init(|| async {
-            hash_password(&generate_password())
-                .await
-                .unwrap_or_default()
-        })
-        .await
+    HashPool::shared().hash(password).await
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
+    /// Wrong user name or password. Also the answer, word for word and after the same
+    /// work, for an unknown name, a locked account and a disabled one: telling them apart
+    /// would tell which names exist, and a locked account's different answer to the right
+    /// password would tell the password.
     #[error("wrong user name or password")]
     BadCredentials,
-    #[error("the account is locked until {until}")]
-    Locked { until: i64 },
-    #[error("the account is disabled")]
-    Disabled,
+    /// Too many failed log-ins lately from this address or for this name.
+    #[error("too many failed log-ins; try again in {retry_after} s")]
+    Throttled { retry_after: i64 },
+    /// Every password-hashing worker is busy and the queue is full.
+    #[error("the password workers are busy; try again in {retry_after} s")]
+    Busy { retry_after: i64 },
+    #[error("password hashing failed")]
+    Hashing,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+impl From<AppError> for LoginError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Busy { retry_after } => LoginError::Busy { retry_after },
+            AppError::Store(s) => LoginError::Store(s),
+            _ => LoginError::Hashing,
+        }
+    }
+}
+
 /// Checks a log-in at `now` and keeps the count of failures: it touches accounts only, so
 /// it asks for the [`AccountStore`] alone.
+///
+/// Nothing is decided from the account as read before hashing, which concurrent attempts
+/// may have changed meanwhile: a wrong password is counted and the lock decided in one
+/// statement of the store, and a right one is let in only if the store, in one statement,
+/// finds the account unlocked and clears its count. Every refusal is `BadCredentials`
+/// after one password verification: an unknown name is verified against a dummy hash.
 pub async fn authenticate(
     store: &dyn AccountStore,
+    hashes: &HashPool,
     username: &str,
     password: &str,
     now: i64,
@@ -81,37 +80,72 @@ pub async fn authenticate(
         Ok(name) => store.user_by_username(&name).await?,
         Err(_) => None,
     };
-    let Some(user) = user else {
-        verify_password(dummy_hash().await, password).await;
+    let lockout = Lockout {
+        max_failures: MAX_FAILED_LOGINS,
+        until: now + LOCK_SECONDS,
+    };
+    let Some(mut user) = user else {
+        let dummy = hashes.dummy_hash().await?;
+        hashes.verify(dummy, password).await?;
+        // The statement a wrong password makes, on no account, so that the database's
+        // time does not tell the name is unknown either.
+        match store.record_login_failure(NO_ACCOUNT, now, lockout).await {
+            Ok(_) | Err(StoreError::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
         return Err(LoginError::BadCredentials);
     };
-    if let Some(until) = user.locked_until
-        && until > now
-    {
-        return Err(LoginError::Locked { until });
+    // A disabled account's attempts are answered and counted as wrong passwords, the right
+    // one included.
+    if !hashes.verify(&user.password_hash, password).await? || !user.active {
+        store.record_login_failure(user.id, now, lockout).await?;
+        return Err(LoginError::BadCredentials);
     }
-    if !verify_password(&user.password_hash, password).await {
-        // A lock that has run out starts the count afresh: one more mistake after a
-        // lock must not lock the account again at once.
-        let earlier = if user.locked_until.is_some() {
-            store.record_login_success(user.id).await?;
-            0
-        } else {
-            user.failed_logins
-        };
-        let failures = earlier + 1;
-        let lock = (failures >= MAX_FAILED_LOGINS).then_some(now + LOCK_SECONDS);
-        store.record_login_failure(user.id, lock).await?;
-        return Err(match lock {
-            Some(until) => LoginError::Locked { until },
-            None => LoginError::BadCredentials,
-        });
+    if !store.record_login_success(user.id, now).await? {
+        return Err(LoginError::BadCredentials);
     }
-    if !user.active {
-        return Err(LoginError::Disabled);
-    }
-    store.record_login_success(user.id).await?;
+    user.failed_logins = 0;
+    user.locked_until = None;
     Ok(user)
+}
+
+/// What one server keeps to protect its log-ins: the pool that hashes passwords and the
+/// back-off of failed attempts.
+pub struct LoginGuard {
+    pub hashes: HashPool,
+    pub throttle: Throttle,
+}
+
+impl LoginGuard {
+    pub fn for_this_machine() -> LoginGuard {
+        LoginGuard {
+            hashes: HashPool::for_this_machine(),
+            throttle: Throttle::default(),
+        }
+    }
+}
+
+/// A log-in from `client` through the server's guard: refused at once while the client
+/// or the name must wait after failures ([`throttle`]), else [`authenticate`]d, the
+/// outcome counted for the back-off.
+pub async fn log_in(
+    store: &dyn AccountStore,
+    guard: &LoginGuard,
+    client: IpAddr,
+    username: &str,
+    password: &str,
+    now: i64,
+) -> Result<UserRecord, LoginError> {
+    if let Some(retry_after) = guard.throttle.wait(client, username, now) {
+        return Err(LoginError::Throttled { retry_after });
+    }
+    let outcome = authenticate(store, &guard.hashes, username, password, now).await;
+    match &outcome {
+        Ok(_) => guard.throttle.succeeded(username),
+        Err(LoginError::BadCredentials) => guard.throttle.failed(client, username, now),
+        Err(_) => {}
+    }
+    outcome
 }
 
 pub fn principal_of(user: &UserRecord) -> Principal {
@@ -234,13 +268,16 @@ pub async fn resolve_binding(
     }
 }
 
-/// The password an administrator typed for a new account, or a generated one; the
-/// generated one is returned in clear to be shown once.
-pub fn typed_or_generated(typed: Option<&str>) -> Result<(Password, Option<String>), AppError> {
+/// The password an administrator typed for the new account `username`, or a generated
+/// one; the generated one is returned in clear to be shown once.
+pub fn typed_or_generated(
+    typed: Option<&str>,
+    username: &Username,
+) -> Result<(Password, Option<String>), AppError> {
     match typed.filter(|p| !p.trim().is_empty()) {
-        Some(p) => Ok((Password::parse(p)?, None)),
+        Some(p) => Ok((Password::parse(p, username)?, None)),
         None => {
-            let p = generate_password();
+            let p = generate_password(username);
             let shown = p.expose().to_string();
             Ok((p, Some(shown)))
         }
@@ -259,6 +296,7 @@ pub struct NewAccount {
 /// Creates an account if `by` may assign that role and node.
 pub async fn create_account(
     store: &dyn Store,
+    hashes: &HashPool,
     by: &Principal,
     tree: &Tree,
     account: NewAccount,
@@ -269,7 +307,7 @@ pub async fn create_account(
     if !by.may_assign(account.role, account.binding, park, tree) {
         return Err(AppError::Forbidden);
     }
-    let password_hash = hash_password(&account.password).await?;
+    let password_hash = hashes.hash(&account.password).await?;
     let user = NewUser {
         username: account.username,
         display_name: account.display_name,
@@ -323,56 +361,76 @@ pub async fn update_account(
     Ok(updated)
 }
 
-/// Sets a new password for `id`: by the user themself (after checking the current one)
-/// or by someone who manages the account (then it must be changed at next log-in, the
-/// account is unlocked and its sessions end).
-pub async fn set_password(
+/// Changes the signed-in user's own password after checking the current one. Every other
+/// session of the account ends — whoever else held the old password is signed out — and
+/// the session `keep` (the token hash of the one making the change) goes on.
+pub async fn change_own_password(
     store: &dyn Store,
+    hashes: &HashPool,
+    by: &Principal,
+    keep: &str,
+    current: &str,
+    new: &Password,
+) -> Result<(), AppError> {
+    let user = store.user(by.user_id).await?.ok_or(AppError::NotFound {
+        entity: "user",
+        key: by.user_id.to_string(),
+    })?;
+    if !hashes.verify(&user.password_hash, current).await? {
+        return Err(AppError::WrongPassword);
+    }
+    let hash = hashes.hash(new).await?;
+    store
+        .set_password(user.id, &hash, false, &actor_of(by))
+        .await?;
+    store.delete_other_sessions(user.id, keep).await?;
+    Ok(())
+}
+
+/// Resets the password of the account `id`, which `by` manages, to a generated one
+/// (returned to be shown once) that must be changed at next log-in. The account is
+/// unlocked — a reset is how a locked-out user gets back in — and all its sessions end.
+/// One's own password is changed with the current one instead.
+pub async fn reset_password(
+    store: &dyn Store,
+    hashes: &HashPool,
     by: &Principal,
     tree: &Tree,
     id: i64,
-    current: Option<&str>,
-    new: &Password,
-) -> Result<(), AppError> {
+) -> Result<Password, AppError> {
     let user = store.user(id).await?.ok_or(AppError::NotFound {
         entity: "user",
         key: id.to_string(),
     })?;
-    let own = by.user_id == id;
-    if own {
-        let Some(current) = current else {
-            return Err(AppError::Forbidden);
-        };
-        if !verify_password(&user.password_hash, current).await {
-            return Err(AppError::Forbidden);
-        }
-    } else if !may_manage(store, by, tree, &user).await? {
+    if by.user_id == id || !may_manage(store, by, tree, &user).await? {
         return Err(AppError::Forbidden);
     }
-    let hash = hash_password(new).await?;
-    store.set_password(id, &hash, !own, &actor_of(by)).await?;
-    if !own {
-        // A reset by a manager is how a locked-out user gets back in, and whoever held the
-        // old password must not stay signed in with it.
-        store.record_login_success(id).await?;
-        store.delete_user_sessions(id).await?;
-    }
-    Ok(())
+    let new = generate_password(&user.username);
+    let hash = hashes.hash(&new).await?;
+    store.set_password(id, &hash, true, &actor_of(by)).await?;
+    store.clear_login_failures(id).await?;
+    store.delete_user_sessions(id).await?;
+    Ok(new)
 }
 
-/// A random password for the first administrator and for resets: 16 characters from an
-/// alphabet without look-alikes.
-pub fn generate_password() -> Password {
+/// A random password for `username` (the first administrator, resets, accounts created
+/// without one): 16 characters from an alphabet without look-alikes.
+pub fn generate_password(username: &Username) -> Password {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 16];
-    rand::fill(&mut bytes);
-    let mut s: String = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    // Guarantee two character classes whatever the draw.
-    s.replace_range(0..2, "a7");
-    Password::parse(&s).expect("meets the policy")
+    loop {
+        let mut bytes = [0u8; 16];
+        rand::fill(&mut bytes);
+        let mut s: String = bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect();
+        // Guarantee two character classes whatever the draw.
+        s.replace_range(0..2, "a7");
+        // A draw that happens to hold the user name is drawn again.
+        if let Ok(p) = Password::parse(&s, username) {
+            return p;
+        }
+    }
 }
 
 /// The command-line operator: whoever can run the CLI against the database is its
@@ -497,15 +555,16 @@ mod tests {
     //! Lock-out over an in-memory [`AccountStore`]: the use case needs nothing else, so
     //! its rules are checked without a database.
 
-    use std::sync::Mutex;
+    use std::sync::{Arc, Mutex};
 
     use async_trait::async_trait;
-    use innozone_store::{StoreResult, UserUpdate};
+    use innozone_store::{LoginCount, StoreResult, UserUpdate};
 
     use super::*;
 
     /// Accounts kept in memory, with the behaviour the SQL backends have: names unique,
-    /// the failure count incremented and a lock kept until cleared.
+    /// each failure counted and judged at once under the lock, as the SQL backends' one
+    /// statement does, and a lock kept until it runs out or is cleared.
     #[derive(Default)]
     struct MemoryAccounts(Mutex<Vec<UserRecord>>);
 
@@ -518,6 +577,10 @@ mod tests {
                 key: id.to_string(),
             })
         }
+    }
+
+    fn locked_at(user: &UserRecord, now: i64) -> bool {
+        user.locked_until.is_some_and(|until| until > now)
     }
 
     #[async_trait]
@@ -584,14 +647,39 @@ mod tests {
                 u.must_change_password = must_change;
             })
         }
-        async fn record_login_failure(&self, id: i64, lock_until: Option<i64>) -> StoreResult<i64> {
+        async fn record_login_failure(
+            &self,
+            id: i64,
+            now: i64,
+            lockout: Lockout,
+        ) -> StoreResult<Option<LoginCount>> {
             self.change(id, |u| {
-                u.failed_logins += 1;
-                u.locked_until = lock_until.or(u.locked_until);
-                u.failed_logins
+                if locked_at(u, now) {
+                    return None;
+                }
+                u.failed_logins = if u.locked_until.is_some() {
+                    1
+                } else {
+                    u.failed_logins + 1
+                };
+                u.locked_until = (u.failed_logins >= lockout.max_failures).then_some(lockout.until);
+                Some(LoginCount {
+                    failed_logins: u.failed_logins,
+                    locked_until: u.locked_until,
+                })
             })
         }
-        async fn record_login_success(&self, id: i64) -> StoreResult<()> {
+        async fn record_login_success(&self, id: i64, now: i64) -> StoreResult<bool> {
+            self.change(id, |u| {
+                if locked_at(u, now) {
+                    return false;
+                }
+                u.failed_logins = 0;
+                u.locked_until = None;
+                true
+            })
+        }
+        async fn clear_login_failures(&self, id: i64) -> StoreResult<()> {
             self.change(id, |u| {
                 u.failed_logins = 0;
                 u.locked_until = None;
@@ -600,15 +688,17 @@ mod tests {
     }
 
     const T0: i64 = 1_800_000_000;
+    const PASSWORD: &str = "Lanbai-2020";
 
-    async fn accounts_with(name: &str, password: &str, active: bool) -> MemoryAccounts {
+    async fn accounts_with(name: &str, active: bool) -> MemoryAccounts {
         let accounts = MemoryAccounts::default();
+        let username = Username::parse(name).unwrap();
         let user = NewUser {
-            username: Username::parse(name).unwrap(),
+            username: username.clone(),
             display_name: "张伟".into(),
             role: Role::Administrator,
             binding: Binding::Everything,
-            password_hash: hash_password(&Password::parse(password).unwrap())
+            password_hash: hash_password(&Password::parse(PASSWORD, &username).unwrap())
                 .await
                 .unwrap(),
             must_change_password: false,
@@ -633,54 +723,100 @@ mod tests {
         accounts
     }
 
+    fn pool() -> HashPool {
+        HashPool::new(2, 64)
+    }
+
     #[tokio::test]
     async fn the_fifth_wrong_password_locks_for_fifteen_minutes_then_the_count_restarts() {
-        let accounts = accounts_with("zhang.wei", "Lanbai-2020", true).await;
-        for attempt in 1..=4 {
-            let refused = authenticate(&accounts, "zhang.wei", "wrong", T0 + attempt).await;
+        let accounts = accounts_with("zhang.wei", true).await;
+        let hashes = pool();
+        let login = |password: &'static str, at: i64| {
+            let accounts = &accounts;
+            let hashes = &hashes;
+            async move { authenticate(accounts, hashes, "zhang.wei", password, at).await }
+        };
+        for attempt in 1..=5 {
+            let refused = login("wrong", T0 + attempt).await;
             assert!(
                 matches!(refused, Err(LoginError::BadCredentials)),
                 "{attempt}"
             );
         }
         // 5 failures at T0 + 5: locked until 15 × 60 s later.
-        let fifth = authenticate(&accounts, "zhang.wei", "wrong", T0 + 5).await;
-        assert!(matches!(
-            fifth,
-            Err(LoginError::Locked {
-                until: 1_800_000_905
-            })
-        ));
-        // The right password waits for the lock too.
-        let during = authenticate(&accounts, "zhang.wei", "Lanbai-2020", T0 + 904).await;
-        assert!(matches!(
-            during,
-            Err(LoginError::Locked {
-                until: 1_800_000_905
-            })
-        ));
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.failed_logins, stored.locked_until),
+            (5, Some(1_800_000_905))
+        );
+        // The right password waits for the lock too, answered like a wrong one; further
+        // failures neither count nor extend the lock.
+        let during = login(PASSWORD, T0 + 904).await;
+        assert!(matches!(during, Err(LoginError::BadCredentials)));
+        let again = login("wrong", T0 + 904).await;
+        assert!(matches!(again, Err(LoginError::BadCredentials)));
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.failed_logins, stored.locked_until),
+            (5, Some(1_800_000_905))
+        );
         // After the lock one mistake is the first of a new count, not a new lock.
-        let after = authenticate(&accounts, "zhang.wei", "wrong", T0 + 906).await;
+        let after = login("wrong", T0 + 906).await;
         assert!(matches!(after, Err(LoginError::BadCredentials)));
         let stored = accounts.user(1).await.unwrap().unwrap();
         assert_eq!((stored.failed_logins, stored.locked_until), (1, None));
         // The right password clears the count.
-        let user = authenticate(&accounts, "zhang.wei", "Lanbai-2020", T0 + 907)
-            .await
-            .unwrap();
+        let user = login(PASSWORD, T0 + 907).await.unwrap();
         assert_eq!((user.id, user.created_at), (1, T0));
         let stored = accounts.user(1).await.unwrap().unwrap();
         assert_eq!((stored.failed_logins, stored.locked_until), (0, None));
     }
 
     #[tokio::test]
-    async fn an_unknown_name_and_a_disabled_account_are_refused_without_counting() {
-        let accounts = accounts_with("li.na", "Lanbai-2020", false).await;
-        let unknown = authenticate(&accounts, "wang.fang", "Lanbai-2020", T0).await;
+    async fn unknown_locked_and_disabled_accounts_answer_like_a_wrong_password() {
+        let accounts = accounts_with("li.na", false).await;
+        let hashes = pool();
+        let unknown = authenticate(&accounts, &hashes, "wang.fang", PASSWORD, T0).await;
         assert!(matches!(unknown, Err(LoginError::BadCredentials)));
-        let disabled = authenticate(&accounts, "li.na", "Lanbai-2020", T0).await;
-        assert!(matches!(disabled, Err(LoginError::Disabled)));
+        let disabled = authenticate(&accounts, &hashes, "li.na", PASSWORD, T0).await;
+        assert!(matches!(disabled, Err(LoginError::BadCredentials)));
         let stored = accounts.user(1).await.unwrap().unwrap();
-        assert_eq!(stored.failed_logins, 0);
+        assert_eq!(stored.failed_logins, 1, "counted as a wrong password is");
+        // An unknown name goes on answering so after the lock-out's threshold.
+        for attempt in 0..2 * MAX_FAILED_LOGINS {
+            let unknown =
+                authenticate(&accounts, &hashes, "wang.fang", "wrong", T0 + attempt).await;
+            assert!(matches!(unknown, Err(LoginError::BadCredentials)));
+        }
+    }
+
+    /// Forty wrong passwords at once, with the right one among them: whatever the order,
+    /// the count stops at exactly five with the lock set, and the right password never
+    /// resets a lock that was reached first.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_wrong_passwords_lock_after_exactly_five() {
+        let accounts = Arc::new(accounts_with("zhang.wei", true).await);
+        let hashes = Arc::new(HashPool::new(2, 64));
+        let mut attempts = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let (accounts, hashes) = (accounts.clone(), hashes.clone());
+            let password = if i == 20 { PASSWORD } else { "wrong" };
+            attempts.spawn(async move {
+                authenticate(accounts.as_ref(), &hashes, "zhang.wei", password, T0).await
+            });
+        }
+        while let Some(done) = attempts.join_next().await {
+            match done.unwrap() {
+                Ok(_) | Err(LoginError::BadCredentials) => {}
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        let stored = accounts.user(1).await.unwrap().unwrap();
+        assert_eq!(
+            (stored.failed_logins, stored.locked_until),
+            (MAX_FAILED_LOGINS, Some(T0 + LOCK_SECONDS))
+        );
+        let refused = authenticate(accounts.as_ref(), &hashes, "zhang.wei", PASSWORD, T0 + 1).await;
+        assert!(matches!(refused, Err(LoginError::BadCredentials)));
     }
 }

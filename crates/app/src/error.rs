@@ -66,6 +66,13 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("password hashing failed")]
     Hashing,
+    /// Every password-hashing worker is busy and the queue is full: try again after
+    /// `retry_after` seconds.
+    #[error("the password workers are busy; try again in {retry_after} s")]
+    Busy { retry_after: i64 },
+    /// The current password given to change one's own is not the account's.
+    #[error("the current password is wrong")]
+    WrongPassword,
     /// An indicator catalogue that does not hold together (boxed like `Form`).
     #[error(transparent)]
     Catalogue(Box<CatalogueError>),

@@ -6,7 +6,7 @@ use innozone_example::Scale;
 use innozone_store::{Actor, ImportSummary, NewUser, Progress, Store};
 
 use crate::AppError;
-use crate::accounts::{generate_password, hash_password};
+use crate::accounts::{HashPool, generate_password};
 
 /// A step of loading the example, for a caller that shows how far it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,21 +129,23 @@ pub struct FirstAdministrator {
     pub password: String,
 }
 
-/// Creates the administrator `admin` with a random password when the store has no user
-/// at all. The password must be changed at first log-in.
+/// Creates the administrator `admin` with a random password, hashed on `hashes`, when the
+/// store has no user at all. The password must be changed at first log-in.
 pub async fn ensure_administrator(
     store: &dyn Store,
+    hashes: &HashPool,
 ) -> Result<Option<FirstAdministrator>, AppError> {
     if !store.list_users().await?.is_empty() {
         return Ok(None);
     }
-    let password = generate_password();
+    let username = Username::parse("admin").expect("valid");
+    let password = generate_password(&username);
     let user = NewUser {
-        username: Username::parse("admin").expect("valid"),
+        username,
         display_name: "系统管理员".to_string(),
         role: Role::Administrator,
         binding: Binding::Everything,
-        password_hash: hash_password(&password).await?,
+        password_hash: hashes.hash(&password).await?,
         must_change_password: true,
     };
     store

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use innozone_app::accounts::{NewAccount, operator_principal};
+use innozone_app::accounts::{HashPool, NewAccount, operator_principal};
 use innozone_app::clock::{format_unix, today};
 use innozone_app::example::{ExampleProgress, ExampleStep, load_if_empty};
 use innozone_app::limits::Limits;
@@ -47,17 +47,15 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             no_example,
             secure_cookies,
             read_audit_days,
+            behind_proxy,
         } => {
-            serve(
-                &cli.database,
-                lang,
-                &listen,
-                !no_example,
+            let web = WebOptions {
                 secure_cookies,
+                behind_proxy,
                 read_audit_days,
                 limits,
-            )
-            .await
+            };
+            serve(&cli.database, lang, &listen, !no_example, web).await
         }
         Command::Import {
             what,
@@ -245,20 +243,36 @@ pub(crate) async fn load_example(
     Ok(true)
 }
 
+/// How the server stands towards its clients.
+struct WebOptions {
+    secure_cookies: bool,
+    behind_proxy: bool,
+    /// Days the read audit is kept.
+    read_audit_days: u32,
+    limits: Limits,
+}
+
 async fn serve(
     database: &str,
     lang: Lang,
     listen: &str,
     example: bool,
-    secure_cookies: bool,
-    read_audit_days: u32,
-    limits: Limits,
+    web: WebOptions,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
     if example {
         load_example(&*store, lang, Scale::Builtin, true).await?;
     }
-    let admin = innozone_app::example::ensure_administrator(&*store).await?;
+    tokio::spawn(innozone_app::audit::keep_pruning_reads(
+        store.clone(),
+        web.read_audit_days,
+    ));
+    let mut state = innozone_web::AppState::new(store.clone()).with_limits(web.limits);
+    state.secure_cookies = web.secure_cookies;
+    state.behind_proxy = web.behind_proxy;
+    // The server's own pool hashes the first administrator's password too: no other
+    // password threads are started in the server.
+    let admin = innozone_app::example::ensure_administrator(&*store, state.hashes()).await?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::Io(lang.t_with(
             "cli.cannot_listen",
@@ -289,12 +303,6 @@ async fn serve(
         ),
         None => println!("{}", lang.t("cli.serve.admin_exists")),
     }
-    tokio::spawn(innozone_app::audit::keep_pruning_reads(
-        store.clone(),
-        read_audit_days,
-    ));
-    let mut state = innozone_web::AppState::new(store).with_limits(limits);
-    state.secure_cookies = secure_cookies;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -560,22 +568,22 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                 enterprise.as_deref(),
             )
             .await?;
+            let username = Username::parse(&username).map_err(|e| Failure::App(e.into()))?;
             let (password, shown) = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin()
                     .read_line(&mut line)
                     .map_err(|e| Failure::Io(e.to_string()))?;
                 (
-                    Password::parse(line.trim_end_matches(['\n', '\r']))
+                    Password::parse(line.trim_end_matches(['\n', '\r']), &username)
                         .map_err(|e| Failure::App(e.into()))?,
                     None,
                 )
             } else {
-                let p = innozone_app::accounts::generate_password();
+                let p = innozone_app::accounts::generate_password(&username);
                 let shown = p.expose().to_string();
                 (p, Some(shown))
             };
-            let username = Username::parse(&username).map_err(|e| Failure::App(e.into()))?;
             let account = NewAccount {
                 display_name: name.unwrap_or_else(|| username.to_string()),
                 username,
@@ -584,8 +592,14 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
                 password,
                 must_change_password: shown.is_some(),
             };
-            let created =
-                innozone_app::accounts::create_account(&*store, &operator, &tree, account).await?;
+            let created = innozone_app::accounts::create_account(
+                &*store,
+                HashPool::shared(),
+                &operator,
+                &tree,
+                account,
+            )
+            .await?;
             println!(
                 "{}",
                 lang.t_with(
@@ -639,8 +653,14 @@ async fn user(database: &str, lang: Lang, action: UserAction) -> Result<(), Fail
         }
         UserAction::Passwd { username } => {
             let u = find_user(&*store, &username).await?;
-            let p = innozone_app::accounts::generate_password();
-            innozone_app::accounts::set_password(&*store, &operator, &tree, u.id, None, &p).await?;
+            let p = innozone_app::accounts::reset_password(
+                &*store,
+                HashPool::shared(),
+                &operator,
+                &tree,
+                u.id,
+            )
+            .await?;
             println!(
                 "{}",
                 lang.t_with("cli.user.password", &[("password", p.expose().to_string())])

@@ -104,6 +104,11 @@ pub enum Command {
         /// Days the read audit (who read which enterprise's filing values) is kept.
         #[arg(long, env = "INNOZONE_READ_AUDIT_DAYS", default_value_t = innozone_app::audit::DEFAULT_RETENTION_DAYS)]
         read_audit_days: u32,
+        /// Served behind a reverse proxy that appends the client's address to
+        /// X-Forwarded-For: failed log-ins are then throttled by that address instead of
+        /// the proxy's. Never without such a proxy, as clients could name any address.
+        #[arg(long)]
+        behind_proxy: bool,
     },
     /// Import units, enterprises or recognitions (认定) from an xlsx or CSV file, all or
     /// nothing.

@@ -67,12 +67,13 @@ impl Failure {
                 | AppError::Robustness(_)
                 | AppError::Ladder(_)
                 | AppError::LadderVersion { .. }
-                | AppError::NotText,
+                | AppError::NotText
+                | AppError::WrongPassword,
             ) => 3,
             Failure::App(AppError::NotFound { .. } | AppError::UnknownReference { .. }) => 5,
             Failure::App(AppError::Forbidden) => 6,
             Failure::App(AppError::Store(e)) | Failure::Store(e) => store_code(e),
-            Failure::App(AppError::Hashing) | Failure::Io(_) => 1,
+            Failure::App(AppError::Hashing | AppError::Busy { .. }) | Failure::Io(_) => 1,
             Failure::Input(_) => 3,
         })
     }
@@ -165,6 +166,13 @@ pub fn report_failure(failure: &Failure, lang: Lang) {
             )
         ),
         Failure::App(AppError::Hashing) => eprintln!("{prefix}{}", lang.t("error.internal")),
+        Failure::App(AppError::Busy { retry_after }) => eprintln!(
+            "{prefix}{}",
+            lang.t_with("error.busy", &[("seconds", retry_after.to_string())])
+        ),
+        Failure::App(AppError::WrongPassword) => {
+            eprintln!("{prefix}{}", lang.t("account.wrong_current"))
+        }
         Failure::App(AppError::Catalogue(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Targets(e)) => eprintln!("{prefix}{}", e.localize(lang)),
         Failure::App(AppError::Statistics(issues)) => {

@@ -201,6 +201,8 @@ impl Localize for CredentialError {
                 &[("min", min.to_string()), ("found", found.to_string())],
             ),
             CredentialError::PasswordTooSimple => lang.t("err.credential.password_simple"),
+            CredentialError::PasswordCommon => lang.t("err.credential.password_common"),
+            CredentialError::PasswordContainsUsername => lang.t("err.credential.password_username"),
         }
     }
 }

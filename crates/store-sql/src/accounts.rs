@@ -75,7 +75,9 @@ macro_rules! sql_accounts {
         mod accounts_impl {
             use async_trait::async_trait;
             use innozone_domain::accounts::Username;
-            use innozone_store::{AccountStore, Actor, NewUser, StoreError, StoreResult, UserRecord, UserUpdate};
+            use innozone_store::{
+                AccountStore, Actor, Lockout, LoginCount, NewUser, StoreError, StoreResult, UserRecord, UserUpdate,
+            };
 
             use super::$store;
             use super::audit_impl::{Change, audit};
@@ -92,6 +94,17 @@ macro_rules! sql_accounts {
                         .await
                         .map_err(db_error)?;
                 row.ok_or_else(|| StoreError::NotFound { entity: "user", key: id.to_string() })?.into_user()
+            }
+
+            /// `NotFound` unless the user exists: why a conditional update touched no row
+            /// is asked only after it, and decides nothing.
+            async fn exists(pool: &sqlx::Pool<$db>, id: i64) -> StoreResult<()> {
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(db_error)?;
+                found.map(|_| ()).ok_or_else(|| StoreError::NotFound { entity: "user", key: id.to_string() })
             }
 
 
@@ -241,20 +254,53 @@ macro_rules! sql_accounts {
                     Ok(())
                 }
 
-                async fn record_login_failure(&self, id: i64, lock_until: Option<i64>) -> StoreResult<i64> {
-                    let count: Option<i64> = sqlx::query_scalar(
-                        "UPDATE users SET failed_logins = failed_logins + 1, \
-                         locked_until = COALESCE($1, locked_until) WHERE id = $2 RETURNING failed_logins",
+                async fn record_login_failure(&self, id: i64, now: i64, lockout: Lockout) -> StoreResult<Option<LoginCount>> {
+                    // Every right-hand side reads the row as it was before this statement,
+                    // and the row is locked while it runs: the count after this failure is
+                    // `earlier + 1`, or 1 when a lock ran out; the lock is decided from it.
+                    let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+                        "UPDATE users SET \
+                         failed_logins = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END, \
+                         locked_until = CASE \
+                           WHEN (CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END) >= $2 THEN $3 \
+                           ELSE NULL END \
+                         WHERE id = $4 AND (locked_until IS NULL OR locked_until <= $1) \
+                         RETURNING failed_logins, locked_until",
                     )
-                    .bind(lock_until)
+                    .bind(now)
+                    .bind(lockout.max_failures)
+                    .bind(lockout.until)
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_error)?;
-                    count.ok_or_else(|| StoreError::NotFound { entity: "user", key: id.to_string() })
+                    match row {
+                        Some((failed_logins, locked_until)) => Ok(Some(LoginCount { failed_logins, locked_until })),
+                        None => {
+                            exists(&self.pool, id).await?;
+                            Ok(None)
+                        }
+                    }
                 }
 
-                async fn record_login_success(&self, id: i64) -> StoreResult<()> {
+                async fn record_login_success(&self, id: i64, now: i64) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE users SET failed_logins = 0, locked_until = NULL \
+                         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        exists(&self.pool, id).await?;
+                        return Ok(false);
+                    }
+                    Ok(true)
+                }
+
+                async fn clear_login_failures(&self, id: i64) -> StoreResult<()> {
                     let done = sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
                         .bind(id)
                         .execute(&self.pool)

@@ -82,6 +82,16 @@ macro_rules! sql_sessions {
                     Ok(())
                 }
 
+                async fn delete_other_sessions(&self, user_id: i64, keep: &str) -> StoreResult<()> {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                        .bind(user_id)
+                        .bind(keep)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
             }
         }
     };

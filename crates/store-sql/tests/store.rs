@@ -24,9 +24,9 @@ use innozone_domain::registry::{
 use innozone_domain::reporting::{FilingAction, FilingState, FilingStatus, Form, Period};
 use innozone_domain::table::{Cell, Row, Table};
 use innozone_store::{
-    Actor, AuditEntry, AuditQuery, EnterpriseQuery, FilingRecord, ImportSummary, NewRevision,
-    NewUser, PeriodRecord, RevisionRecord, SessionRecord, Store, StoreError, UnitFigures,
-    UserUpdate,
+    Actor, AuditEntry, AuditQuery, EnterpriseQuery, FilingRecord, ImportSummary, Lockout,
+    LoginCount, NewRevision, NewUser, PeriodRecord, RevisionRecord, SessionRecord, Store,
+    StoreError, UnitFigures, UserUpdate,
 };
 use serde_json::json;
 use time::macros::date;
@@ -53,6 +53,7 @@ on_both_backends!(
     load_dataset_reports_progress_and_refuses_a_second_load,
     a_failing_load_writes_nothing,
     users_roles_and_lock_out,
+    concurrent_failures_lock_after_exactly_the_maximum,
     sessions_live_and_die,
     audit_is_newest_first_and_filtered,
     concurrent_writers_all_land,
@@ -1567,31 +1568,77 @@ async fn users_roles_and_lock_out(store: Db) {
         }
     }
 
-    // Lock-out: two failures, a third that locks, a fourth that keeps the lock.
-    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 1);
-    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 2);
-    assert_eq!(
-        store
-            .record_login_failure(staff.id, Some(1_900_000_000))
-            .await
-            .unwrap(),
-        3
-    );
-    assert_eq!(store.record_login_failure(staff.id, None).await.unwrap(), 4);
+    // Lock-out at three: two failures, a third that locks; a fourth against the lock is
+    // neither counted nor extends it.
+    let lockout = Lockout {
+        max_failures: 3,
+        until: AT + 900,
+    };
+    let count = |failed_logins, locked_until| {
+        Some(LoginCount {
+            failed_logins,
+            locked_until,
+        })
+    };
+    let fail = |now| store.record_login_failure(staff.id, now, lockout);
+    assert_eq!(fail(AT).await.unwrap(), count(1, None));
+    assert_eq!(fail(AT + 1).await.unwrap(), count(2, None));
+    assert_eq!(fail(AT + 2).await.unwrap(), count(3, Some(AT + 900)));
+    assert_eq!(fail(AT + 3).await.unwrap(), None);
     let locked = store.user(staff.id).await.unwrap().unwrap();
     assert_eq!(
         (locked.failed_logins, locked.locked_until),
-        (4, Some(1_900_000_000))
+        (3, Some(AT + 900))
     );
-    store.record_login_success(staff.id).await.unwrap();
+    // The right password does not open a lock that holds...
+    assert!(
+        !store
+            .record_login_success(staff.id, AT + 899)
+            .await
+            .unwrap()
+    );
+    let still = store.user(staff.id).await.unwrap().unwrap();
+    assert_eq!(
+        (still.failed_logins, still.locked_until),
+        (3, Some(AT + 900))
+    );
+    // ...and once it has run out a failure starts the count afresh.
+    let later = Lockout {
+        until: AT + 1900,
+        ..lockout
+    };
+    assert_eq!(
+        store
+            .record_login_failure(staff.id, AT + 900, later)
+            .await
+            .unwrap(),
+        count(1, None)
+    );
+    assert!(
+        store
+            .record_login_success(staff.id, AT + 901)
+            .await
+            .unwrap()
+    );
     let unlocked = store.user(staff.id).await.unwrap().unwrap();
     assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
+    // A manager's reset clears a lock that holds.
+    for at in 0..3 {
+        fail(AT + 10 + at).await.unwrap();
+    }
+    store.clear_login_failures(staff.id).await.unwrap();
+    let reset = store.user(staff.id).await.unwrap().unwrap();
+    assert_eq!((reset.failed_logins, reset.locked_until), (0, None));
     assert!(matches!(
-        store.record_login_failure(999_999, None).await,
+        store.record_login_failure(999_999, AT, lockout).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        store.record_login_success(999_999).await,
+        store.record_login_success(999_999, AT).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.clear_login_failures(999_999).await,
         Err(StoreError::NotFound { .. })
     ));
 
@@ -1608,6 +1655,76 @@ async fn users_roles_and_lock_out(store: Db) {
             .active
     );
     assert!(!store.user(staff.id).await.unwrap().unwrap().active);
+}
+
+/// The hardening issue's race: forty wrong passwords at once, each counted and judged
+/// in one statement, lock the account after exactly the fifth; a right password coming
+/// in among them after the lock does not reset it.
+async fn concurrent_failures_lock_after_exactly_the_maximum(store: Db) {
+    let user = store
+        .create_user(
+            &new_user("raced", Role::Public, Binding::Everything),
+            &Actor::system(AT),
+        )
+        .await
+        .unwrap();
+    let lockout = Lockout {
+        max_failures: 5,
+        until: AT + 900,
+    };
+    let id = user.id;
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let store = store.clone();
+        attempts.spawn(async move { store.record_login_failure(id, AT, lockout).await });
+    }
+    let mut counted = Vec::new();
+    while let Some(done) = attempts.join_next().await {
+        if let Some(count) = done.unwrap().unwrap() {
+            counted.push(count);
+        }
+    }
+    counted.sort_by_key(|c| c.failed_logins);
+    let counts: Vec<i64> = counted.iter().map(|c| c.failed_logins).collect();
+    assert_eq!(
+        counts,
+        [1, 2, 3, 4, 5],
+        "only the attempts before the lock count"
+    );
+    let locks: Vec<Option<i64>> = counted.iter().map(|c| c.locked_until).collect();
+    assert_eq!(locks, [None, None, None, None, Some(AT + 900)]);
+    let stored = store.user(user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.failed_logins, stored.locked_until),
+        (5, Some(AT + 900))
+    );
+
+    // Right and wrong passwords at once against the lock reached first: nothing resets it.
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let store = store.clone();
+        attempts.spawn(async move {
+            if i % 4 == 0 {
+                store
+                    .record_login_success(id, AT + 1)
+                    .await
+                    .map(|ok| ok.then_some(()))
+            } else {
+                store
+                    .record_login_failure(id, AT + 1, lockout)
+                    .await
+                    .map(|c| c.map(|_| ()))
+            }
+        });
+    }
+    while let Some(done) = attempts.join_next().await {
+        assert_eq!(done.unwrap().unwrap(), None, "every attempt meets the lock");
+    }
+    let stored = store.user(user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.failed_logins, stored.locked_until),
+        (5, Some(AT + 900))
+    );
 }
 
 async fn sessions_live_and_die(store: Db) {
@@ -1656,8 +1773,23 @@ async fn sessions_live_and_die(store: Db) {
     store.delete_session("h1").await.unwrap();
     assert_eq!(store.session("h1").await.unwrap(), None);
     store.delete_session("h1").await.unwrap();
-    store.delete_user_sessions(a.id).await.unwrap();
+    store.create_session(&session("h4", a.id)).await.unwrap();
+    store.create_session(&session("h5", a.id)).await.unwrap();
+    store.delete_other_sessions(a.id, "h4").await.unwrap();
     assert_eq!(store.session("h2").await.unwrap(), None);
+    assert_eq!(store.session("h5").await.unwrap(), None);
+    assert_eq!(
+        store.session("h4").await.unwrap(),
+        Some(session("h4", a.id)),
+        "the session that changed the password lives on"
+    );
+    assert_eq!(
+        store.session("h3").await.unwrap(),
+        Some(session("h3", b.id)),
+        "another user's session is left alone"
+    );
+    store.delete_user_sessions(a.id).await.unwrap();
+    assert_eq!(store.session("h4").await.unwrap(), None);
     assert_eq!(
         store.session("h3").await.unwrap(),
         Some(session("h3", b.id))

@@ -29,10 +29,42 @@ pub trait AccountStore: Send + Sync {
         must_change: bool,
         actor: &Actor,
     ) -> StoreResult<()>;
-    /// Counts a failed log-in; sets the lock when `lock_until` is given. Returns the count.
-    async fn record_login_failure(&self, id: i64, lock_until: Option<i64>) -> StoreResult<i64>;
-    /// Clears the failure count and the lock.
-    async fn record_login_success(&self, id: i64) -> StoreResult<()>;
+    /// Counts a failed log-in at `now` and decides the lock in one statement, so that
+    /// concurrent attempts can neither lose a count nor decide from a stale one: a lock
+    /// that has run out by `now` is cleared and the count starts afresh; the count that
+    /// reaches `lockout.max_failures` locks the account until `lockout.until`. An
+    /// account locked at `now` is left as it is: attempts against a lock are not counted
+    /// and do not extend it, so the count stops at exactly `max_failures`. Returns the
+    /// count and lock after this failure, `None` when the account was locked.
+    async fn record_login_failure(
+        &self,
+        id: i64,
+        now: i64,
+        lockout: Lockout,
+    ) -> StoreResult<Option<LoginCount>>;
+    /// Clears the failure count after a right password, in one statement and only if the
+    /// account is not locked at `now`. Returns whether it did: `false` means a lock
+    /// (perhaps reached by concurrent attempts since the account was read) stands and the
+    /// log-in must be refused.
+    async fn record_login_success(&self, id: i64, now: i64) -> StoreResult<bool>;
+    /// Clears the failure count and any lock: a manager's reset of the password.
+    async fn clear_login_failures(&self, id: i64) -> StoreResult<()>;
+}
+
+/// When failed log-ins lock an account, and until when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lockout {
+    /// The failures in a row that lock the account.
+    pub max_failures: i64,
+    /// Unix seconds until which the account is locked when this failure locks it.
+    pub until: i64,
+}
+
+/// The failure count and the lock of an account after a failed log-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginCount {
+    pub failed_logins: i64,
+    pub locked_until: Option<i64>,
 }
 
 #[derive(Debug, Clone)]

@@ -23,7 +23,7 @@ mod registry;
 mod reporting;
 mod sessions;
 
-pub use accounts::{AccountStore, NewUser, UserRecord, UserUpdate};
+pub use accounts::{AccountStore, Lockout, LoginCount, NewUser, UserRecord, UserUpdate};
 pub use audit::{
     Actor, AuditEntry, AuditQuery, AuditStore, NewRead, ReadAuditStore, ReadEntry, ReadQuery,
 };

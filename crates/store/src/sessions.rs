@@ -9,7 +9,11 @@ pub trait SessionStore: Send + Sync {
     async fn create_session(&self, session: &SessionRecord) -> StoreResult<()>;
     async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends every session of the user.
     async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<()>;
+    /// Ends every session of the user but the one of `keep` (the token hash of the
+    /// session that changed the password).
+    async fn delete_other_sessions(&self, user_id: i64, keep: &str) -> StoreResult<()>;
 }
 
 /// A log-in session. Only the hash of the cookie's token is stored.

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use innozone_app::AppError;
-use innozone_app::accounts::LoginError;
+use innozone_app::accounts::{LOCK_SECONDS, LoginError, MAX_FAILED_LOGINS};
 use innozone_app::issues::Issues;
 use innozone_domain::registry::import::ImportIssue;
 use innozone_domain::reporting::Form;
@@ -46,6 +46,14 @@ pub enum WebError {
     /// the form they concern.
     Intake(Arc<Issues<IntakeIssue>>, Option<Arc<Form>>),
     Login(Arc<LoginError>),
+    /// The account must change its password before anything else: pages go to the change
+    /// page, the API answers 403.
+    MustChangePassword,
+    /// Every password-hashing worker is busy: 429, to be tried again after `retry_after`
+    /// seconds.
+    Busy {
+        retry_after: i64,
+    },
     Unavailable(String),
     Internal(String),
 }
@@ -98,6 +106,8 @@ pub fn app_message(e: &AppError, lang: Lang) -> String {
         AppError::Binding(b) => b.localize(lang),
         AppError::Store(s) => store_message(s, lang),
         AppError::Hashing => lang.t("error.internal"),
+        AppError::Busy { retry_after } => busy_message(*retry_after, lang),
+        AppError::WrongPassword => lang.t("account.wrong_current"),
         AppError::Form(e) => e.localize(lang),
         AppError::Catalogue(e) => e.localize(lang),
         AppError::Targets(e) => e.localize(lang),
@@ -213,6 +223,7 @@ impl From<AppError> for WebError {
             AppError::Read(e) if e.is_over_limit() => {
                 WebError::TooLarge(Problem::App(Arc::new(AppError::Read(e))))
             }
+            AppError::Busy { retry_after } => WebError::Busy { retry_after },
             other => WebError::BadRequest(Problem::App(Arc::new(other))),
         }
     }
@@ -238,10 +249,15 @@ impl WebError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             WebError::Login(e) => match e.as_ref() {
-                LoginError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
+                LoginError::BadCredentials => StatusCode::UNAUTHORIZED,
+                LoginError::Throttled { .. } | LoginError::Busy { .. } => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                LoginError::Hashing => StatusCode::INTERNAL_SERVER_ERROR,
                 LoginError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::UNAUTHORIZED,
             },
+            WebError::MustChangePassword => StatusCode::FORBIDDEN,
+            WebError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -258,11 +274,14 @@ impl WebError {
             WebError::TooLarge(_) => "too_large",
             WebError::Import(_) | WebError::Intake(..) => "invalid_input",
             WebError::Login(e) => match e.as_ref() {
-                LoginError::Locked { .. } => "locked",
-                LoginError::Disabled => "disabled",
-                LoginError::Store(_) => "unavailable",
                 LoginError::BadCredentials => "bad_credentials",
+                LoginError::Throttled { .. } => "throttled",
+                LoginError::Busy { .. } => "busy",
+                LoginError::Hashing => "internal",
+                LoginError::Store(_) => "unavailable",
             },
+            WebError::MustChangePassword => "must_change_password",
+            WebError::Busy { .. } => "busy",
             WebError::Unavailable(_) => "unavailable",
             WebError::Internal(_) => "internal",
         }
@@ -284,22 +303,61 @@ impl WebError {
                 issue_count(lang, "error.import", issues.len(), issues.total())
             }
             WebError::Login(e) => login_message(e, lang),
+            WebError::MustChangePassword => lang.t("account.must_change"),
+            WebError::Busy { retry_after } => busy_message(*retry_after, lang),
             WebError::Unavailable(_) => lang.t("error.unavailable"),
             WebError::Internal(_) => lang.t("error.internal"),
         }
     }
+
+    /// How many seconds a refused client should wait before trying again, sent as
+    /// `Retry-After` with every 429.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            WebError::Busy { retry_after } => Some(*retry_after),
+            WebError::Login(e) => match e.as_ref() {
+                LoginError::Throttled { retry_after } | LoginError::Busy { retry_after } => {
+                    Some(*retry_after)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Adds `Retry-After` to a response refusing for a while.
+    pub fn add_retry_after(&self, response: &mut Response) {
+        if let Some(seconds) = self.retry_after()
+            && let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
 }
 
+/// The message of a refused log-in. A wrong password, an unknown name, a locked and a
+/// disabled account all read the same (see [`LoginError::BadCredentials`]).
 pub fn login_message(e: &LoginError, lang: Lang) -> String {
     match e {
-        LoginError::BadCredentials => lang.t("login.bad_credentials"),
-        LoginError::Locked { until } => lang.t_with(
-            "login.locked",
-            &[("until", innozone_app::clock::format_unix(*until))],
+        LoginError::BadCredentials => lang.t_with(
+            "login.bad_credentials",
+            &[
+                ("max", MAX_FAILED_LOGINS.to_string()),
+                ("minutes", (LOCK_SECONDS / 60).to_string()),
+            ],
         ),
-        LoginError::Disabled => lang.t("login.disabled"),
+        LoginError::Throttled { retry_after } => lang.t_with(
+            "login.throttled",
+            &[("seconds", (*retry_after).max(1).to_string())],
+        ),
+        LoginError::Busy { retry_after } => busy_message(*retry_after, lang),
+        LoginError::Hashing => lang.t("error.internal"),
         LoginError::Store(_) => lang.t("error.unavailable"),
     }
+}
+
+fn busy_message(retry_after: i64, lang: Lang) -> String {
+    lang.t_with("error.busy", &[("seconds", retry_after.max(1).to_string())])
 }
 
 impl IntoResponse for WebError {
@@ -379,8 +437,10 @@ fn issues_total(error: &WebError) -> Option<usize> {
 /// The body of every error of the JSON API.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorJson {
-    /// A stable code: unauthenticated, forbidden, csrf, not_found, bad_request, conflict,
-    /// too_large, invalid_input, bad_credentials, locked, disabled, unavailable, internal.
+    /// A stable code: unauthenticated, forbidden, must_change_password (the account's
+    /// password must be changed first: `PUT /api/v1/me/password`), csrf, not_found,
+    /// bad_request, conflict, too_large, invalid_input, bad_credentials, throttled and busy
+    /// (429, with `Retry-After`), unavailable, internal.
     error: &'static str,
     /// The message in the request's language.
     message: String,
@@ -411,7 +471,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let status = error.status();
     if is_api {
         let issues = error_issues(&error, lang);
-        return (
+        let mut r = (
             status,
             Json(ErrorJson {
                 error: error.code(),
@@ -421,18 +481,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
             }),
         )
             .into_response();
+        error.add_retry_after(&mut r);
+        return r;
+    }
+    if matches!(error, WebError::MustChangePassword) {
+        return redirect(ACCOUNT_PAGE, is_htmx);
     }
     if matches!(error, WebError::Unauthenticated) {
         let target = format!("/login?next={}", urlencode(&path_and_query));
-        if is_htmx {
-            let mut r = StatusCode::NO_CONTENT.into_response();
-            r.headers_mut().insert(
-                "HX-Redirect",
-                HeaderValue::from_str(&target).unwrap_or(HeaderValue::from_static("/login")),
-            );
-            return r;
-        }
-        return Redirect::to(&target).into_response();
+        return redirect(&target, is_htmx);
     }
     let message = error.message(lang);
     let issues = error_issues(&error, lang);
@@ -444,7 +501,24 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let mut r = (status, Html(body)).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    error.add_retry_after(&mut r);
     r
+}
+
+/// Where an account that must change its password is sent.
+pub const ACCOUNT_PAGE: &str = "/account";
+
+/// Sends the browser to `target`: htmx by its header, a page by a redirect.
+fn redirect(target: &str, is_htmx: bool) -> Response {
+    if is_htmx {
+        let mut r = StatusCode::NO_CONTENT.into_response();
+        r.headers_mut().insert(
+            "HX-Redirect",
+            HeaderValue::from_str(target).unwrap_or(HeaderValue::from_static("/login")),
+        );
+        return r;
+    }
+    Redirect::to(target).into_response()
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -21,6 +21,12 @@ pub struct AppState {
     /// up to about 250 MB from its body to its checks, so what uploads take is bounded by
     /// these permits times that, whatever is uploaded.
     pub uploads: Arc<Semaphore>,
+    /// Behind a reverse proxy every connection comes from the proxy: then the client's
+    /// address, which failed log-ins are throttled by, is the last one the proxy added
+    /// to `X-Forwarded-For`. Off by default, as a client could name any address there.
+    pub behind_proxy: bool,
+    /// The pool that hashes passwords and the back-off of failed log-ins, this server's.
+    pub login: Arc<innozone_app::accounts::LoginGuard>,
 }
 
 /// How many uploads are received and checked at once; more wait for their turn.
@@ -34,6 +40,8 @@ impl AppState {
             secure_cookies: false,
             limits: Limits::DEFAULT,
             uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
+            behind_proxy: false,
+            login: Arc::new(innozone_app::accounts::LoginGuard::for_this_machine()),
         }
     }
 
@@ -45,6 +53,11 @@ impl AppState {
 
     pub fn store(&self) -> &dyn Store {
         self.store.as_ref()
+    }
+
+    /// The pool every password of this server's requests is hashed on.
+    pub fn hashes(&self) -> &innozone_app::accounts::HashPool {
+        &self.login.hashes
     }
 
     /// The registry's units and memberships. A few thousand rows even at national scale,

@@ -309,10 +309,13 @@ fn children_in_tree(rows: &[(usize, String)], root: &str) -> Vec<String> {
 /// password.
 async fn start_app() -> (TestApp, String, String) {
     let store = innozone_app::testing::example_registry_store().await;
-    let admin = innozone_app::example::ensure_administrator(store.as_ref())
-        .await
-        .expect("create the administrator")
-        .expect("a fresh store has no user yet");
+    let admin = innozone_app::example::ensure_administrator(
+        store.as_ref(),
+        innozone_app::accounts::HashPool::shared(),
+    )
+    .await
+    .expect("create the administrator")
+    .expect("a fresh store has no user yet");
     (TestApp::serve(store).await, admin.username, admin.password)
 }
 
@@ -678,16 +681,20 @@ async fn set_up_reporting(store: &dyn Store) -> Reporting {
         }
     }
     let enterprise = chosen.expect("an enterprise in the park since before 2024");
-    let account = |username: &str, name: &str, role, binding| NewAccount {
-        username: Username::parse(username).expect("a valid user name"),
-        display_name: name.to_string(),
-        role,
-        binding,
-        password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
-        must_change_password: false,
+    let account = |username: &str, name: &str, role, binding| {
+        let username = Username::parse(username).expect("a valid user name");
+        NewAccount {
+            password: Password::parse(REPORTING_PASSWORD, &username).expect("a valid password"),
+            username,
+            display_name: name.to_string(),
+            role,
+            binding,
+            must_change_password: false,
+        }
     };
     let filer = create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator,
         &tree,
         account(
@@ -705,6 +712,7 @@ async fn set_up_reporting(store: &dyn Store) -> Reporting {
     ] {
         create_account(
             store,
+            innozone_app::accounts::HashPool::shared(),
             &operator,
             &tree,
             account(username, name, role, Binding::Unit(unit)),
@@ -1258,6 +1266,7 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
     let tree = hierarchy.as_of(innozone_app::clock::today());
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator,
         &tree,
         NewAccount {
@@ -1265,7 +1274,11 @@ async fn set_up_monitoring(store: &dyn Store) -> usize {
             display_name: "试验区统计监测".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(MONITORING_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1447,6 +1460,7 @@ async fn set_up_evaluation(store: &dyn Store) {
         .id;
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator_principal(),
         &hierarchy.as_of(innozone_app::clock::today()),
         NewAccount {
@@ -1454,7 +1468,11 @@ async fn set_up_evaluation(store: &dyn Store) {
             display_name: "试验区考核评价".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(EVALUATION_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )
@@ -1601,6 +1619,7 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
         .id;
     create_account(
         store,
+        innozone_app::accounts::HashPool::shared(),
         &operator_principal(),
         &hierarchy.as_of(innozone_app::clock::today()),
         NewAccount {
@@ -1608,7 +1627,11 @@ async fn set_up_cultivation(store: &dyn Store) -> (String, usize) {
             display_name: "试验区梯度培育".to_string(),
             role: Role::ZoneStaff,
             binding: Binding::Unit(zone),
-            password: Password::parse(REPORTING_PASSWORD).expect("a valid password"),
+            password: Password::parse(
+                REPORTING_PASSWORD,
+                &Username::parse(CULTIVATION_STAFF).unwrap(),
+            )
+            .expect("a valid password"),
             must_change_password: false,
         },
     )

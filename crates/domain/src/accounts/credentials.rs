@@ -41,15 +41,18 @@ impl<'de> Deserialize<'de> for Username {
     }
 }
 
-/// A new password that meets the policy: at least 10 characters, not all of one kind.
-/// Its `Debug` never shows the secret.
+/// A new password that meets the policy for its account: at least 10 characters, not all
+/// of one kind, not containing the user name, and not a common password (nor one with a
+/// few characters or digits added to it: the list and the rule are in
+/// `accounts::common_passwords`). Its `Debug` never shows the secret.
 #[derive(Clone)]
 pub struct Password(String);
 
 impl Password {
     pub const MIN_LENGTH: usize = 10;
 
-    pub fn parse(input: &str) -> Result<Self, CredentialError> {
+    /// The password `input` for the account `username`, if it meets the policy.
+    pub fn parse(input: &str, username: &Username) -> Result<Self, CredentialError> {
         let n = input.chars().count();
         if n < Self::MIN_LENGTH {
             return Err(CredentialError::PasswordTooShort {
@@ -69,12 +72,33 @@ impl Password {
         if classes < 2 {
             return Err(CredentialError::PasswordTooSimple);
         }
+        if contains_name(input, username) {
+            return Err(CredentialError::PasswordContainsUsername);
+        }
+        if super::common_passwords::is_common(input) {
+            return Err(CredentialError::PasswordCommon);
+        }
         Ok(Password(input.to_string()))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether the password holds the user name, in any case and also without the name's
+/// separators (`zhang.wei` in `ZhangWei-2025`).
+fn contains_name(password: &str, username: &Username) -> bool {
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let lower = password.to_lowercase();
+    let bare = letters(username.as_str());
+    lower.contains(username.as_str())
+        || (bare.chars().count() >= 3 && letters(password).contains(&bare))
 }
 
 impl fmt::Debug for Password {
@@ -93,6 +117,10 @@ pub enum CredentialError {
     PasswordTooShort { min: usize, found: usize },
     #[error("a password needs at least two of: lower case, upper case, digits, symbols")]
     PasswordTooSimple,
+    #[error("the password is a common one, or a common one with a few characters added")]
+    PasswordCommon,
+    #[error("a password must not contain the user name")]
+    PasswordContainsUsername,
 }
 
 #[cfg(test)]
@@ -117,18 +145,54 @@ mod tests {
 
     #[test]
     fn passwords() {
-        assert!(Password::parse("lanbai-2020").is_ok());
+        let name = Username::parse("zhang.wei").unwrap();
+        assert!(Password::parse("lanbai-2020", &name).is_ok());
+        assert!(Password::parse("Correct-Horse-9", &name).is_ok());
         assert_eq!(
-            Password::parse("short1").unwrap_err(),
+            Password::parse("short1", &name).unwrap_err(),
             CredentialError::PasswordTooShort { min: 10, found: 6 }
         );
         assert_eq!(
-            Password::parse("aaaaaaaaaaaa").unwrap_err(),
+            Password::parse("aaaaaaaaaaaa", &name).unwrap_err(),
             CredentialError::PasswordTooSimple
         );
         assert_eq!(
-            format!("{:?}", Password::parse("lanbai-2020").unwrap()),
+            format!("{:?}", Password::parse("lanbai-2020", &name).unwrap()),
             "Password(***)"
         );
+    }
+
+    #[test]
+    fn common_passwords_are_refused() {
+        let name = Username::parse("zhang.wei").unwrap();
+        // The two the hardening issue found accepted, and their kin.
+        for weak in [
+            "Password12",
+            "1234567890a",
+            "P@ssw0rd2024",
+            "Qwertyuiop1",
+            "Sunshine2024!",
+            "woaini1314!",
+        ] {
+            assert_eq!(
+                Password::parse(weak, &name).unwrap_err(),
+                CredentialError::PasswordCommon,
+                "{weak}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_password_may_not_hold_the_user_name() {
+        let name = Username::parse("zhang.wei").unwrap();
+        for holding in ["zhang.wei-2025", "My-Zhang.Wei-9", "ZhangWei#2025"] {
+            assert_eq!(
+                Password::parse(holding, &name).unwrap_err(),
+                CredentialError::PasswordContainsUsername,
+                "{holding}"
+            );
+        }
+        let other = Username::parse("li.na").unwrap();
+        assert!(Password::parse("ZhangWei#2025", &other).is_ok());
     }
 }

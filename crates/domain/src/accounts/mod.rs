@@ -2,6 +2,7 @@
 //! write. The rules live here, once, so that the web pages, the JSON API and the CLI all
 //! decide the same way.
 
+mod common_passwords;
 mod credentials;
 mod role;
 mod scope;

@@ -6,10 +6,11 @@ use serde_json::{Value, json};
 use crate::support::{PARK_A, TestApp, credit_code, is_chinese, send, wrong_check_character};
 
 /// Every route of `routes/api/mod.rs`, with its methods.
-const ROUTES: [(&str, &[&str]); 37] = [
+const ROUTES: [(&str, &[&str]); 38] = [
     ("/api/v1/sessions", &["post"]),
     ("/api/v1/sessions/current", &["delete"]),
     ("/api/v1/me", &["get"]),
+    ("/api/v1/me/password", &["put"]),
     ("/api/v1/units", &["get", "post"]),
     ("/api/v1/units/{code}", &["get"]),
     ("/api/v1/enterprises", &["get", "post"]),

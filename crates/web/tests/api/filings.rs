@@ -59,9 +59,11 @@ impl Reporting {
         let app = TestApp::spawn().await;
         let hierarchy = app.store.hierarchy().await.unwrap();
         let park_b = hierarchy.unit_by_code(PARK_B).unwrap().id;
-        let hash = innozone_app::accounts::hash_password(&Password::parse(PASSWORD).unwrap())
-            .await
-            .unwrap();
+        let name = Username::parse("filer_b").unwrap();
+        let hash =
+            innozone_app::accounts::hash_password(&Password::parse(PASSWORD, &name).unwrap())
+                .await
+                .unwrap();
         for (name, role, binding) in [
             (
                 "filer_b",

@@ -122,7 +122,7 @@ fn no_template_holds_inline_script() {
 async fn a_name_already_taken_is_a_conflict() {
     let app = TestApp::spawn().await;
     let admin = app.login("admin").await;
-    let user = json!({"username": "yantan.staff", "display_name": "雁滩", "role": "park_staff", "unit_code": PARK_A, "password": "Yantan-staff-2026"});
+    let user = json!({"username": "yantan.staff", "display_name": "雁滩", "role": "park_staff", "unit_code": PARK_A, "password": "Gansu-River-2026"});
     let (s, body) = app
         .send_json(Method::POST, "/api/v1/users", &admin, &user)
         .await;

@@ -60,7 +60,7 @@ fn over_a_megabyte() -> Vec<u8> {
 
 #[tokio::test]
 async fn a_body_over_the_upload_limit_is_refused_with_413_naming_the_limit() {
-    let app = TestApp::spawn_with(small_limits()).await;
+    let app = TestApp::spawn_with_limits(small_limits()).await;
     let admin = app.login("admin").await;
     let before = app.counts(&admin).await;
 
@@ -136,7 +136,7 @@ async fn a_body_over_the_upload_limit_is_refused_with_413_naming_the_limit() {
 
 #[tokio::test]
 async fn a_file_over_the_read_limits_is_refused_with_413_naming_the_limit() {
-    let app = TestApp::spawn_with(small_limits()).await;
+    let app = TestApp::spawn_with_limits(small_limits()).await;
     let admin = app.login("admin").await;
     // Under the upload limit, over the rows a sheet may have.
     let csv = bad_rows(2_500).into_bytes();

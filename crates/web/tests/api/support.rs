@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use innozone_app::limits::Limits;
+use innozone_app::accounts::LoginGuard;
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::{
     CreditCode, Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership, EnterpriseDraft,
@@ -128,11 +129,20 @@ impl TestApp {
     /// Starts the application over a fresh store seeded with one zone, two parks, three
     /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_with(Limits::DEFAULT).await
+        TestApp::spawn_configured(Limits::DEFAULT, LoginGuard::for_this_machine()).await
     }
 
     /// [`TestApp::spawn`], the server taking uploads within `limits`.
-    pub async fn spawn_with(limits: Limits) -> TestApp {
+    pub async fn spawn_with_limits(limits: Limits) -> TestApp {
+        TestApp::spawn_configured(limits, LoginGuard::for_this_machine()).await
+    }
+
+    /// As [`TestApp::spawn`], with the given password pool and log-in back-off.
+    pub async fn spawn_with_guard(guard: LoginGuard) -> TestApp {
+        TestApp::spawn_configured(Limits::DEFAULT, guard).await
+    }
+
+    async fn spawn_configured(limits: Limits, guard: LoginGuard) -> TestApp {
         let store = innozone_store_sql::testing::fresh_store().await;
         store
             .load_dataset(
@@ -168,7 +178,7 @@ impl TestApp {
                 },
             );
         }
-        let mut app = TestApp::serve_with(store, limits).await;
+        let mut app = TestApp::serve_configured(store, limits, guard).await;
         app.firms = firms;
         app.add_accounts(&[
             ("admin", Role::Administrator, Binding::Everything),
@@ -197,16 +207,21 @@ impl TestApp {
 
     /// Starts the application over `store` as it is, without accounts.
     pub async fn serve(store: Arc<dyn Store>) -> TestApp {
-        TestApp::serve_with(store, Limits::DEFAULT).await
+        TestApp::serve_configured(store, Limits::DEFAULT, LoginGuard::for_this_machine()).await
     }
 
-    /// [`TestApp::serve`], the server taking uploads within `limits`.
-    pub async fn serve_with(store: Arc<dyn Store>, limits: Limits) -> TestApp {
+    /// [`TestApp::serve`], with the upload limits and the password pool and back-off given.
+    pub async fn serve_configured(
+        store: Arc<dyn Store>,
+        limits: Limits,
+        guard: LoginGuard,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(store.clone()).with_limits(limits);
+        let mut state = AppState::new(store.clone()).with_limits(limits);
+        state.login = Arc::new(guard);
         tokio::spawn(async move {
             innozone_web::serve(listener, state, std::future::pending())
                 .await
@@ -231,7 +246,11 @@ impl TestApp {
         // One hash for every account: argon2 is slow on purpose, and the salt does not
         // matter to these tests.
         let hash = innozone_app::accounts::hash_password(
-            &innozone_domain::accounts::Password::parse(PASSWORD).unwrap(),
+            &innozone_domain::accounts::Password::parse(
+                PASSWORD,
+                &Username::parse("admin").unwrap(),
+            )
+            .unwrap(),
         )
         .await
         .unwrap();
@@ -255,6 +274,16 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A client whose requests come from another loopback address (`127.0.0.n`), as a
+    /// second machine's would: the server throttles failed log-ins by address.
+    pub fn client_from(&self, n: u8) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::from([127, 0, 0, n]))
+            .build()
+            .unwrap()
     }
 
     /// A request with the bearer token, if any.

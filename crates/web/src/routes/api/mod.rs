@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/sessions", post(sessions::create))
         .route("/sessions/current", delete(sessions::delete_current))
         .route("/me", get(sessions::me))
+        .route("/me/password", put(sessions::change_password))
         .route("/units", get(units::list).post(units::import))
         .route("/units/{code}", get(units::show))
         .route(

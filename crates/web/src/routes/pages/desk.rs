@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use innozone_app::desk::{Desk, PeriodRef, Waiting, desk};
 use innozone_domain::reporting::{FilingState, FilingStatus};
 use innozone_i18n::{Lang, state_name};
@@ -159,15 +159,13 @@ fn items(d: &Desk, lang: Lang) -> Vec<Item> {
         .collect()
 }
 
-/// The home page. An account that must change its password goes there first.
+/// The home page. (An account that must change its password is sent to do so by
+/// `CurrentUser`, as from every page.)
 pub async fn home(
     State(state): State<AppState>,
     Language(lang): Language,
     user: CurrentUser,
 ) -> Result<Response, WebError> {
-    if user.user.must_change_password {
-        return Ok(Redirect::to("/account").into_response());
-    }
     let hierarchy = state.hierarchy().await?;
     let today = innozone_app::clock::today();
     let d = desk(state.store(), &user.principal, &hierarchy, today).await?;

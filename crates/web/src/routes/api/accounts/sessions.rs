@@ -5,14 +5,15 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use innozone_app::accounts::{LoginError, authenticate, sign_out};
+use innozone_app::accounts::{LoginError, change_own_password, log_in, sign_out};
 use innozone_app::clock::now_unix;
+use innozone_domain::accounts::Password;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::users::{UserBody, describe_user};
-use crate::auth::{CurrentUser, start_session};
-use crate::error::{ErrorJson, WebError};
+use crate::auth::{ClientAddress, CurrentUser, SignedIn, start_session};
+use crate::error::{ErrorJson, Problem, WebError};
 use crate::routes::api::JsonBody;
 use crate::state::AppState;
 
@@ -53,7 +54,11 @@ pub struct MeBody {
 }
 
 /// Signs in. Five wrong passwords in a row lock the account for 15 minutes; while locked
-/// even the right password is refused (429).
+/// even the right password is refused — with the same `bad_credentials` as a wrong one,
+/// as are unknown names and disabled accounts. Repeated failures from one address or
+/// for one name make the next attempts wait (429 `throttled`, `Retry-After`). If the
+/// user must change the password (`user.must_change_password`), the session can only
+/// do that (`PUT /api/v1/me/password`) and sign out until then.
 #[utoipa::path(
     post,
     path = "/api/v1/sessions",
@@ -63,17 +68,20 @@ pub struct MeBody {
     security(()),
     responses(
         (status = 201, description = "Signed in", body = SessionBody),
-        (status = 401, description = "`bad_credentials` (wrong user name or password) or `disabled`", body = ErrorJson),
+        (status = 401, description = "`bad_credentials`: wrong user name or password (or an unknown, locked or disabled account, answered alike)", body = ErrorJson),
         (status = 422, description = "The body is not a log-in request", body = ErrorJson),
-        (status = 429, description = "`locked`: too many failed log-ins; the message says until when", body = ErrorJson),
+        (status = 429, description = "`throttled`: too many failed log-ins lately from this address or for this name; or `busy`: too many log-ins at once. Try again after `Retry-After` seconds", body = ErrorJson),
     )
 )]
 pub async fn create(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<(StatusCode, Json<SessionBody>), WebError> {
-    let user = authenticate(
+    let user = log_in(
         state.store(),
+        &state.login,
+        client,
         &request.username,
         &request.password,
         now_unix(),
@@ -111,7 +119,7 @@ pub async fn create(
 )]
 pub async fn delete_current(
     State(state): State<AppState>,
-    user: CurrentUser,
+    SignedIn(user): SignedIn,
 ) -> Result<StatusCode, WebError> {
     sign_out(state.store(), &user.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -146,4 +154,52 @@ pub async fn me(
         csrf_token: user.csrf,
         permissions,
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    /// The password the account has now.
+    pub current: String,
+    /// At least 10 characters of at least two kinds (lower case, upper case, digits,
+    /// symbols), not containing the user name, not a common password.
+    pub new: String,
+}
+
+/// Changes the signed-in user's own password. Every other session of the account ends;
+/// this one goes on. The one request, besides signing out, that an account which must
+/// change its password may make.
+#[utoipa::path(
+    put,
+    path = "/api/v1/me/password",
+    operation_id = "change_own_password",
+    tag = "sessions",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed; the account's other sessions have ended"),
+        (status = 401, description = "Not signed in", body = ErrorJson),
+        (status = 403, description = "`csrf`: a cookie session without its X-CSRF-Token header", body = ErrorJson),
+        (status = 422, description = "The current password is wrong, or the new one does not meet the policy", body = ErrorJson),
+        (status = 429, description = "`busy`: too many passwords being checked at once; try again after `Retry-After` seconds", body = ErrorJson),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    JsonBody(request): JsonBody<PasswordChange>,
+) -> Result<StatusCode, WebError> {
+    let new = Password::parse(&request.new, &user.user.username).map_err(|e| {
+        WebError::BadRequest(Problem::App(Arc::new(innozone_app::AppError::Credential(
+            e,
+        ))))
+    })?;
+    change_own_password(
+        state.store(),
+        state.hashes(),
+        &user.principal,
+        &user.token_hash,
+        &request.current,
+        &new,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -212,7 +212,7 @@ pub async fn create(
         request.credit_code.as_deref(),
     )
     .await?;
-    let (password, shown) = typed_or_generated(request.password.as_deref())?;
+    let (password, shown) = typed_or_generated(request.password.as_deref(), &username)?;
     let account = NewAccount {
         username,
         display_name: request.display_name.trim().to_string(),
@@ -221,7 +221,14 @@ pub async fn create(
         password,
         must_change_password: true,
     };
-    let created = create_account(state.store(), &user.principal, &tree, account).await?;
+    let created = create_account(
+        state.store(),
+        state.hashes(),
+        &user.principal,
+        &tree,
+        account,
+    )
+    .await?;
     let body = describe_user(state.store(), &hierarchy, &created).await?;
     Ok((
         StatusCode::CREATED,

@@ -5,11 +5,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use innozone_app::clock::today;
 use innozone_domain::accounts::Password;
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
+use crate::auth::SignedIn;
 use crate::error::{Problem, WebError};
 use crate::language::Language;
 use crate::state::AppState;
@@ -22,7 +21,11 @@ struct AccountPage {
     must_change: bool,
 }
 
-pub async fn page(Language(lang): Language, user: CurrentUser) -> Result<Response, WebError> {
+/// The one page an account that must change its password may open.
+pub async fn page(
+    Language(lang): Language,
+    SignedIn(user): SignedIn,
+) -> Result<Response, WebError> {
     let page = AccountPage {
         chrome: Chrome::new(lang, Some(&user), "account"),
         must_change: user.user.must_change_password,
@@ -37,9 +40,10 @@ pub struct PasswordForm {
     confirm: String,
 }
 
+/// Changes one's own password: the account's other sessions end, this one goes on.
 pub async fn change_password(
     State(state): State<AppState>,
-    user: CurrentUser,
+    SignedIn(user): SignedIn,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
     if f.new != f.confirm {
@@ -48,24 +52,16 @@ pub async fn change_password(
             vec![],
         )));
     }
-    let new = Password::parse(&f.new)
+    let new = Password::parse(&f.new, &user.user.username)
         .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
-    let tree = state.hierarchy().await?.as_of(today());
-    match innozone_app::accounts::set_password(
+    innozone_app::accounts::change_own_password(
         state.store(),
+        state.hashes(),
         &user.principal,
-        &tree,
-        user.user.id,
-        Some(&f.current),
+        &user.token_hash,
+        &f.current,
         &new,
     )
-    .await
-    {
-        Ok(()) => redirect_htmx("/"),
-        Err(innozone_app::AppError::Forbidden) => Err(WebError::BadRequest(Problem::Key(
-            "account.wrong_current",
-            vec![],
-        ))),
-        Err(e) => Err(e.into()),
-    }
+    .await?;
+    redirect_htmx("/")
 }

@@ -5,8 +5,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use innozone_app::accounts::{
-    Account, NewAccount, create_account, generate_password, managed_account, managed_accounts,
-    resolve_binding, typed_or_generated, update_account,
+    Account, NewAccount, create_account, managed_account, managed_accounts, resolve_binding,
+    typed_or_generated, update_account,
 };
 use innozone_app::clock::today;
 use innozone_domain::accounts::{Binding, Role, Username};
@@ -157,7 +157,7 @@ pub async fn create(
         .map_err(|e| WebError::from(innozone_app::AppError::Credential(e)))?;
     let role = Role::parse(&f.role).ok_or_else(|| bad("users.unknown_role"))?;
     let binding = binding_from(&state, &hierarchy, role, &f).await?;
-    let (password, shown) = typed_or_generated(f.password.as_deref())?;
+    let (password, shown) = typed_or_generated(f.password.as_deref(), &username)?;
     let account = NewAccount {
         username,
         display_name: f.display_name.trim().to_string(),
@@ -166,7 +166,14 @@ pub async fn create(
         password,
         must_change_password: true,
     };
-    let created = create_account(state.store(), &user.principal, &tree, account).await?;
+    let created = create_account(
+        state.store(),
+        state.hashes(),
+        &user.principal,
+        &tree,
+        account,
+    )
+    .await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
     let page = Saved {
         message: chrome.t1("users.created", "username", &created.username),
@@ -244,7 +251,8 @@ pub async fn update(
     Ok(render(&page)?.into_response())
 }
 
-/// Sets a new random password, shown once; the user must change it at next log-in.
+/// Sets a new random password, shown once; the user must change it at next log-in, is
+/// unlocked, and loses every session.
 pub async fn reset_password(
     State(state): State<AppState>,
     Language(lang): Language,
@@ -253,14 +261,12 @@ pub async fn reset_password(
 ) -> Result<Response, WebError> {
     let hierarchy = state.hierarchy().await?;
     let tree = hierarchy.as_of(today());
-    let password = generate_password();
-    innozone_app::accounts::set_password(
+    let password = innozone_app::accounts::reset_password(
         state.store(),
+        state.hashes(),
         &user.principal,
         &tree,
         id,
-        None,
-        &password,
     )
     .await?;
     let chrome = Chrome::new(lang, Some(&user), "users");
