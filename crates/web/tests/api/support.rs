@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use innozone_app::limits::Limits;
 use innozone_app::accounts::LoginGuard;
+use innozone_app::limits::Limits;
 use innozone_domain::accounts::{Binding, Role, Username};
 use innozone_domain::registry::{
     CreditCode, Dataset, DatasetEnterprise, DatasetLocation, DatasetMembership, EnterpriseDraft,
