@@ -628,12 +628,14 @@ async fn an_account_that_must_change_its_password_can_do_nothing_else() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, body) = app.get("/api/v1/enterprises", &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // Changed: the start page, the desk, opens.
     let r = app
         .request(Method::GET, "/", Some(&token))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.headers()["location"], "/units");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("工作台"));
 }
 
 /// The log-in page of an account with a one-time password leads to the change page, and
