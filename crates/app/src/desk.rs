@@ -7,7 +7,7 @@
 
 use innozone_domain::Date;
 use innozone_domain::accounts::{Binding, Principal};
-use innozone_domain::registry::{Hierarchy, UnitId, UnitKind};
+use innozone_domain::registry::{Hierarchy, UnitId};
 use innozone_domain::reporting::{FilingStatus, Period};
 use innozone_store::Store;
 
@@ -87,19 +87,6 @@ fn period_ref(
     }
 }
 
-/// The unit whose work the desk shows: the user's own, or for those bound to everything
-/// (administrators) the first zone, as the reporting pages choose.
-fn desk_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
-    principal.home_unit().or_else(|| {
-        let mut zones: Vec<_> = hierarchy
-            .units()
-            .filter(|u| u.kind == UnitKind::Zone)
-            .collect();
-        zones.sort_by(|a, b| a.code.cmp(&b.code));
-        zones.first().map(|u| u.id)
-    })
-}
-
 pub async fn desk(
     store: &dyn Store,
     principal: &Principal,
@@ -143,7 +130,7 @@ pub async fn desk(
             settled,
         });
     }
-    let Some(unit) = desk_unit(principal, hierarchy) else {
+    let Some(unit) = crate::registry::default_unit(principal, hierarchy) else {
         return Ok(Desk {
             unit: None,
             waiting,

@@ -589,6 +589,19 @@ pub async fn enterprise_history(
 
 /// The registry's units and their memberships over time, for reading unit codes and
 /// checking scopes.
+/// The unit a page shows when none is asked for: the user's own, or for those bound to
+/// everything (administrators) the first zone by code.
+pub fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
+    principal.home_unit().or_else(|| {
+        let mut zones: Vec<_> = hierarchy
+            .units()
+            .filter(|u| u.kind == innozone_domain::registry::UnitKind::Zone)
+            .collect();
+        zones.sort_by(|a, b| a.code.cmp(&b.code));
+        zones.first().map(|u| u.id)
+    })
+}
+
 pub async fn registry_hierarchy(store: &dyn Store) -> Result<Hierarchy, AppError> {
     Ok(store.hierarchy().await?)
 }

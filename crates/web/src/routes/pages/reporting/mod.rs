@@ -119,14 +119,7 @@ fn shown_optional(v: Option<f64>) -> String {
 /// The unit a staff page is about when none is asked for: the user's own, or for an
 /// administrator (bound to everything) the first zone.
 pub(super) fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
-    principal.home_unit().or_else(|| {
-        let mut zones: Vec<_> = hierarchy
-            .units()
-            .filter(|u| u.kind == UnitKind::Zone)
-            .collect();
-        zones.sort_by(|a, b| a.code.cmp(&b.code));
-        zones.first().map(|u| u.id)
-    })
+    innozone_app::registry::default_unit(principal, hierarchy)
 }
 
 /// The unit asked for by `?unit=ID`, or the default one. Whether the user may see it is
