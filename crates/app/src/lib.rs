@@ -3,6 +3,7 @@
 //! layer and the CLI only parse, call these and render.
 
 pub mod accounts;
+pub mod cache;
 pub mod clock;
 pub mod cultivation;
 pub mod definitions;

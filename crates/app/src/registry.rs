@@ -576,8 +576,11 @@ pub async fn enterprise_history(
     Ok(store.audit(&query).await?.0)
 }
 
+pub use crate::cache::HierarchyCache;
+
 /// The registry's units and their memberships over time, for reading unit codes and
-/// checking scopes.
+/// checking scopes. A server keeps it between requests in a [`HierarchyCache`]; this
+/// reads it afresh, for a command that runs once.
 pub async fn registry_hierarchy(store: &dyn Store) -> Result<Hierarchy, AppError> {
     Ok(store.hierarchy().await?)
 }

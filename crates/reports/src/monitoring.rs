@@ -40,7 +40,7 @@ pub async fn bulletin(
     basis: Basis,
     lang: Lang,
 ) -> Result<Bulletin, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     if hierarchy.unit(unit).is_none() {
         return Err(AppError::NotFound {
             entity: "unit",
