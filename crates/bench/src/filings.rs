@@ -48,6 +48,63 @@ fn innozone_beside() -> Result<PathBuf, Failure> {
     }
 }
 
+/// The CSV an upload of a year of annual filings would bring, one row per in-survey
+/// enterprise located in a park at the end of the year, and how many rows it has.
+fn annual_csv(
+    dataset: &innozone_domain::registry::Dataset,
+    annual: &innozone_domain::reporting::Form,
+    period: Period,
+) -> (usize, Vec<u8>) {
+    let rows = bulk_filings(dataset, annual, period);
+    let sheet = SheetData {
+        name: "annual".into(),
+        headers: layout_headers(annual),
+        rows: rows
+            .iter()
+            .map(|(enterprise, values, explanation)| {
+                let mut row = vec![
+                    Value::Text(enterprise.draft.credit_code.to_string()),
+                    Value::Text(enterprise.draft.name.clone()),
+                    Value::Text(period.to_string()),
+                ];
+                row.extend(
+                    values
+                        .0
+                        .iter()
+                        .map(|v| v.map_or(Value::Empty, Value::Number)),
+                );
+                row.push(explanation.clone().map_or(Value::Empty, Value::Text));
+                row
+            })
+            .collect(),
+    };
+    (rows.len(), innozone_exchange::write_csv(&sheet))
+}
+
+/// `innozone-bench filings-csv`: only the CSV the import benchmark imports, for the data
+/// set `innozone example --scale national` (or the built-in one with `quick`) loads, so
+/// that `scripts/bench-serve` can add a national year of filings to that store.
+pub fn write_csv(out: &Path, quick: bool) -> Result<(), Failure> {
+    let scale = if quick {
+        Scale::Builtin
+    } else {
+        Scale::National
+    };
+    let annual = forms()
+        .into_iter()
+        .find(|f| f.code == ANNUAL_FORM)
+        .expect("the annual form ships");
+    let dataset = innozone_example::generate(scale, &|_| {});
+    let (rows, bytes) = annual_csv(&dataset, &annual, Period::Year(YEAR));
+    std::fs::write(out, &bytes).map_err(|e| Failure(format!("{}: {e}", out.display())))?;
+    println!(
+        "{rows} annual filings for {YEAR} ({:.1} MiB): {}",
+        bytes.len() as f64 / 1_048_576.0,
+        out.display()
+    );
+    Ok(())
+}
+
 pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(), Failure> {
     let innozone = match innozone {
         Some(path) => path,
@@ -101,41 +158,18 @@ pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(
             None,
         )
         .await?;
-        let rows = bulk_filings(&dataset, &annual, period);
-        let sheet = SheetData {
-            name: "annual".into(),
-            headers: layout_headers(&annual),
-            rows: rows
-                .iter()
-                .map(|(enterprise, values, explanation)| {
-                    let mut row = vec![
-                        Value::Text(enterprise.draft.credit_code.to_string()),
-                        Value::Text(enterprise.draft.name.clone()),
-                        Value::Text(period.to_string()),
-                    ];
-                    row.extend(
-                        values
-                            .0
-                            .iter()
-                            .map(|v| v.map_or(Value::Empty, Value::Number)),
-                    );
-                    row.push(explanation.clone().map_or(Value::Empty, Value::Text));
-                    row
-                })
-                .collect(),
-        };
-        let bytes = innozone_exchange::write_csv(&sheet);
+        let (rows, bytes) = annual_csv(&dataset, &annual, period);
         std::fs::write(&csv, &bytes).map_err(|e| Failure(format!("{}: {e}", csv.display())))?;
         println!(
             "prepared {} units, {} enterprises and {} annual filings for {YEAR} ({:.1} MiB) in {:.1} s: {}",
             dataset.units.len(),
             dataset.enterprises.len(),
-            rows.len(),
+            rows,
             bytes.len() as f64 / 1_048_576.0,
             started.elapsed().as_secs_f64(),
             csv.display()
         );
-        rows.len()
+        rows
     };
     let fields = annual.fields.len();
     let values = (rows * fields) as f64;
