@@ -5,7 +5,7 @@
 
 use innozone_app::AppError;
 use innozone_app::monitoring::{
-    Basis, Dashboard, Monitor, current_catalogue, dashboard, may_monitor, monitored_periods,
+    Basis, Dashboard, Monitor, dashboard, may_monitor, monitored_periods,
 };
 use innozone_documents::{Block, Cell, Table};
 use innozone_domain::accounts::Principal;
@@ -51,7 +51,8 @@ pub async fn bulletin(
     if !may_monitor(principal, unit, &today) {
         return Err(AppError::Forbidden);
     }
-    let catalogue = current_catalogue(store)
+    let catalogue = monitor
+        .catalogue(store)
         .await?
         .ok_or_else(|| AppError::NotFound {
             entity: "catalogue",

@@ -276,6 +276,11 @@ impl Monitor {
         self.hierarchy.hierarchy(store).await
     }
 
+    /// The catalogue in force, kept between requests; `None` when none is installed.
+    pub async fn catalogue(&self, store: &dyn Store) -> Result<Option<Arc<Catalogue>>, AppError> {
+        Ok(self.shared(store).await?.map(|s| Arc::clone(&s.catalogue)))
+    }
+
     /// The targets in force, checked against the catalogue in force; `None` when no
     /// catalogue is installed.
     pub async fn targets(&self, store: &dyn Store) -> Result<Option<Arc<TargetSet>>, AppError> {

@@ -127,7 +127,12 @@ impl TestApp {
     /// Starts the application over a fresh store seeded with one zone, two parks, three
     /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
-        let store = innozone_store_sql::testing::fresh_store().await;
+        TestApp::spawn_over(innozone_store_sql::testing::fresh_store().await).await
+    }
+
+    /// [`TestApp::spawn`] over an empty store the test made (one of two over the same
+    /// database, for two servers).
+    pub async fn spawn_over(store: Arc<dyn Store>) -> TestApp {
         store
             .load_dataset(
                 &dataset(),
