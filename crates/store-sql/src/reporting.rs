@@ -161,6 +161,27 @@ macro_rules! sql_reporting {
                     done += chunk.len() as u64;
                     progress(done);
                 }
+                // Each period counts the revisions appended to its filings, in this same
+                // transaction: what `filings_fingerprint` reads. In key order, so that two
+                // writers of several periods on PostgreSQL lock their rows in one order.
+                let mut appended: Vec<((&str, String), i64)> = Vec::new();
+                for r in revisions {
+                    let key = (r.form_code.as_str(), r.period.to_string());
+                    match appended.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, n)) => *n += 1,
+                        None => appended.push((key, 1)),
+                    }
+                }
+                appended.sort_unstable();
+                for ((form_code, period), n) in appended {
+                    sqlx::query("UPDATE report_periods SET revisions = revisions + $1 WHERE form_code = $2 AND period = $3")
+                        .bind(n)
+                        .bind(form_code)
+                        .bind(period)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
+                }
                 Ok(())
             }
 
