@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cache;
 pub mod clock;
 pub mod cultivation;
 pub mod definitions;

@@ -587,8 +587,8 @@ pub async fn enterprise_history(
     Ok(store.audit(&query).await?.0)
 }
 
-/// The registry's units and their memberships over time, for reading unit codes and
-/// checking scopes.
+pub use crate::cache::HierarchyCache;
+
 /// The unit a page shows when none is asked for: the user's own, or for those bound to
 /// everything (administrators) the first zone by code.
 pub fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<UnitId> {
@@ -602,6 +602,9 @@ pub fn default_unit(principal: &Principal, hierarchy: &Hierarchy) -> Option<Unit
     })
 }
 
+/// The registry's units and their memberships over time, for reading unit codes and
+/// checking scopes. A server keeps it between requests in a [`HierarchyCache`]; this
+/// reads it afresh, for a command that runs once.
 pub async fn registry_hierarchy(store: &dyn Store) -> Result<Hierarchy, AppError> {
     Ok(store.hierarchy().await?)
 }

@@ -186,7 +186,9 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
             Tier::Gazelle,
             Tier::Leading,
         ] {
-            let list = candidates(store, &staff, tier, year, 0.2).await.unwrap();
+            let list = candidates(store, &hierarchy, &staff, tier, year, 0.2)
+                .await
+                .unwrap();
             for c in &list.entries {
                 assert!(inside.contains(&c.enterprise), "{zone} {tier:?}");
                 assert!(
@@ -199,7 +201,9 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
             if !list.entries.is_empty() {
                 with_candidates += 1;
             }
-            let warned = warnings(store, &staff, tier, year).await.unwrap();
+            let warned = warnings(store, &hierarchy, &staff, tier, year)
+                .await
+                .unwrap();
             for w in &warned.entries {
                 assert!(inside.contains(&w.enterprise));
                 assert!(holders[&w.enterprise].contains(&tier));
@@ -242,6 +246,7 @@ async fn every_list_of_the_example_has_true_entries_in_both_zones() {
     let today = Date::from_calendar_date(2026, Month::January, 1).unwrap();
     let p = pool(
         store,
+        &hierarchy,
         Some((&targets, &catalogue)),
         &admin,
         lanbai,

@@ -62,9 +62,10 @@ async fn views_by_year(
     store: &dyn Store,
 ) -> std::collections::BTreeMap<i32, innozone_app::evaluation::RunView> {
     let mut out = std::collections::BTreeMap::new();
-    for r in visible_runs(store, &admin()).await.unwrap() {
+    let hierarchy = store.hierarchy().await.unwrap();
+    for r in visible_runs(store, &hierarchy, &admin()).await.unwrap() {
         if r.scheme == shipped::PARK_SCHEME_CODE {
-            let view = run_view(store, &admin(), r.id).await.unwrap();
+            let view = run_view(store, &hierarchy, &admin(), r.id).await.unwrap();
             out.entry(r.period.year()).or_insert(view);
         }
     }
@@ -235,11 +236,15 @@ async fn users_read_their_own_node_only() {
 
     // Leadership of the zone sees every park; a park sees its own row only.
     let leader = bound(Role::Leadership, &hierarchy, "LB");
-    let all = run_view(store.as_ref(), &leader, run).await.unwrap();
+    let all = run_view(store.as_ref(), &hierarchy, &leader, run)
+        .await
+        .unwrap();
     assert!(all.sees_all);
     assert_eq!(all.visible.len(), all.run.inputs.units.len());
     let park = bound(Role::ParkStaff, &hierarchy, "LB-GX-YT");
-    let own = run_view(store.as_ref(), &park, run).await.unwrap();
+    let own = run_view(store.as_ref(), &hierarchy, &park, run)
+        .await
+        .unwrap();
     assert!(!own.sees_all);
     let seen: Vec<&str> = own
         .visible
@@ -250,11 +255,13 @@ async fn users_read_their_own_node_only() {
     assert!(own.movement.is_none());
     // ... and not the robustness of everyone's ranks.
     assert!(matches!(
-        innozone_app::evaluation::run_robustness(store.as_ref(), &park, run).await,
+        innozone_app::evaluation::run_robustness(store.as_ref(), &hierarchy, &park, run).await,
         Err(innozone_app::AppError::Forbidden)
     ));
     // The runs it has a row in are listed to it.
-    let listed = visible_runs(store.as_ref(), &park).await.unwrap();
+    let listed = visible_runs(store.as_ref(), &hierarchy, &park)
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 6, "its zone's runs, in which it has a row");
     // Filers and the public read no evaluation.
     let filer = principal(
@@ -262,16 +269,16 @@ async fn users_read_their_own_node_only() {
         Binding::Enterprise(innozone_domain::registry::EnterpriseId(1)),
     );
     assert!(matches!(
-        run_view(store.as_ref(), &filer, run).await,
+        run_view(store.as_ref(), &hierarchy, &filer, run).await,
         Err(innozone_app::AppError::Forbidden)
     ));
     let public = principal(Role::Public, Binding::Everything);
     assert!(matches!(
-        run_view(store.as_ref(), &public, run).await,
+        run_view(store.as_ref(), &hierarchy, &public, run).await,
         Err(innozone_app::AppError::Forbidden)
     ));
     assert!(
-        visible_runs(store.as_ref(), &public)
+        visible_runs(store.as_ref(), &hierarchy, &public)
             .await
             .unwrap()
             .is_empty()
@@ -382,7 +389,7 @@ async fn a_rerun_keeps_the_earlier_run_and_says_what_moved() {
     let rerun = again(staff.clone()).await.unwrap();
     assert!(rerun.created);
     assert!(rerun.run.id > first.summary.id);
-    let view = run_view(store.as_ref(), &staff, rerun.run.id)
+    let view = run_view(store.as_ref(), &hierarchy, &staff, rerun.run.id)
         .await
         .unwrap();
     let moved = view.movement.expect("what moved since the earlier run");
@@ -417,7 +424,7 @@ async fn a_rerun_keeps_the_earlier_run_and_says_what_moved() {
         );
     }
     // The earlier run still reads as it was.
-    let kept = run_view(store.as_ref(), &staff, first.summary.id)
+    let kept = run_view(store.as_ref(), &hierarchy, &staff, first.summary.id)
         .await
         .unwrap();
     assert_eq!(kept.run.outcome, first.outcome);

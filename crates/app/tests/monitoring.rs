@@ -417,6 +417,27 @@ async fn a_returned_filing_leaves_the_figures_and_only_its_period_is_read_again(
     // reaches further back) and 2019, which 2020's growth looks back to: read once each.
     let loaded = monitor.periods_loaded();
     assert_eq!(loaded, 7);
+    // Asked again with nothing changed: answered from memory, not read nor computed.
+    let computed = monitor.computations();
+    let again = dashboard(
+        store,
+        &monitor,
+        &admin(),
+        zone,
+        Period::Year(2025),
+        Basis::IncludingUnapproved,
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(monitor.periods_loaded(), loaded);
+    assert_eq!(monitor.computations(), computed);
+    assert!(Arc::ptr_eq(
+        &before.snapshot.computation,
+        &again.snapshot.computation
+    ));
     // An enterprise awaiting review is returned: its values leave the figures.
     let pending: (i64, i64) = sqlx::query_as(
         "SELECT f.id, f.enterprise_id FROM filings f WHERE f.period = '2025' AND f.status = 'submitted' LIMIT 1",
@@ -480,8 +501,9 @@ async fn a_returned_filing_leaves_the_figures_and_only_its_period_is_read_again(
             .field_index(code)
             .unwrap()
     };
-    // Only 2025, whose filings changed, was read again.
+    // Only 2025, whose filings changed, was read again, and the indicators computed anew.
     assert_eq!(monitor.periods_loaded(), loaded + 1);
+    assert_eq!(monitor.computations(), computed + 1);
     let sql = sql_totals(&f.pool, zone, 2025, true, &index).await;
     same(
         revenue(&after),

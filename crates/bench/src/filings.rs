@@ -7,6 +7,7 @@
 //! Full: the national data set (about 222,000 in-survey enterprises located in a park at
 //! the end of 2025, 32 values each). Quick: the built-in example's two zones.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -15,7 +16,9 @@ use innozone_app::accounts::operator_principal;
 use innozone_app::reporting::{layout_headers, open_period};
 use innozone_domain::reporting::Period;
 use innozone_example::Scale;
-use innozone_example::filings::{ANNUAL_FORM, bulk_filings, forms};
+use innozone_example::filings::{
+    ANNUAL_FORM, bulk_filings, forms, historic_filings, lanbai_filings,
+};
 use innozone_exchange::{SheetData, Value};
 use innozone_store::Actor;
 
@@ -46,6 +49,78 @@ fn innozone_beside() -> Result<PathBuf, Failure> {
             path.display()
         )))
     }
+}
+
+/// The CSV an upload of a year of annual filings would bring, one row per in-survey
+/// enterprise located in a park at the end of the year, and how many rows it has.
+fn annual_csv(
+    dataset: &innozone_domain::registry::Dataset,
+    annual: &innozone_domain::reporting::Form,
+    period: Period,
+    leave_out: &HashSet<String>,
+) -> (usize, Vec<u8>) {
+    let mut rows = bulk_filings(dataset, annual, period);
+    rows.retain(|(enterprise, _, _)| !leave_out.contains(enterprise.draft.credit_code.as_str()));
+    let sheet = SheetData {
+        name: "annual".into(),
+        headers: layout_headers(annual),
+        rows: rows
+            .iter()
+            .map(|(enterprise, values, explanation)| {
+                let mut row = vec![
+                    Value::Text(enterprise.draft.credit_code.to_string()),
+                    Value::Text(enterprise.draft.name.clone()),
+                    Value::Text(period.to_string()),
+                ];
+                row.extend(
+                    values
+                        .0
+                        .iter()
+                        .map(|v| v.map_or(Value::Empty, Value::Number)),
+                );
+                row.push(explanation.clone().map_or(Value::Empty, Value::Text));
+                row
+            })
+            .collect(),
+    };
+    (rows.len(), innozone_exchange::write_csv(&sheet))
+}
+
+/// `innozone-bench filings-csv`: the CSV the import benchmark imports, for the data set
+/// `innozone example --scale national` (or the built-in one with `quick`) loads, less the
+/// enterprises whose annual filing of the year or the year before the example loads too
+/// (兰白's and 攀枝花's, some locked in closed periods, all with a history the generated
+/// values would break), so that `scripts/bench-serve` can add the rest of the country's
+/// year to that store.
+pub fn write_csv(out: &Path, quick: bool) -> Result<(), Failure> {
+    let scale = if quick {
+        Scale::Builtin
+    } else {
+        Scale::National
+    };
+    let annual = forms()
+        .into_iter()
+        .find(|f| f.code == ANNUAL_FORM)
+        .expect("the annual form ships");
+    let dataset = innozone_example::generate(scale, &|_| {});
+    let all_forms = forms();
+    let period = Period::Year(YEAR);
+    let leave_out: HashSet<String> = lanbai_filings(&dataset, &all_forms)
+        .into_iter()
+        .chain(historic_filings(&dataset, &all_forms))
+        .filter(|f| {
+            f.form_code == ANNUAL_FORM && (f.period == period || f.period == period.previous_year())
+        })
+        .map(|f| f.credit_code.to_string())
+        .collect();
+    let (rows, bytes) = annual_csv(&dataset, &annual, period, &leave_out);
+    std::fs::write(out, &bytes).map_err(|e| Failure(format!("{}: {e}", out.display())))?;
+    println!(
+        "{rows} annual filings for {YEAR} ({:.1} MiB): {}",
+        bytes.len() as f64 / 1_048_576.0,
+        out.display()
+    );
+    Ok(())
 }
 
 pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(), Failure> {
@@ -101,41 +176,18 @@ pub async fn run(dir: &Path, quick: bool, innozone: Option<PathBuf>) -> Result<(
             None,
         )
         .await?;
-        let rows = bulk_filings(&dataset, &annual, period);
-        let sheet = SheetData {
-            name: "annual".into(),
-            headers: layout_headers(&annual),
-            rows: rows
-                .iter()
-                .map(|(enterprise, values, explanation)| {
-                    let mut row = vec![
-                        Value::Text(enterprise.draft.credit_code.to_string()),
-                        Value::Text(enterprise.draft.name.clone()),
-                        Value::Text(period.to_string()),
-                    ];
-                    row.extend(
-                        values
-                            .0
-                            .iter()
-                            .map(|v| v.map_or(Value::Empty, Value::Number)),
-                    );
-                    row.push(explanation.clone().map_or(Value::Empty, Value::Text));
-                    row
-                })
-                .collect(),
-        };
-        let bytes = innozone_exchange::write_csv(&sheet);
+        let (rows, bytes) = annual_csv(&dataset, &annual, period, &HashSet::new());
         std::fs::write(&csv, &bytes).map_err(|e| Failure(format!("{}: {e}", csv.display())))?;
         println!(
             "prepared {} units, {} enterprises and {} annual filings for {YEAR} ({:.1} MiB) in {:.1} s: {}",
             dataset.units.len(),
             dataset.enterprises.len(),
-            rows.len(),
+            rows,
             bytes.len() as f64 / 1_048_576.0,
             started.elapsed().as_secs_f64(),
             csv.display()
         );
-        (rows.len(), bytes.len())
+        (rows, bytes.len())
     };
     let (rows, csv_bytes) = rows;
     let fields = annual.fields.len();

@@ -479,7 +479,8 @@ impl Facts {
                             });
                         }
                         for column in &table.columns {
-                            let v = column[r];
+                            // A field the catalogue never reads is not held: blank.
+                            let v = column.get(r).copied().unwrap_or(f64::NAN);
                             if v.is_nan() {
                                 line.push(',');
                             } else {
@@ -596,7 +597,7 @@ fn synthetic_statistics(
                 None => None,
             };
             for (r, &u) in table.units.iter().enumerate() {
-                let v = column.map_or(1.0, |c| c[r]);
+                let v = column.map_or(1.0, |c| c.get(r).copied().unwrap_or(f64::NAN));
                 if !v.is_nan() {
                     sum[u as usize] += v * factor;
                 }

@@ -3,7 +3,8 @@
 //! two sides agree:
 //!
 //! - `filings`: a year of annual filings imported by `innozone filings import` against the
-//!   sqlite3 command line's `.import` of the same CSV;
+//!   sqlite3 command line's `.import` of the same CSV (`filings-csv` writes only the CSV,
+//!   for `scripts/bench-serve`);
 //! - `indicators`: every annual indicator of the shipped catalogue for every unit, by the
 //!   monitoring engine over the facts the application builds, against DuckDB's SQL;
 //! - `evaluation`: the Monte Carlo uncertainty analysis of a scheme's ranks against the
@@ -48,6 +49,16 @@ enum Bench {
         /// this binary).
         #[arg(long)]
         innozone: Option<PathBuf>,
+    },
+    /// Write only the CSV of a year of annual filings that `filings` imports (for the
+    /// data set of `innozone example --scale national`, or the built-in one with --quick).
+    FilingsCsv {
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// The built-in example's two zones instead of the national data set.
+        #[arg(long)]
+        quick: bool,
     },
     /// Compute every annual indicator of the shipped catalogue for every unit for 2025
     /// and compare time and values with DuckDB's SQL over the same facts.
@@ -130,6 +141,7 @@ fn main() -> ExitCode {
                     innozone,
                 ))
             }),
+        Bench::FilingsCsv { out, quick } => filings::write_csv(&out, quick),
         Bench::Indicators {
             dir,
             python,

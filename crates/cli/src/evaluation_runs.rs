@@ -7,6 +7,7 @@ use innozone_app::evaluation::{
     current_scheme, evaluate, index_view, install_scheme, installed_schemes, run_view, visible_runs,
 };
 use innozone_app::monitoring::{Basis, Monitor};
+use innozone_app::registry::registry_hierarchy;
 use innozone_domain::evaluation::scheme::Scheme;
 use innozone_domain::reporting::Period;
 use innozone_i18n::Lang;
@@ -52,7 +53,8 @@ fn describe(scheme: &Scheme, lang: Lang) {
 
 async fn print_run(store: &dyn innozone_store::Store, id: i64, lang: Lang) -> Result<(), Failure> {
     let english = lang.is_english();
-    let view = run_view(store, &operator_principal(), id).await?;
+    let hierarchy = registry_hierarchy(store).await?;
+    let view = run_view(store, &hierarchy, &operator_principal(), id).await?;
     let s = &view.run.summary;
     println!(
         "{}",
@@ -182,7 +184,8 @@ pub async fn evaluation(
             print_run(store, done.run.id, lang).await?;
         }
         EvaluationAction::Runs => {
-            for r in visible_runs(store, &operator_principal()).await? {
+            let hierarchy = registry_hierarchy(store).await?;
+            for r in visible_runs(store, &hierarchy, &operator_principal()).await? {
                 println!(
                     "  {:>4}  {:<28} {}  {}  {}",
                     r.id, r.scheme, r.period, r.basis, r.created_by

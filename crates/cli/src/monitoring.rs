@@ -190,9 +190,15 @@ pub async fn statistics(
         StatisticsAction::Template { unit, period, file } => {
             let store = open(database, lang).await?;
             let id = unit_id(&*store, &unit).await?;
-            let sheet =
-                statistics_template(&*store, &operator_principal(), id, period_of(&period)?)
-                    .await?;
+            let hierarchy = innozone_app::registry::registry_hierarchy(&*store).await?;
+            let sheet = statistics_template(
+                &*store,
+                &hierarchy,
+                &operator_principal(),
+                id,
+                period_of(&period)?,
+            )
+            .await?;
             let bytes = write_xlsx(&[sheet]).map_err(|e| Failure::Io(e.to_string()))?;
             write_atomically(&file, &bytes, lang)?;
             Ok(())

@@ -5,7 +5,7 @@
 
 use innozone_app::AppError;
 use innozone_app::monitoring::{
-    Basis, Dashboard, Monitor, current_catalogue, dashboard, may_monitor, monitored_periods,
+    Basis, Dashboard, Monitor, dashboard, may_monitor, monitored_periods,
 };
 use innozone_documents::{Block, Cell, Table};
 use innozone_domain::accounts::Principal;
@@ -40,7 +40,7 @@ pub async fn bulletin(
     basis: Basis,
     lang: Lang,
 ) -> Result<Bulletin, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     if hierarchy.unit(unit).is_none() {
         return Err(AppError::NotFound {
             entity: "unit",
@@ -51,7 +51,8 @@ pub async fn bulletin(
     if !may_monitor(principal, unit, &today) {
         return Err(AppError::Forbidden);
     }
-    let catalogue = current_catalogue(store)
+    let catalogue = monitor
+        .catalogue(store)
         .await?
         .ok_or_else(|| AppError::NotFound {
             entity: "catalogue",

@@ -37,6 +37,8 @@ mod monitoring;
 mod evaluation;
 #[macro_use]
 mod cultivation;
+#[macro_use]
+mod versions;
 mod error;
 mod model;
 mod postgres;

@@ -546,16 +546,17 @@ macro_rules! sql_monitoring {
                 }
 
                 async fn filings_fingerprint(&self, form_code: &str, period: Period) -> StoreResult<i64> {
-                    // Revision numbers only grow, and a new filing adds one to the count: the
-                    // sum changes with every revision appended.
-                    sqlx::query_scalar(
-                        "SELECT COALESCE(SUM(revision), 0) + COUNT(*) FROM filings WHERE form_code = $1 AND period = $2",
+                    // The period counts the revisions appended to its filings (raised in the
+                    // transaction that appends them): one row, however many filings.
+                    let revisions: Option<i64> = sqlx::query_scalar(
+                        "SELECT revisions FROM report_periods WHERE form_code = $1 AND period = $2",
                     )
                     .bind(form_code)
                     .bind(period.to_string())
-                    .fetch_one(&self.pool)
+                    .fetch_optional(&self.pool)
                     .await
-                    .map_err(db_error)
+                    .map_err(db_error)?;
+                    Ok(revisions.unwrap_or(0))
                 }
 
                 async fn monitoring_fingerprint(&self) -> StoreResult<i64> {

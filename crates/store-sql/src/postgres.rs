@@ -67,6 +67,11 @@ sql_cultivation! {
     db: sqlx::Postgres,
 }
 
+sql_versions! {
+    store: PostgresStore,
+    db: sqlx::Postgres,
+}
+
 /// Connects and migrates. The schema is the first of the connection's `search_path`.
 pub(crate) async fn open(options: PgConnectOptions) -> StoreResult<PostgresStore> {
     open_keeping(options, None).await

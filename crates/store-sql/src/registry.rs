@@ -241,13 +241,14 @@ macro_rules! sql_registry {
                 Recognition, SizeClass, Tier, Unit, UnitDraft, UnitId,
             };
             use innozone_store::{
-                Actor, EnterpriseList, EnterpriseQuery, ImportSummary, Progress, RegistryStore, StoreError, StoreResult,
-                UnitFigures,
+                Actor, CachedArea, EnterpriseList, EnterpriseQuery, ImportSummary, Progress, RegistryStore, StoreError,
+                StoreResult, UnitFigures,
             };
             use sqlx::QueryBuilder;
 
             use super::$store;
             use super::audit_impl::{Change, audit};
+            use super::versions_impl::raise;
             use crate::error::{db_error, keyed};
             use crate::model::{date_text, like_escape, push_condition, tier_from_code, to_json};
             use crate::registry::{
@@ -903,6 +904,9 @@ macro_rules! sql_registry {
                         };
                         audit(&mut tx, actor, change).await?;
                     }
+                    if summary.created + summary.updated > 0 || !plan.memberships.is_empty() {
+                        raise(&mut tx, CachedArea::Hierarchy).await?;
+                    }
                     tx.commit().await.map_err(db_error)?;
                     Ok(summary)
                 }
@@ -1160,6 +1164,7 @@ macro_rules! sql_registry {
                         after: Some(counts),
                     };
                     audit(&mut tx, actor, entry).await?;
+                    raise(&mut tx, CachedArea::Hierarchy).await?;
                     tx.commit().await.map_err(db_error)?;
                     let analyze: Option<&'static str> = $analyze;
                     if let Some(statement) = analyze {

@@ -8,7 +8,7 @@ macro_rules! sql_reporting {
             use async_trait::async_trait;
             use innozone_domain::Date;
             use innozone_domain::registry::{CreditCode, EnterpriseId, UnitId};
-            use innozone_domain::reporting::{FilingAction, Form, Period};
+            use innozone_domain::reporting::{Completeness, FilingAction, Form, Period};
             use innozone_store::{
                 Actor, ClosureRecord, FilingRecord, NewRevision, PeriodRecord, Progress, ReportingStore,
                 RevisionRecord, StoreError, StoreResult,
@@ -160,6 +160,27 @@ macro_rules! sql_reporting {
                     })?;
                     done += chunk.len() as u64;
                     progress(done);
+                }
+                // Each period counts the revisions appended to its filings, in this same
+                // transaction: what `filings_fingerprint` reads. In key order, so that two
+                // writers of several periods on PostgreSQL lock their rows in one order.
+                let mut appended: Vec<((&str, String), i64)> = Vec::new();
+                for r in revisions {
+                    let key = (r.form_code.as_str(), r.period.to_string());
+                    match appended.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, n)) => *n += 1,
+                        None => appended.push((key, 1)),
+                    }
+                }
+                appended.sort_unstable();
+                for ((form_code, period), n) in appended {
+                    sqlx::query("UPDATE report_periods SET revisions = revisions + $1 WHERE form_code = $2 AND period = $3")
+                        .bind(n)
+                        .bind(form_code)
+                        .bind(period)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db_error)?;
                 }
                 Ok(())
             }
@@ -530,6 +551,57 @@ macro_rules! sql_reporting {
                         }
                     }
                     Ok(found)
+                }
+
+                async fn completeness_by_park(
+                    &self,
+                    form_code: &str,
+                    period: Period,
+                    date: Date,
+                    cutoff: i64,
+                ) -> StoreResult<HashMap<UnitId, Completeness>> {
+                    let day = date_text(date);
+                    // One pass over the locations of the day with each one's filing, if
+                    // any: the counts of `completeness::tally`, without sending a row per
+                    // enterprise.
+                    let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+                        "SELECT l.park_id, COUNT(*), COUNT(f.first_submitted_at), \
+                         COUNT(CASE WHEN f.first_submitted_at < $1 THEN 1 END), \
+                         COUNT(CASE WHEN f.first_submitted_at >= $2 THEN 1 END), \
+                         COUNT(CASE WHEN f.first_submitted_at IS NULL THEN 1 END), \
+                         COUNT(CASE WHEN f.status = 'returned' THEN 1 END), \
+                         COUNT(CASE WHEN f.status = 'approved' THEN 1 END) \
+                         FROM enterprises e JOIN enterprise_locations l \
+                         ON l.enterprise_id = e.id AND l.from_date <= $3 AND (l.until_date IS NULL OR l.until_date > $4) \
+                         LEFT JOIN filings f ON f.enterprise_id = e.id AND f.form_code = $5 AND f.period = $6 \
+                         WHERE e.in_survey GROUP BY l.park_id",
+                    )
+                    .bind(cutoff)
+                    .bind(cutoff)
+                    .bind(day.clone())
+                    .bind(day)
+                    .bind(form_code)
+                    .bind(period.to_string())
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    let count = |n: i64| u32::try_from(n).map_err(|_| corrupt("a count of filings", &n.to_string()));
+                    rows.into_iter()
+                        .map(|(park, expected, filed, on_time, late, missing, returned, approved)| {
+                            Ok((
+                                UnitId(park),
+                                Completeness {
+                                    expected: count(expected)?,
+                                    filed: count(filed)?,
+                                    on_time: count(on_time)?,
+                                    late: count(late)?,
+                                    missing: count(missing)?,
+                                    returned: count(returned)?,
+                                    approved: count(approved)?,
+                                },
+                            ))
+                        })
+                        .collect()
                 }
 
                 async fn located_on(&self, date: Date) -> StoreResult<Vec<(EnterpriseId, UnitId, bool)>> {

@@ -72,6 +72,11 @@ sql_cultivation! {
     db: sqlx::Sqlite,
 }
 
+sql_versions! {
+    store: SqliteStore,
+    db: sqlx::Sqlite,
+}
+
 /// Opens (creating file and folder if missing) and migrates the database at `path`.
 pub(crate) async fn open(
     path: &Path,

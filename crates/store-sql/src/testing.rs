@@ -76,6 +76,36 @@ pub async fn fresh_store() -> Arc<dyn Store> {
     }
 }
 
+/// Two stores over one fresh database, each with connections of its own, as two servers
+/// sharing a database have (what one writes, the other must see): on PostgreSQL when
+/// [`POSTGRES_URL_VAR`] is set, else on SQLite.
+pub async fn fresh_store_twice() -> (Arc<dyn Store>, Arc<dyn Store>) {
+    match postgres_url() {
+        Some(url) => fresh_postgres_twice(&url).await,
+        None => fresh_sqlite_twice().await,
+    }
+}
+
+/// [`fresh_store_twice`] on SQLite: one file opened twice.
+pub async fn fresh_sqlite_twice() -> (Arc<dyn Store>, Arc<dyn Store>) {
+    let (first, path, folder) = sqlite_in_new_folder().await;
+    // The folder goes when both stores have gone.
+    let keep: Box<dyn std::any::Any + Send + Sync> = Box::new(folder);
+    let second = crate::sqlite::open(&path, Some(keep))
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {} a second time: {e}", path.display()));
+    (first, Arc::new(second))
+}
+
+/// [`fresh_store_twice`] on PostgreSQL: one new schema, connected to twice.
+pub async fn fresh_postgres_twice(url: &str) -> (Arc<dyn Store>, Arc<dyn Store>) {
+    let (first, options) = postgres_in_new_schema(url).await;
+    let second = crate::postgres::open(options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the test schema a second time: {e}"));
+    (first, Arc::new(second))
+}
+
 /// A name no other test of this or another process is using.
 fn unique_suffix() -> (u64, String) {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -107,20 +137,28 @@ pub async fn fresh_sqlite() -> Arc<dyn Store> {
     sqlite_in_new_folder().await.0
 }
 
-/// A fresh SQLite store and its file.
-async fn sqlite_in_new_folder() -> (Arc<dyn Store>, PathBuf) {
+/// A fresh SQLite store, its file, and the folder that is removed when the last holder
+/// of it (the store, or another store opened on the same file) is dropped.
+async fn sqlite_in_new_folder() -> (Arc<dyn Store>, PathBuf, Arc<TempFolder>) {
     let (_, suffix) = unique_suffix();
-    let folder = std::env::temp_dir().join(format!("innozone-test-{suffix}"));
-    let path = folder.join("store.db");
-    let keep: Box<dyn std::any::Any + Send + Sync> = Box::new(TempFolder(folder));
+    let folder = Arc::new(TempFolder(
+        std::env::temp_dir().join(format!("innozone-test-{suffix}")),
+    ));
+    let path = folder.0.join("store.db");
+    let keep: Box<dyn std::any::Any + Send + Sync> = Box::new(Arc::clone(&folder));
     let store = crate::sqlite::open(&path, Some(keep))
         .await
         .unwrap_or_else(|e| panic!("cannot make a test SQLite store at {}: {e}", path.display()));
-    (Arc::new(store), path)
+    (Arc::new(store), path, folder)
 }
 
 /// A fresh PostgreSQL store: a new schema in the database at `url`.
 pub async fn fresh_postgres(url: &str) -> Arc<dyn Store> {
+    postgres_in_new_schema(url).await.0
+}
+
+/// A fresh PostgreSQL store and the options that connect to its schema.
+async fn postgres_in_new_schema(url: &str) -> (Arc<dyn Store>, PgConnectOptions) {
     let options = PgConnectOptions::from_str(url)
         .unwrap_or_else(|e| panic!("{POSTGRES_URL_VAR} is not valid: {e}"));
     let mut admin = PgConnection::connect_with(&options)
@@ -134,10 +172,11 @@ pub async fn fresh_postgres(url: &str) -> Arc<dyn Store> {
         .await
         .unwrap_or_else(|e| panic!("cannot create the schema {schema}: {e}"));
     let _ = admin.close().await;
-    let store = crate::postgres::open(options.options([("search_path", schema.as_str())]))
+    let options = options.options([("search_path", schema.as_str())]);
+    let store = crate::postgres::open(options.clone())
         .await
         .unwrap_or_else(|e| panic!("cannot make a test PostgreSQL store in {schema}: {e}"));
-    Arc::new(store)
+    (Arc::new(store), options)
 }
 
 /// Drops the schemas of finished test runs: those whose process (named in the schema) no
@@ -290,7 +329,7 @@ where
                 drop(lock);
                 return template.to_string_lossy().to_string();
             }
-            let (store, source) = sqlite_in_new_folder().await;
+            let (store, source, _) = sqlite_in_new_folder().await;
             fill(store.clone()).await;
             // VACUUM INTO writes the committed state as one compact file; the store keeps
             // its own connections, which only read from here on.

@@ -61,6 +61,7 @@ on_both_backends!(
     periods_are_newest_first_and_deadlines_move,
     filings_keep_every_revision,
     closing_a_period_locks_once_per_unit,
+    the_filings_fingerprint_moves_with_every_revision_and_only_then,
     the_surveyed_are_found_in_their_park_of_the_day,
     many_filings_are_written_in_chunks_with_progress,
 );
@@ -2349,6 +2350,90 @@ async fn filings_keep_every_revision(store: Db) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+/// What a server's kept figures of a period are checked against: the period's count of
+/// revisions, raised with every revision appended to its filings.
+async fn the_filings_fingerprint_moves_with_every_revision_and_only_then(store: Db) {
+    load_six(&store).await;
+    mini_period(&store).await;
+    let q2 = Period::Quarter(2025, 2);
+    store
+        .save_period(&quarter(q2, date!(2025 - 07 - 15)), &actor())
+        .await
+        .unwrap();
+    let (p1, alpha, gamma) = (
+        unit_id(&store, "P1").await,
+        six(&store, 1).await,
+        six(&store, 3).await,
+    );
+    let empty = store.filings_fingerprint("mini", Q1).await.unwrap();
+    store
+        .record_revisions(
+            &[
+                step(alpha, 0, FilingAction::Submit, 1000),
+                step(gamma, 0, FilingAction::SaveDraft, 1100),
+            ],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let filed = store.filings_fingerprint("mini", Q1).await.unwrap();
+    assert_ne!(filed, empty);
+
+    // A step refused as stale writes nothing, and the fingerprint stays.
+    let err = store
+        .record_revisions(
+            &[step(alpha, 0, FilingAction::Submit, 1200)],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap_err();
+    assert!(is_conflict(&err), "{err:?}");
+    assert_eq!(store.filings_fingerprint("mini", Q1).await.unwrap(), filed);
+
+    // Another period's filing leaves it too.
+    store
+        .record_revisions(
+            &[NewRevision {
+                period: q2,
+                ..step(alpha, 0, FilingAction::Submit, 1300)
+            }],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.filings_fingerprint("mini", Q1).await.unwrap(), filed);
+    assert_ne!(store.filings_fingerprint("mini", q2).await.unwrap(), 0);
+
+    // A step on a filing moves it, and so do the locks of a closing.
+    store
+        .record_revisions(
+            &[step(gamma, 1, FilingAction::Submit, 1400)],
+            &actor(),
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let stepped = store.filings_fingerprint("mini", Q1).await.unwrap();
+    assert_ne!(stepped, filed);
+    store
+        .close_period(
+            "mini",
+            Q1,
+            p1,
+            &[step(alpha, 1, FilingAction::Lock, 2000)],
+            &actor(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        store.filings_fingerprint("mini", Q1).await.unwrap(),
+        stepped
     );
 }
 

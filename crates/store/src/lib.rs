@@ -4,8 +4,9 @@
 //!
 //! One small trait per area (as lldap's backend handlers are): [`RegistryStore`],
 //! [`AccountStore`], [`SessionStore`], [`AuditStore`] (writes) and [`ReadAuditStore`]
-//! (reads of enterprises' filing values), [`ReportingStore`],
-//! [`MonitoringStore`], [`EvaluationStore`] and [`CultivationStore`]. A use case asks for
+//! (reads of enterprises' filing values), [`ReportingStore`], [`MonitoringStore`],
+//! [`EvaluationStore`] and [`CultivationStore`], and [`CacheVersionStore`] for what
+//! servers keep in memory. A use case asks for
 //! the narrowest it uses, so that a reader sees at its signature what it touches and its
 //! test can pass an in-memory fake of just that trait; [`Store`] only names them all, for
 //! the application's state.
@@ -22,6 +23,7 @@ mod monitoring;
 mod registry;
 mod reporting;
 mod sessions;
+mod versions;
 
 pub use accounts::{AccountStore, Lockout, LoginCount, NewUser, UserRecord, UserUpdate};
 pub use audit::{
@@ -46,6 +48,7 @@ pub use reporting::{
     ClosureRecord, FilingRecord, NewRevision, PeriodRecord, ReportingStore, RevisionRecord,
 };
 pub use sessions::{SessionRecord, SessionStore};
+pub use versions::{CacheVersionStore, CachedArea};
 
 /// Reports progress of long work: called with the number of items done so far.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Send + Sync);
@@ -69,6 +72,7 @@ pub trait Store:
     + MonitoringStore
     + EvaluationStore
     + CultivationStore
+    + CacheVersionStore
 {
 }
 
@@ -83,6 +87,7 @@ impl<T> Store for T where
         + MonitoringStore
         + EvaluationStore
         + CultivationStore
+        + CacheVersionStore
         + ?Sized
 {
 }

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use async_trait::async_trait;
 use innozone_domain::Date;
 use innozone_domain::registry::{CreditCode, EnterpriseId, UnitId};
-use innozone_domain::reporting::{Explanations, FilingAction, FilingState, Form, Period};
+use innozone_domain::reporting::{
+    Completeness, Explanations, FilingAction, FilingState, Form, Period,
+};
 use serde::Serialize;
 
 use crate::{Actor, Progress, StoreResult};
@@ -144,6 +146,20 @@ pub trait ReportingStore: Send + Sync {
     /// Every enterprise located in a park on `date`: its park and whether it is in the
     /// survey (入统). Ordered by enterprise.
     async fn located_on(&self, date: Date) -> StoreResult<Vec<(EnterpriseId, UnitId, bool)>>;
+
+    /// How far each park is with the filings of a form and period, counted in the
+    /// database: the enterprises in the survey located in the park on `date` (those
+    /// expected to file), and of them those that submitted (before `cutoff`, unix
+    /// seconds, or later), never did, stand returned or approved. Parks nobody is expected
+    /// in are left out. The same counts as [`innozone_domain::reporting::completeness::tally`]
+    /// over [`ReportingStore::surveyed_on`] and the filings, without reading either.
+    async fn completeness_by_park(
+        &self,
+        form_code: &str,
+        period: Period,
+        date: Date,
+        cutoff: i64,
+    ) -> StoreResult<HashMap<UnitId, Completeness>>;
 
     /// The enterprises in the survey (入统) and the park each is located in on `date`:
     /// those expected to file for a period ending then.

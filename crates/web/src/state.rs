@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
 use innozone_app::limits::Limits;
+use innozone_app::monitoring::{self, Monitor};
+use innozone_app::registry::HierarchyCache;
 use innozone_domain::registry::Hierarchy;
 use innozone_store::Store;
 use tokio::sync::Semaphore;
@@ -10,8 +12,11 @@ use crate::error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// The registry's units and memberships, kept between requests and read again when a
+    /// write changed them (here or through another server on the same database).
+    pub hierarchy: Arc<HierarchyCache>,
     /// Monitoring facts loaded per period, reloaded when their filings change.
-    pub monitor: Arc<innozone_app::monitoring::Monitor>,
+    pub monitor: Arc<Monitor>,
     /// Marks cookies `Secure`: on when served behind HTTPS.
     pub secure_cookies: bool,
     /// How large an upload may be (the body of a request) and what its file may unpack to
@@ -34,9 +39,14 @@ pub const UPLOADS_AT_ONCE: usize = 2;
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
+        let hierarchy = Arc::new(HierarchyCache::new());
         AppState {
             store,
-            monitor: Arc::new(innozone_app::monitoring::Monitor::new()),
+            monitor: Arc::new(Monitor::sharing(
+                Arc::clone(&hierarchy),
+                monitoring::DEFAULT_BUDGET,
+            )),
+            hierarchy,
             secure_cookies: false,
             limits: Limits::DEFAULT,
             uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
@@ -60,9 +70,10 @@ impl AppState {
         &self.login.hashes
     }
 
-    /// The registry's units and memberships. A few thousand rows even at national scale,
-    /// read per request so that several servers over one database never disagree.
-    pub async fn hierarchy(&self) -> Result<Hierarchy, WebError> {
-        Ok(self.store.hierarchy().await?)
+    /// The registry's units and memberships as stored now: one version row read per
+    /// request, the whole hierarchy only when it changed, so that several servers over one
+    /// database never disagree.
+    pub async fn hierarchy(&self) -> Result<Arc<Hierarchy>, WebError> {
+        Ok(self.hierarchy.hierarchy(self.store()).await?)
     }
 }

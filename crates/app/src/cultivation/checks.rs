@@ -5,7 +5,7 @@
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::cultivation::{EnterpriseYear, RegistryFacts, TierMask};
-use innozone_domain::registry::{EnterpriseId, Tier};
+use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier};
 use innozone_domain::reporting::Period;
 use innozone_store::Store;
 
@@ -51,6 +51,7 @@ pub struct EnterpriseChecks {
 /// the enterprise itself, which learns what it could apply for.
 pub async fn enterprise_checks(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     enterprise: EnterpriseId,
     year: i32,
@@ -63,7 +64,6 @@ pub async fn enterprise_checks(
             entity: "enterprise",
             key: enterprise.to_string(),
         })?;
-    let hierarchy = store.hierarchy().await?;
     if !principal.may_read_enterprise(e.id, e.park, &hierarchy.as_of(today)) {
         return Err(AppError::Forbidden);
     }

@@ -13,7 +13,7 @@ use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::cultivation::{
     EnterpriseYear, Outcome, RegistryFacts, TierCheck, TierDefinition, TierSet, TierStatus,
 };
-use innozone_domain::registry::{EnterpriseId, Tier, UnitId};
+use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::reporting::{Form, Period};
 use innozone_exchange::{SheetData, Value};
 use innozone_store::{EnterpriseQuery, Store};
@@ -105,27 +105,38 @@ enum List {
 /// distance.
 pub async fn candidates(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     tier: Tier,
     year: i32,
     max_distance: f64,
 ) -> Result<CandidateList, AppError> {
-    build(store, principal, tier, year, List::Candidates(max_distance)).await
+    build(
+        store,
+        hierarchy,
+        principal,
+        tier,
+        year,
+        List::Candidates(max_distance),
+    )
+    .await
 }
 
 /// The warning list of `tier` for `year`: enterprises holding a valid recognition of the
 /// tier at the end of `year` whose filings miss one of its quantitative criteria.
 pub async fn warnings(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     tier: Tier,
     year: i32,
 ) -> Result<CandidateList, AppError> {
-    build(store, principal, tier, year, List::Warnings).await
+    build(store, hierarchy, principal, tier, year, List::Warnings).await
 }
 
 async fn build(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     tier: Tier,
     year: i32,
@@ -140,7 +151,6 @@ async fn build(
         key: tier.code().to_string(),
     })?;
     let date = Period::Year(year).last_day();
-    let hierarchy = store.hierarchy().await?;
     let tree = hierarchy.as_of(date);
 
     // The enterprises located in a park at the end of the year that the user may read.

@@ -12,7 +12,7 @@ use std::ops::RangeInclusive;
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::monitoring::{Catalogue, Direction, TargetSet};
-use innozone_domain::registry::{EnterpriseId, Tier, UnitId};
+use innozone_domain::registry::{EnterpriseId, Hierarchy, Tier, UnitId};
 use innozone_domain::reporting::Period;
 use innozone_exchange::{SheetData, Value};
 use innozone_store::Store;
@@ -219,6 +219,7 @@ pub fn pool_unit(
 /// catalogue they hold against (`None`: no targets shown).
 pub async fn pool(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     targets: Option<(&TargetSet, &Catalogue)>,
     principal: &Principal,
     unit: UnitId,
@@ -228,7 +229,6 @@ pub async fn pool(
     if !may_read_lists(principal) {
         return Err(AppError::Forbidden);
     }
-    let hierarchy = store.hierarchy().await?;
     let node = hierarchy.unit(unit).ok_or(AppError::NotFound {
         entity: "unit",
         key: unit.0.to_string(),

@@ -26,7 +26,7 @@ pub async fn assemble(
     period: Period,
     basis: Basis,
 ) -> Result<RunInputs, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     let units = evaluated_units(&hierarchy, scope, period);
     if units.is_empty() {
         return Err(AppError::NotFound {

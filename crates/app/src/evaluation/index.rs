@@ -46,7 +46,7 @@ pub async fn index_view(
     last_year: i32,
     basis: Basis,
 ) -> Result<IndexView, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     let tree = hierarchy.as_of(Period::Year(last_year).last_day());
     if !may_read_index(principal, unit, &tree) {
         return Err(AppError::Forbidden);

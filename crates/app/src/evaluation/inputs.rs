@@ -124,13 +124,13 @@ pub struct InputSheet {
 
 pub async fn input_sheet(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     scheme_code: &str,
     scope: UnitId,
     period: Period,
 ) -> Result<InputSheet, AppError> {
     let (scheme, _) = current_scheme(store, scheme_code).await?;
-    let hierarchy = store.hierarchy().await?;
     let tree = hierarchy.as_of(period.last_day());
     let units: Vec<RunUnit> = evaluated_units(&hierarchy, scope, period)
         .into_iter()

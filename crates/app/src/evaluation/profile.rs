@@ -3,6 +3,7 @@
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::evaluation::median;
+use innozone_domain::registry::Hierarchy;
 use innozone_store::Store;
 
 use super::runs::{RunView, run_view};
@@ -34,11 +35,12 @@ pub struct UnitProfile {
 /// bound to one park.
 pub async fn unit_profile(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     id: i64,
     code: &str,
 ) -> Result<UnitProfile, AppError> {
-    let view = run_view(store, principal, id).await?;
+    let view = run_view(store, hierarchy, principal, id).await?;
     let unit = view
         .run
         .inputs

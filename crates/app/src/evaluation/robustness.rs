@@ -6,6 +6,7 @@
 use innozone_domain::accounts::Principal;
 use innozone_domain::evaluation::robustness::{FactorGroup, Robustness, RobustnessOptions};
 use innozone_domain::evaluation::sensitivity::{Sensitivity, Settings, Uncertainty};
+use innozone_domain::registry::Hierarchy;
 use innozone_store::Store;
 
 use super::runs::run_inputs;
@@ -32,10 +33,11 @@ pub struct RunRobustness {
 
 pub async fn run_robustness(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     id: i64,
 ) -> Result<RunRobustness, AppError> {
-    let (scheme, inputs) = run_inputs(store, principal, id).await?;
+    let (scheme, inputs) = run_inputs(store, hierarchy, principal, id).await?;
     let settings = Settings {
         seed: id as u64,
         threads: 0,

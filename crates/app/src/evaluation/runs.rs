@@ -54,7 +54,7 @@ pub async fn evaluate(
     period: Period,
     basis: Basis,
 ) -> Result<Evaluated, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     if !may_run(principal, scope, &hierarchy, period) {
         return Err(AppError::Forbidden);
     }
@@ -115,9 +115,9 @@ async fn load(store: &dyn Store, id: i64) -> Result<KeptRun, AppError> {
 /// The kept runs the user may read something of, newest first.
 pub async fn visible_runs(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
 ) -> Result<Vec<EvaluationRunSummary>, AppError> {
-    let hierarchy = store.hierarchy().await?;
     let runs = store.evaluation_runs(None).await?;
     // One tree per period, not one per run and unit.
     let mut trees: HashMap<Period, Tree> = HashMap::new();
@@ -277,11 +277,11 @@ impl RunView {
 /// the user is bound to; refused when the user sees none of it.
 pub async fn run_view(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     id: i64,
 ) -> Result<RunView, AppError> {
     let run = load(store, id).await?;
-    let hierarchy = store.hierarchy().await?;
     let period = run.summary.period;
     let tree = hierarchy.as_of(period.last_day());
     let sees_all = may_read(principal, run.summary.scope, &tree);
@@ -384,10 +384,11 @@ pub async fn run_view(
 /// The inputs of a kept run, for re-running it under other choices (robustness).
 pub async fn run_inputs(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     id: i64,
 ) -> Result<(Scheme, RunInputs), AppError> {
-    let view = run_view(store, principal, id).await?;
+    let view = run_view(store, hierarchy, principal, id).await?;
     if !view.sees_all {
         // The robustness of ranks is about every unit's values.
         return Err(AppError::Forbidden);

@@ -190,7 +190,7 @@ pub fn period_data(
             .enumerate()
             .map(|(i, c)| (c.enterprise, i))
             .collect();
-        let mut table = FactTable::new(f, period, form.fields.len(), located.len());
+        let mut table = FactTable::reading(f, period, &catalogue.fields_read(f), located.len());
         let mut row = vec![None; form.fields.len()];
         for &(enterprise, unit, in_survey) in &located {
             let Some(position) = index.position(unit) else {

@@ -15,7 +15,7 @@ pub use definitions::{
 };
 pub use example::{MonitoringExample, load_example};
 pub use facts::{FormFilings, PeriodSource, Profile, period_data};
-pub use monitor::{Basis, Monitor, Snapshot};
+pub use monitor::{Basis, DEFAULT_BUDGET, Monitor, Snapshot};
 pub use statistics::{
     StatisticEntry, StatisticsRow, StatisticsUpload, enter_statistic, record_statistics,
     statistic_history, statistics_table, statistics_template, upload_statistics,

@@ -49,12 +49,12 @@ pub struct StatisticsRow {
 /// The statistics of every unit within `unit` for `period`, as entered.
 pub async fn statistics_table(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     unit: UnitId,
     period: Period,
     english: bool,
 ) -> Result<(Catalogue, Vec<StatisticsRow>), AppError> {
-    let hierarchy = store.hierarchy().await?;
     let tree = hierarchy.as_of(period.last_day());
     if !super::may_monitor(principal, unit, &tree) {
         return Err(AppError::Forbidden);
@@ -199,11 +199,13 @@ pub async fn enter_statistic(
 /// with the values entered so far.
 pub async fn statistics_template(
     store: &dyn Store,
+    hierarchy: &Hierarchy,
     principal: &Principal,
     unit: UnitId,
     period: Period,
 ) -> Result<SheetData, AppError> {
-    let (catalogue, rows) = statistics_table(store, principal, unit, period, false).await?;
+    let (catalogue, rows) =
+        statistics_table(store, hierarchy, principal, unit, period, false).await?;
     let mut headers = vec![
         UNIT_CODE_COLUMN.1.to_string(),
         UNIT_NAME_COLUMN.1.to_string(),

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use innozone_domain::accounts::{Principal, Role};
 use innozone_domain::monitoring::{
-    Catalogue, Comparison, Direction, FilingRef, QuantityUnit, Target, TargetStatus, Unavailable,
-    Value,
+    Catalogue, Comparison, Direction, FilingRef, QuantityUnit, Target, TargetSet, TargetStatus,
+    Unavailable, Value,
 };
-use innozone_domain::registry::{Enterprise, EnterpriseId, Tier, Tree, UnitId, UnitKind};
+use innozone_domain::registry::{
+    Enterprise, EnterpriseId, Hierarchy, Tier, Tree, UnitId, UnitKind,
+};
 use innozone_domain::reporting::{Period, PeriodType};
 use innozone_store::Store;
 
@@ -140,12 +142,19 @@ fn check(
 
 /// The periods a dashboard's series covers: the same kind of period as `period`, back
 /// to the earliest target baseline of the unit or at most twelve periods.
-fn series_periods(snapshot: &Snapshot, unit: UnitId, period: Period) -> Vec<Period> {
-    let code = unit_code(snapshot, unit);
+fn series_periods(
+    targets: &TargetSet,
+    hierarchy: &Hierarchy,
+    unit: UnitId,
+    period: Period,
+) -> Vec<Period> {
+    let code = hierarchy
+        .unit(unit)
+        .map(|u| u.code.as_str().to_string())
+        .unwrap_or_default();
     match period {
         Period::Year(year) => {
-            let baseline = snapshot
-                .targets
+            let baseline = targets
                 .targets
                 .iter()
                 .filter(|t| t.unit == code)
@@ -190,7 +199,7 @@ pub async fn dashboard(
     focus: Option<&str>,
     english: bool,
 ) -> Result<Option<Dashboard>, AppError> {
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     let tree = hierarchy.as_of(period.last_day());
     if hierarchy.unit(unit).is_none() {
         return Err(AppError::NotFound {
@@ -201,9 +210,10 @@ pub async fn dashboard(
     if !may_monitor(principal, unit, &tree) {
         return Err(AppError::Forbidden);
     }
-    let probe = monitor.snapshot(store, &[period], basis).await?;
-    let Some(probe) = probe else { return Ok(None) };
-    let periods = series_periods(&probe, unit, period);
+    let Some(targets) = monitor.targets(store).await? else {
+        return Ok(None);
+    };
+    let periods = series_periods(&targets, &hierarchy, unit, period);
     let Some(snapshot) = monitor.snapshot(store, &periods, basis).await? else {
         return Ok(None);
     };
@@ -506,7 +516,7 @@ pub async fn drill(
     english: bool,
 ) -> Result<Drill, AppError> {
     use innozone_domain::monitoring::Attribute;
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
     let tree = hierarchy.as_of(period.last_day());
     if hierarchy.unit(unit).is_none() {
         return Err(AppError::NotFound {

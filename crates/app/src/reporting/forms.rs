@@ -6,7 +6,7 @@ use innozone_domain::reporting::{Completeness, Form, Period};
 use innozone_store::{FilingRecord, PeriodRecord, Store};
 
 use super::context::form_version;
-use super::progress::completeness;
+use super::progress::completeness_counts;
 use crate::AppError;
 use crate::accounts::actor_of;
 
@@ -164,17 +164,8 @@ pub async fn reporting_index(
                     .filing(&form.code, row.period.period, enterprise)
                     .await?;
             } else if let Some(unit) = unit {
-                match completeness(
-                    store,
-                    principal,
-                    hierarchy,
-                    &form.code,
-                    row.period.period,
-                    unit,
-                )
-                .await
-                {
-                    Ok(view) => row.counts = Some(view.total),
+                match completeness_counts(store, principal, hierarchy, &row.period, unit).await {
+                    Ok(total) => row.counts = Some(total),
                     Err(AppError::Forbidden) => {}
                     Err(e) => return Err(e),
                 }

@@ -24,7 +24,8 @@ pub use forms::{
     forms_with_versions, install_form, install_form_versions, open_period, reporting_index,
 };
 pub use progress::{
-    CompletenessView, MissingEnterprise, ParkCompleteness, completeness, review_queue,
+    CompletenessView, MissingEnterprise, ParkCompleteness, completeness, completeness_counts,
+    review_queue,
 };
 pub use upload::{UploadReport, upload_filings};
 

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use innozone_domain::accounts::Principal;
 use innozone_domain::registry::{Enterprise, EnterpriseId, Hierarchy, Unit, UnitId};
-use innozone_domain::reporting::completeness::tally;
+use innozone_domain::reporting::completeness::{deadline_cutoff, tally};
 use innozone_domain::reporting::{Completeness, FilingProgress, FilingStatus, Period};
 use innozone_store::{FilingRecord, PeriodRecord, Store};
 
@@ -134,6 +134,44 @@ pub async fn completeness(
         missing,
         closed,
     })
+}
+
+/// How far the filings of a period are within `unit`: the totals of [`completeness`]
+/// without who is missing, counted by the store in one query (what the list of forms
+/// shows for every period at once).
+pub async fn completeness_counts(
+    store: &dyn Store,
+    principal: &Principal,
+    hierarchy: &Hierarchy,
+    record: &PeriodRecord,
+    unit: UnitId,
+) -> Result<Completeness, AppError> {
+    let date = record.period.last_day();
+    let tree = hierarchy.as_of(date);
+    if hierarchy.unit(unit).is_none() {
+        return Err(AppError::NotFound {
+            entity: "unit",
+            key: unit.to_string(),
+        });
+    }
+    if !principal.may_read_unit(unit, &tree) || !principal.sees_enterprises() {
+        return Err(AppError::Forbidden);
+    }
+    let by_park = store
+        .completeness_by_park(
+            &record.form_code,
+            record.period,
+            date,
+            deadline_cutoff(record.deadline),
+        )
+        .await?;
+    let mut total = Completeness::default();
+    for (park, counts) in &by_park {
+        if hierarchy.unit(*park).is_some() && tree.is_within(*park, unit) {
+            total.add(counts);
+        }
+    }
+    Ok(total)
 }
 
 /// Filings of the period within `unit` with the given status, for review.

@@ -378,6 +378,20 @@ impl Catalogue {
         }
     }
 
+    /// Which fields of the catalogue form `form` its sums and counts read (values and
+    /// filters), in the form's field order: the only columns a fact table must hold.
+    pub fn fields_read(&self, form: usize) -> Vec<bool> {
+        let mut read = vec![false; self.forms.get(form).map_or(0, |f| f.fields.len())];
+        for term in self.terms.iter().filter(|t| t.form == form) {
+            term.fields_read(&mut |i| {
+                if let Some(r) = read.get_mut(i) {
+                    *r = true;
+                }
+            });
+        }
+        read
+    }
+
     /// The terms an indicator's value is made of, through the indicators it names too.
     pub fn terms_of(&self, indicator: usize) -> Vec<usize> {
         let mut out = BTreeSet::new();

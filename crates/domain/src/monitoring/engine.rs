@@ -52,6 +52,13 @@ pub struct PeriodData {
     pub statistics: Vec<(usize, u32, f64)>,
 }
 
+impl PeriodData {
+    /// About how many bytes its fact tables hold (the rest is small beside them).
+    pub fn bytes(&self) -> usize {
+        self.tables.iter().map(FactTable::bytes).sum()
+    }
+}
+
 /// A term's totals per unit position, rolled up.
 #[derive(Debug, Clone)]
 pub struct TermTotals {

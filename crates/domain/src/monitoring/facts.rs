@@ -36,13 +36,25 @@ pub struct FactTable {
     /// GB/T 4754 class (four digits) as a number.
     pub industry: Vec<u16>,
     /// One column per field of the catalogue's form, `NaN` where the value is blank or
-    /// the enterprise did not file.
+    /// the enterprise did not file. A field the catalogue never reads has an empty column
+    /// (see [`FactTable::reading`]).
     pub columns: Vec<Vec<f64>>,
     pub filings: Vec<Option<FilingRef>>,
+    /// Which columns are held.
+    held: Vec<bool>,
 }
 
 impl FactTable {
+    /// A table holding every field's column.
     pub fn new(form: usize, period: Period, fields: usize, capacity: usize) -> FactTable {
+        FactTable::reading(form, period, &vec![true; fields], capacity)
+    }
+
+    /// A table holding only the columns of the fields marked in `read` (as
+    /// [`super::Catalogue::fields_read`] gives them): at national scale a period's table
+    /// has a quarter of a million rows, and a column the catalogue never reads would cost
+    /// two megabytes for nothing.
+    pub fn reading(form: usize, period: Period, read: &[bool], capacity: usize) -> FactTable {
         FactTable {
             form,
             period,
@@ -50,9 +62,25 @@ impl FactTable {
             units: Vec::with_capacity(capacity),
             attributes: Vec::with_capacity(capacity),
             industry: Vec::with_capacity(capacity),
-            columns: (0..fields).map(|_| Vec::with_capacity(capacity)).collect(),
+            columns: read
+                .iter()
+                .map(|&held| Vec::with_capacity(if held { capacity } else { 0 }))
+                .collect(),
             filings: Vec::with_capacity(capacity),
+            held: read.to_vec(),
         }
+    }
+
+    /// About how many bytes the table holds, for bounding what is kept in memory.
+    pub fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        let per_row = size_of::<EnterpriseId>()
+            + size_of::<u32>()
+            + size_of::<AttributeSet>()
+            + size_of::<u16>()
+            + size_of::<Option<FilingRef>>();
+        let held = self.held.iter().filter(|h| **h).count();
+        self.len() * (per_row + held * size_of::<f64>())
     }
 
     pub fn len(&self) -> usize {
@@ -81,14 +109,18 @@ impl FactTable {
                 self.attributes
                     .push(attributes.with(Attribute::Filed, true));
                 for (i, column) in self.columns.iter_mut().enumerate() {
-                    column.push(values.get(i).copied().flatten().unwrap_or(f64::NAN));
+                    if self.held[i] {
+                        column.push(values.get(i).copied().flatten().unwrap_or(f64::NAN));
+                    }
                 }
                 self.filings.push(Some(filing));
             }
             None => {
                 self.attributes.push(attributes);
-                for column in &mut self.columns {
-                    column.push(f64::NAN);
+                for (i, column) in self.columns.iter_mut().enumerate() {
+                    if self.held[i] {
+                        column.push(f64::NAN);
+                    }
                 }
                 self.filings.push(None);
             }

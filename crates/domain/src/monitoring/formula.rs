@@ -106,6 +106,66 @@ pub struct Term {
     pub field: Option<usize>,
 }
 
+impl Term {
+    /// Calls `read` with every field its value and filter read.
+    pub(crate) fn fields_read(&self, read: &mut dyn FnMut(usize)) {
+        if let Some(value) = &self.value {
+            value.fields_read(read);
+        }
+        if let Some(filter) = &self.filter {
+            filter.fields_read(read);
+        }
+    }
+}
+
+impl RowNum {
+    fn fields_read(&self, read: &mut dyn FnMut(usize)) {
+        match self {
+            RowNum::Field(i) => read(*i),
+            RowNum::Constant(_)
+            | RowNum::IndustryDivision
+            | RowNum::IndustryGroup
+            | RowNum::IndustryClass => {}
+            RowNum::Negate(n) | RowNum::Abs(n) | RowNum::Round(n, _) => n.fields_read(read),
+            RowNum::Arithmetic(_, a, b) => {
+                a.fields_read(read);
+                b.fields_read(read);
+            }
+            RowNum::Min(list) | RowNum::Max(list) | RowNum::Coalesce(list) => {
+                list.iter().for_each(|n| n.fields_read(read));
+            }
+            RowNum::If(test, a, b) => {
+                test.fields_read(read);
+                a.fields_read(read);
+                b.fields_read(read);
+            }
+        }
+    }
+}
+
+impl RowCond {
+    fn fields_read(&self, read: &mut dyn FnMut(usize)) {
+        match self {
+            RowCond::Present(i) => read(*i),
+            RowCond::Flag(_) => {}
+            RowCond::Compare(_, a, b) => {
+                a.fields_read(read);
+                b.fields_read(read);
+            }
+            RowCond::And(a, b) | RowCond::Or(a, b) => {
+                a.fields_read(read);
+                b.fields_read(read);
+            }
+            RowCond::Not(c) => c.fields_read(read),
+            RowCond::If(test, a, b) => {
+                test.fields_read(read);
+                a.fields_read(read);
+                b.fields_read(read);
+            }
+        }
+    }
+}
+
 /// What the lowering of one indicator can see.
 pub(crate) struct Names<'a> {
     /// The indicator's form and its index among the catalogue's forms.

@@ -29,8 +29,8 @@ pub async fn annual_report(
     run_id: i64,
     lang: Lang,
 ) -> Result<Report, AppError> {
-    let view = run_view(store, principal, run_id).await?;
-    let hierarchy = store.hierarchy().await?;
+    let hierarchy = monitor.hierarchy(store).await?;
+    let view = run_view(store, &hierarchy, principal, run_id).await?;
     let zone = hierarchy
         .unit(view.run.summary.scope)
         .map(|u| u.display_name(lang.is_english()).to_string())

@@ -240,9 +240,10 @@ async fn the_lists_of_the_example_as_the_application_computes_them_within_scope(
         role: Role::ZoneStaff,
         binding: Binding::Unit(lanbai),
     };
-    let expected = innozone_app::cultivation::candidates(store, &staff, Tier::HighTech, 2023, 0.2)
-        .await
-        .unwrap();
+    let expected =
+        innozone_app::cultivation::candidates(store, &hierarchy, &staff, Tier::HighTech, 2023, 0.2)
+            .await
+            .unwrap();
     let entries = list["entries"].as_array().unwrap();
     assert!(!entries.is_empty());
     assert_eq!(entries.len(), expected.entries.len());

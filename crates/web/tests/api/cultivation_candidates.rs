@@ -68,10 +68,16 @@ async fn park_staff_open_the_high_tech_candidates_of_their_park() {
         role: Role::Administrator,
         binding: Binding::Everything,
     };
-    let all =
-        innozone_app::cultivation::candidates(store.as_ref(), &admin, Tier::HighTech, YEAR, 0.2)
-            .await
-            .unwrap();
+    let all = innozone_app::cultivation::candidates(
+        store.as_ref(),
+        &hierarchy,
+        &admin,
+        Tier::HighTech,
+        YEAR,
+        0.2,
+    )
+    .await
+    .unwrap();
     let mut by_park: HashMap<UnitId, usize> = HashMap::new();
     for e in &all.entries {
         if tree.path(e.park).contains(&lanbai) {

@@ -131,7 +131,10 @@ async fn the_report_of_a_year_names_its_results_and_consequences_in_page_workboo
     let runs = runs_by_year(app.store.as_ref()).await;
     let zone = app.login("zone").await;
     let run = runs[&2018];
-    let view = run_view(app.store.as_ref(), &admin(), run).await.unwrap();
+    let hierarchy = app.store.hierarchy().await.unwrap();
+    let view = run_view(app.store.as_ref(), &hierarchy, &admin(), run)
+        .await
+        .unwrap();
     let names: Vec<&str> = view
         .run
         .inputs
@@ -295,7 +298,10 @@ async fn a_park_reads_its_own_report_and_filers_and_the_public_none() {
     let app = example_app().await;
     let runs = runs_by_year(app.store.as_ref()).await;
     let run = runs[&2018];
-    let view = run_view(app.store.as_ref(), &admin(), run).await.unwrap();
+    let hierarchy = app.store.hierarchy().await.unwrap();
+    let view = run_view(app.store.as_ref(), &hierarchy, &admin(), run)
+        .await
+        .unwrap();
 
     // Park staff of the lagging park: its own row, profile and consequences only, no
     // medians and no zone index.

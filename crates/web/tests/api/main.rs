@@ -20,6 +20,7 @@ mod monitoring_pages;
 mod recognitions;
 mod report_pages;
 mod scope;
+mod servers;
 mod sessions;
 mod support;
 mod whole_example;

@@ -129,21 +129,33 @@ impl TestApp {
     /// Starts the application over a fresh store seeded with one zone, two parks, three
     /// enterprises (A1 and A2 in park A, B1 in park B) and one account per role.
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_configured(Limits::DEFAULT, LoginGuard::for_this_machine()).await
+        TestApp::spawn_configured(
+            innozone_store_sql::testing::fresh_store().await,
+            Limits::DEFAULT,
+            LoginGuard::for_this_machine(),
+        )
+        .await
     }
 
     /// [`TestApp::spawn`], the server taking uploads within `limits`.
     pub async fn spawn_with_limits(limits: Limits) -> TestApp {
-        TestApp::spawn_configured(limits, LoginGuard::for_this_machine()).await
+        let store = innozone_store_sql::testing::fresh_store().await;
+        TestApp::spawn_configured(store, limits, LoginGuard::for_this_machine()).await
     }
 
     /// As [`TestApp::spawn`], with the given password pool and log-in back-off.
     pub async fn spawn_with_guard(guard: LoginGuard) -> TestApp {
-        TestApp::spawn_configured(Limits::DEFAULT, guard).await
+        let store = innozone_store_sql::testing::fresh_store().await;
+        TestApp::spawn_configured(store, Limits::DEFAULT, guard).await
     }
 
-    async fn spawn_configured(limits: Limits, guard: LoginGuard) -> TestApp {
-        let store = innozone_store_sql::testing::fresh_store().await;
+    /// [`TestApp::spawn`] over an empty store the test made (one of two over the same
+    /// database, for two servers).
+    pub async fn spawn_over(store: Arc<dyn Store>) -> TestApp {
+        TestApp::spawn_configured(store, Limits::DEFAULT, LoginGuard::for_this_machine()).await
+    }
+
+    async fn spawn_configured(store: Arc<dyn Store>, limits: Limits, guard: LoginGuard) -> TestApp {
         store
             .load_dataset(
                 &dataset(),

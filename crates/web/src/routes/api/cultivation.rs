@@ -308,8 +308,16 @@ pub async fn list_candidates(
             )));
         }
     };
-    let list = candidates(state.store(), &user.principal, tier, year, distance).await?;
     let hierarchy = state.hierarchy().await?;
+    let list = candidates(
+        state.store(),
+        &hierarchy,
+        &user.principal,
+        tier,
+        year,
+        distance,
+    )
+    .await?;
     Ok(Json(list_body(list, &hierarchy)))
 }
 
@@ -335,8 +343,8 @@ pub async fn list_warnings(
 ) -> Result<Json<CandidateListBody>, WebError> {
     let tier = parse_tier(q.tier.as_deref())?;
     let year = parse_year(q.year)?;
-    let list = warnings(state.store(), &user.principal, tier, year).await?;
     let hierarchy = state.hierarchy().await?;
+    let list = warnings(state.store(), &hierarchy, &user.principal, tier, year).await?;
     Ok(Json(list_body(list, &hierarchy)))
 }
 
@@ -508,6 +516,7 @@ pub async fn show_pool(
     let targets = targets_in_force(store).await?;
     let p = pool(
         store,
+        &hierarchy,
         targets.as_ref().map(|(c, t)| (t, c)),
         &user.principal,
         unit,
@@ -823,7 +832,16 @@ pub async fn enterprise_tier_checks(
 ) -> Result<Json<EnterpriseChecksBody>, WebError> {
     let id = EnterpriseId(parse_id(&id)?);
     let year = parse_year(q.year)?;
-    let checks = enterprise_checks(state.store(), &user.principal, id, year, today()).await?;
+    let hierarchy = state.hierarchy().await?;
+    let checks = enterprise_checks(
+        state.store(),
+        &hierarchy,
+        &user.principal,
+        id,
+        year,
+        today(),
+    )
+    .await?;
     Ok(Json(EnterpriseChecksBody {
         enterprise_id: id.0,
         year,

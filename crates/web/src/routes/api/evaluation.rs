@@ -340,7 +340,7 @@ pub async fn list_runs(
 ) -> Result<Json<RunListBody>, WebError> {
     may_read(&user.principal)?;
     let hierarchy = state.hierarchy().await?;
-    let runs = visible_runs(state.store(), &user.principal).await?;
+    let runs = visible_runs(state.store(), &hierarchy, &user.principal).await?;
     Ok(Json(RunListBody {
         runs: runs.iter().map(|r| summary_body(r, &hierarchy)).collect(),
     }))
@@ -405,7 +405,7 @@ pub async fn show_run(
     may_read(&user.principal)?;
     let id = parse_id(&id)?;
     let hierarchy = state.hierarchy().await?;
-    let view = run_view(state.store(), &user.principal, id).await?;
+    let view = run_view(state.store(), &hierarchy, &user.principal, id).await?;
     let kept = &view.run;
     let units = view
         .visible

@@ -564,6 +564,7 @@ pub async fn list_statistics(
     let unit = unit_by_code(&hierarchy, &q.unit)?;
     let (catalogue, rows) = statistics_table(
         state.store(),
+        &hierarchy,
         &user.principal,
         unit,
         period,

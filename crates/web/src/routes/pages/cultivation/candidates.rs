@@ -177,7 +177,16 @@ async fn candidates_page(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let (tier, year, distance) = (q.tier()?, q.year(), q.distance());
-    let list = candidates(state.store(), &user.principal, tier, year, distance).await?;
+    let hierarchy = state.hierarchy().await?;
+    let list = candidates(
+        state.store(),
+        &hierarchy,
+        &user.principal,
+        tier,
+        year,
+        distance,
+    )
+    .await?;
     let tiers = ladder_tiers(&state, lang).await?;
     page(
         lang,
@@ -196,7 +205,8 @@ async fn warnings_page(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let (tier, year) = (q.tier()?, q.year());
-    let list = warnings(state.store(), &user.principal, tier, year).await?;
+    let hierarchy = state.hierarchy().await?;
+    let list = warnings(state.store(), &hierarchy, &user.principal, tier, year).await?;
     let tiers = ladder_tiers(&state, lang).await?;
     page(lang, &user, tiers, list, true, q.link(tier, year, 0.0))
 }
@@ -222,7 +232,16 @@ async fn candidates_xlsx(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let (tier, year, distance) = (q.tier()?, q.year(), q.distance());
-    let list = candidates(state.store(), &user.principal, tier, year, distance).await?;
+    let hierarchy = state.hierarchy().await?;
+    let list = candidates(
+        state.store(),
+        &hierarchy,
+        &user.principal,
+        tier,
+        year,
+        distance,
+    )
+    .await?;
     download(lang, &list, false)
 }
 
@@ -233,6 +252,7 @@ async fn warnings_xlsx(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let (tier, year) = (q.tier()?, q.year());
-    let list = warnings(state.store(), &user.principal, tier, year).await?;
+    let hierarchy = state.hierarchy().await?;
+    let list = warnings(state.store(), &hierarchy, &user.principal, tier, year).await?;
     download(lang, &list, true)
 }

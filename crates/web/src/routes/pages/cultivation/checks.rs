@@ -100,8 +100,10 @@ async fn checks_fragment(
 ) -> Result<Response, WebError> {
     let last = today().year() - 1;
     let year = q.year.filter(|y| (2000..=last).contains(y)).unwrap_or(last);
+    let hierarchy = state.hierarchy().await?;
     let checks = enterprise_checks(
         state.store(),
+        &hierarchy,
         &user.principal,
         EnterpriseId(id),
         year,

@@ -62,6 +62,7 @@ async fn load(state: &AppState, user: &CurrentUser, q: &PoolQuery) -> Result<Poo
     let targets = targets_in_force(store).await?;
     Ok(pool(
         store,
+        &hierarchy,
         targets.as_ref().map(|(c, t)| (t, c)),
         &user.principal,
         unit,

@@ -161,7 +161,7 @@ pub(super) async fn load(
     if !innozone_app::monitoring::may_monitor(&user.principal, unit, &today) {
         return Err(WebError::Forbidden);
     }
-    let Some(catalogue) = innozone_app::monitoring::current_catalogue(store).await? else {
+    let Some(catalogue) = state.monitor.catalogue(store).await? else {
         return Ok(Loaded {
             dashboard: None,
             periods: Vec::new(),

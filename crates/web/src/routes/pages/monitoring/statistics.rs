@@ -253,7 +253,7 @@ pub async fn page(
     let (columns, rows) = match &catalogue {
         Some(_) => {
             let (catalogue, rows) =
-                statistics_table(store, principal, unit, period, english).await?;
+                statistics_table(store, &hierarchy, principal, unit, period, english).await?;
             let columns = catalogue
                 .statistics
                 .iter()
@@ -321,8 +321,10 @@ async fn current_row(
     period: Period,
     lang: Lang,
 ) -> Result<(Catalogue, StatisticsRow, bool), WebError> {
+    let hierarchy = state.hierarchy().await?;
     let (catalogue, rows) = statistics_table(
         state.store(),
+        &hierarchy,
         &user.principal,
         unit,
         period,
@@ -527,7 +529,8 @@ pub async fn download(
     let period = annual(&q.period)?;
     let hierarchy = state.hierarchy().await?;
     let unit = chosen_unit(&user.principal, &hierarchy, q.unit.as_deref())?;
-    let sheet = statistics_template(state.store(), &user.principal, unit, period).await?;
+    let sheet =
+        statistics_template(state.store(), &hierarchy, &user.principal, unit, period).await?;
     let bytes = write_xlsx(&[sheet]).map_err(|e| WebError::Internal(e.to_string()))?;
     let unit_name = hierarchy
         .unit(unit)

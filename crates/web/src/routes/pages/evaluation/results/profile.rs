@@ -183,13 +183,14 @@ pub async fn page(
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let id = run_id(&id)?;
+    let hierarchy = state.hierarchy().await?;
     let UnitProfile {
         view,
         unit: u,
         medians,
         strengths,
         weaknesses,
-    } = unit_profile(state.store(), &user.principal, id, &code).await?;
+    } = unit_profile(state.store(), &hierarchy, &user.principal, id, &code).await?;
     let english = lang.is_english();
     let scheme = &view.scheme;
     let unit = &view.run.inputs.units[u];

@@ -89,9 +89,10 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let id = run_id(&id)?;
     let store = state.store();
-    let robustness = run_robustness(store, &user.principal, id).await?;
+    let hierarchy = state.hierarchy().await?;
+    let robustness = run_robustness(store, &hierarchy, &user.principal, id).await?;
     // Refused above unless the user sees the whole run.
-    let view = run_view(store, &user.principal, id).await?;
+    let view = run_view(store, &hierarchy, &user.principal, id).await?;
     let english = lang.is_english();
     let units = &view.run.inputs.units;
     let summaries = &robustness.uncertainty.units;

@@ -424,8 +424,8 @@ pub async fn page(
 ) -> Result<Response, WebError> {
     let id = run_id(&id)?;
     let store = state.store();
-    let view = run_view(store, &user.principal, id).await?;
     let hierarchy = state.hierarchy().await?;
+    let view = run_view(store, &hierarchy, &user.principal, id).await?;
     let english = lang.is_english();
     let scheme = &view.scheme;
     let summary = &view.run.summary;
@@ -434,7 +434,7 @@ pub async fn page(
         .collect();
     let rows = rank_rows(&view, lang, &groups);
     let ranking_chart = ranking_chart(&view, &rows, lang);
-    let superseded_by = visible_runs(store, &user.principal)
+    let superseded_by = visible_runs(store, &hierarchy, &user.principal)
         .await?
         .into_iter()
         .filter(|r| {
@@ -562,7 +562,8 @@ pub async fn download(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = run_id(&id)?;
-    let view = run_view(state.store(), &user.principal, id).await?;
+    let hierarchy = state.hierarchy().await?;
+    let view = run_view(state.store(), &hierarchy, &user.principal, id).await?;
     let bytes =
         write_xlsx(&run_sheets(&view, lang)).map_err(|e| WebError::Internal(e.to_string()))?;
     let name = format!(

@@ -79,7 +79,7 @@ pub async fn page(
         .iter()
         .map(|(s, _)| (s.code.as_str(), s.name(english).to_string()))
         .collect();
-    let runs = visible_runs(store, &user.principal).await?;
+    let runs = visible_runs(store, &hierarchy, &user.principal).await?;
 
     // Newest first: the first run met of a scheme, scope, basis and year is the one in
     // force, the later ones met are the earlier runs it superseded.

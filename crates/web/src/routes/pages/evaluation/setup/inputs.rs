@@ -246,7 +246,8 @@ pub async fn page(
     };
     let (table, scheme_name) = match &chosen {
         Some(code) => {
-            let sheet = input_sheet(store, &user.principal, code, scope, period).await?;
+            let sheet =
+                input_sheet(store, &hierarchy, &user.principal, code, scope, period).await?;
             let name = sheet.scheme.name(english).to_string();
             let mut table = table_of(&sheet, lang)?;
             table.chrome = Chrome::new(lang, Some(&user), ACTIVE);
@@ -311,7 +312,15 @@ pub async fn save(
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_string);
-    let sheet = input_sheet(store, &user.principal, &scheme_code, scope, period).await?;
+    let sheet = input_sheet(
+        store,
+        &hierarchy,
+        &user.principal,
+        &scheme_code,
+        scope,
+        period,
+    )
+    .await?;
 
     // What was typed, by park and item; the current values to compare with.
     let mut typed: Vec<(String, String, String)> = Vec::new();
@@ -369,8 +378,15 @@ pub async fn save(
     if problems.is_empty() && !entries.is_empty() {
         match record_inputs(store, &user.principal, &scheme_code, &entries).await {
             Ok(n) => {
-                let sheet =
-                    input_sheet(store, &user.principal, &scheme_code, scope, period).await?;
+                let sheet = input_sheet(
+                    store,
+                    &hierarchy,
+                    &user.principal,
+                    &scheme_code,
+                    scope,
+                    period,
+                )
+                .await?;
                 let mut table = table_of(&sheet, lang)?;
                 table.chrome = Chrome::new(lang, Some(&user), ACTIVE);
                 table.message =
@@ -512,6 +528,7 @@ pub async fn download(
     let scope = scope_of(&user, &hierarchy, q.unit.as_deref())?;
     let sheet = input_sheet(
         state.store(),
+        &hierarchy,
         &user.principal,
         q.scheme.trim(),
         scope,
@@ -574,7 +591,15 @@ pub async fn upload(
     let store = state.store();
     let hierarchy = state.hierarchy().await?;
     let scope = scope_of(&user, &hierarchy, q.unit.as_deref())?;
-    let sheet = input_sheet(store, &user.principal, q.scheme.trim(), scope, period).await?;
+    let sheet = input_sheet(
+        store,
+        &hierarchy,
+        &user.principal,
+        q.scheme.trim(),
+        scope,
+        period,
+    )
+    .await?;
     let upload = read_multipart(&state, multipart, Audience::Page).await?;
     let format = FileFormat::from_file_name(&upload.file_name).ok_or_else(|| {
         WebError::BadRequest(Problem::Key(
