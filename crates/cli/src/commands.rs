@@ -44,7 +44,15 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             listen,
             no_example,
             secure_cookies,
-        } => serve(&cli.database, lang, &listen, !no_example, secure_cookies).await,
+            monitor_memory,
+        } => {
+            let options = ServeOptions {
+                example: !no_example,
+                secure_cookies,
+                monitor_budget: monitor_memory.saturating_mul(1024 * 1024),
+            };
+            serve(&cli.database, lang, &listen, options).await
+        }
         Command::Import {
             what,
             file,
@@ -229,15 +237,23 @@ pub(crate) async fn load_example(
     Ok(true)
 }
 
+/// How `innozone serve` runs, beside its database and address.
+struct ServeOptions {
+    /// Load the built-in example into an empty store.
+    example: bool,
+    secure_cookies: bool,
+    /// Bytes of monitoring facts and indicators kept between requests at most.
+    monitor_budget: usize,
+}
+
 async fn serve(
     database: &str,
     lang: Lang,
     listen: &str,
-    example: bool,
-    secure_cookies: bool,
+    options: ServeOptions,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
-    if example {
+    if options.example {
         load_example(&*store, lang, Scale::Builtin, true).await?;
     }
     let admin = innozone_app::example::ensure_administrator(&*store).await?;
@@ -271,8 +287,8 @@ async fn serve(
         ),
         None => println!("{}", lang.t("cli.serve.admin_exists")),
     }
-    let mut state = innozone_web::AppState::new(store);
-    state.secure_cookies = secure_cookies;
+    let mut state = innozone_web::AppState::keeping(store, options.monitor_budget);
+    state.secure_cookies = options.secure_cookies;
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
