@@ -220,7 +220,7 @@ async fn build(
                 .any(|c| matches!(c.outcome, Outcome::Missed(_))),
         };
         if keep {
-            entries.push(entry(&set, definition, s, &check, &hierarchy));
+            entries.push(entry(&set, definition, s, &check, hierarchy));
         }
     }
     entries.sort_by(|a, b| {

@@ -242,13 +242,13 @@ pub async fn pool(
     }
     let end = |y: i32| Period::Year(y).last_day();
 
-    let mut before = holders(store, &hierarchy, &[unit], end(from - 1))
+    let mut before = holders(store, hierarchy, &[unit], end(from - 1))
         .await?
         .remove(&unit)
         .unwrap_or_default();
     let mut rows = Vec::new();
     for year in from..=to {
-        let now = holders(store, &hierarchy, &[unit], end(year))
+        let now = holders(store, hierarchy, &[unit], end(year))
             .await?
             .remove(&unit)
             .unwrap_or_default();
@@ -278,7 +278,7 @@ pub async fn pool(
     // The units directly below, each with everything below it, at the end of the last year.
     let last_tree = hierarchy.as_of(end(to));
     let child_ids: Vec<UnitId> = last_tree.children(unit).to_vec();
-    let mut below = holders(store, &hierarchy, &child_ids, end(to)).await?;
+    let mut below = holders(store, hierarchy, &child_ids, end(to)).await?;
     let children = child_ids
         .iter()
         .filter_map(|c| {

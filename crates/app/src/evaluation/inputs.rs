@@ -132,7 +132,7 @@ pub async fn input_sheet(
 ) -> Result<InputSheet, AppError> {
     let (scheme, _) = current_scheme(store, scheme_code).await?;
     let tree = hierarchy.as_of(period.last_day());
-    let units: Vec<RunUnit> = evaluated_units(&hierarchy, scope, period)
+    let units: Vec<RunUnit> = evaluated_units(hierarchy, scope, period)
         .into_iter()
         .filter(|u| may_enter_for(principal, UnitId(u.id), &tree))
         .collect();

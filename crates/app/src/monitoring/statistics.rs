@@ -61,7 +61,7 @@ pub async fn statistics_table(
     }
     let catalogue = catalogue(store).await?;
     let records = store.statistics(&[period]).await?;
-    let rows = units_within(&hierarchy, &tree, unit)
+    let rows = units_within(hierarchy, &tree, unit)
         .into_iter()
         .filter_map(|u| {
             let stored = hierarchy.unit(u)?;
