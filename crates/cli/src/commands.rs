@@ -48,14 +48,17 @@ pub async fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             secure_cookies,
             read_audit_days,
             behind_proxy,
+            monitor_memory,
         } => {
-            let web = WebOptions {
+            let options = ServeOptions {
+                example: !no_example,
                 secure_cookies,
                 behind_proxy,
                 read_audit_days,
                 limits,
+                monitor_budget: monitor_memory.saturating_mul(1024 * 1024),
             };
-            serve(&cli.database, lang, &listen, !no_example, web).await
+            serve(&cli.database, lang, &listen, options).await
         }
         Command::Import {
             what,
@@ -243,33 +246,37 @@ pub(crate) async fn load_example(
     Ok(true)
 }
 
-/// How the server stands towards its clients.
-struct WebOptions {
+/// How `innozone serve` runs, beside its database and address.
+struct ServeOptions {
+    /// Load the built-in example into an empty store.
+    example: bool,
     secure_cookies: bool,
     behind_proxy: bool,
     /// Days the read audit is kept.
     read_audit_days: u32,
     limits: Limits,
+    /// Bytes of monitoring facts and indicators kept between requests at most.
+    monitor_budget: usize,
 }
 
 async fn serve(
     database: &str,
     lang: Lang,
     listen: &str,
-    example: bool,
-    web: WebOptions,
+    options: ServeOptions,
 ) -> Result<(), Failure> {
     let store = open(database, lang).await?;
-    if example {
+    if options.example {
         load_example(&*store, lang, Scale::Builtin, true).await?;
     }
     tokio::spawn(innozone_app::audit::keep_pruning_reads(
         store.clone(),
-        web.read_audit_days,
+        options.read_audit_days,
     ));
-    let mut state = innozone_web::AppState::new(store.clone()).with_limits(web.limits);
-    state.secure_cookies = web.secure_cookies;
-    state.behind_proxy = web.behind_proxy;
+    let mut state = innozone_web::AppState::keeping(store.clone(), options.monitor_budget)
+        .with_limits(options.limits);
+    state.secure_cookies = options.secure_cookies;
+    state.behind_proxy = options.behind_proxy;
     // The server's own pool hashes the first administrator's password too: no other
     // password threads are started in the server.
     let admin = innozone_app::example::ensure_administrator(&*store, state.hashes()).await?;

@@ -109,6 +109,10 @@ pub enum Command {
         /// the proxy's. Never without such a proxy, as clients could name any address.
         #[arg(long)]
         behind_proxy: bool,
+        /// How many MiB of monitoring facts and computed indicators the server keeps
+        /// between requests at most (a national dashboard's sixteen years take about 500).
+        #[arg(long, default_value_t = 768)]
+        monitor_memory: usize,
     },
     /// Import units, enterprises or recognitions (认定) from an xlsx or CSV file, all or
     /// nothing.

@@ -39,13 +39,16 @@ pub const UPLOADS_AT_ONCE: usize = 2;
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> AppState {
+        AppState::keeping(store, monitoring::DEFAULT_BUDGET)
+    }
+
+    /// A state whose monitor keeps at most about `monitor_budget` bytes of facts and
+    /// computed indicators between requests.
+    pub fn keeping(store: Arc<dyn Store>, monitor_budget: usize) -> AppState {
         let hierarchy = Arc::new(HierarchyCache::new());
         AppState {
             store,
-            monitor: Arc::new(Monitor::sharing(
-                Arc::clone(&hierarchy),
-                monitoring::DEFAULT_BUDGET,
-            )),
+            monitor: Arc::new(Monitor::sharing(Arc::clone(&hierarchy), monitor_budget)),
             hierarchy,
             secure_cookies: false,
             limits: Limits::DEFAULT,
