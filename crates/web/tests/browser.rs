@@ -1008,6 +1008,12 @@ async fn reporting_walk(
     path_becomes(c, "/").await;
     element(c, "#desk-items .desk-review").await;
     screenshot_page(c, &out.join("desk-park.png")).await;
+    // The same desk in English, then back to Chinese for the steps below.
+    click(c, "header.topbar", "English").await;
+    text_becomes(c, "h1", "My desk").await;
+    screenshot_page(c, &out.join("desk-park-en.png")).await;
+    click(c, "header.topbar", "中文").await;
+    text_becomes(c, "h1", "工作台").await;
     c.goto(&format!("{base}/reports/{ANNUAL}/2025"))
         .await
         .expect("open the period");
